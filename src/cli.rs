@@ -1,0 +1,168 @@
+//! The command line, as clap sees it. Nothing here touches the disk: `settings` turns these raw
+//! arguments into validated settings, and `commands` act on them.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Scaffold and maintain Kubernetes operators written in Rust on kube-rs.
+#[derive(Debug, Parser)]
+#[command(name = "kubeforge", version)]
+#[command(after_help = "Start a project:\n  kubeforge init --domain example.com\n  \
+    kubeforge create api --group webapp --version v1 --kind Guestbook\n  \
+    cargo build && cargo test")]
+pub struct Cli {
+    /// Show what would be written, with diffs, and write nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
+    /// Run in this directory instead of the current one.
+    #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
+    pub directory: Option<std::path::PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a new project in the current directory.
+    #[command(after_help = "Examples:\n  kubeforge init --domain example.com\n  \
+        kubeforge init --domain example.com --project-name guestbook --owner \"The Guestbook Authors\"\n  \
+        kubeforge init --domain example.com --multigroup --k8s-version 1.35")]
+    Init(InitArgs),
+
+    /// Add an API (a kind) or a webhook to the project.
+    #[command(subcommand)]
+    Create(CreateCommand),
+
+    /// Re-derive CRDs and RBAC from the project's Rust source.
+    #[command(after_help = "Examples:\n  kubeforge generate\n  kubeforge generate --check")]
+    Generate(GenerateArgs),
+
+    /// Change project-wide options.
+    #[command(after_help = "Examples:\n  kubeforge edit --multigroup\n  kubeforge edit --namespaced=false")]
+    Edit(EditArgs),
+
+    /// Print the version of kubeforge.
+    Version,
+
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  kubeforge completion bash > /etc/bash_completion.d/kubeforge")]
+    Completion {
+        /// The shell to write completions for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Domain of the project's API groups (groups become `<group>.<domain>`).
+    #[arg(long, default_value = "my.domain")]
+    pub domain: String,
+
+    /// Name of the project and its crate [default: the directory name].
+    #[arg(long)]
+    pub project_name: Option<String>,
+
+    /// Copyright owner named in the license header.
+    #[arg(long, default_value = "")]
+    pub owner: String,
+
+    /// License of the generated code.
+    #[arg(long, value_enum, default_value_t = License::Apache2)]
+    pub license: License,
+
+    /// The manager watches only its own namespace, with a Role instead of a ClusterRole.
+    #[arg(long)]
+    pub namespaced: bool,
+
+    /// Lay out APIs and controllers by group (src/api/<group>/<version>/).
+    #[arg(long)]
+    pub multigroup: bool,
+
+    /// Kubernetes API version targeted through k8s-openapi (1.33 to 1.37).
+    #[arg(long, default_value = "1.33", value_name = "MAJOR.MINOR")]
+    pub k8s_version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum License {
+    /// Apache License 2.0: a LICENSE file and a header on every generated Rust file.
+    Apache2,
+    /// No license file and no header.
+    None,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreateCommand {
+    /// Add a kind: its Rust types, a controller, the CRD, RBAC and a sample.
+    #[command(after_help = "Examples:\n  kubeforge create api --group webapp --version v1 --kind Guestbook\n  \
+        kubeforge create api --group webapp --version v1 --kind Policy --namespaced=false\n  \
+        kubeforge create api --group webapp --version v1 --kind Cache --controller=false")]
+    Api(CreateApiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateApiArgs {
+    /// API group, without the project domain (e.g. `webapp`).
+    #[arg(long)]
+    pub group: String,
+
+    /// API version (e.g. `v1`, `v1alpha1`, `v2beta3`).
+    #[arg(long)]
+    pub version: String,
+
+    /// Kind, in UpperCamelCase (e.g. `Guestbook`).
+    #[arg(long)]
+    pub kind: String,
+
+    /// Plural resource name [default: the English plural of the kind, lowercased].
+    #[arg(long)]
+    pub plural: Option<String>,
+
+    /// Namespaced kind [default: true]; `--namespaced=false` makes it cluster-scoped.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub namespaced: Option<bool>,
+
+    /// Scaffold the Rust types and the CRD [default: true].
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub resource: Option<bool>,
+
+    /// Scaffold a controller [default: true, false for a further version of an existing kind].
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub controller: Option<bool>,
+
+    /// Re-render this kind's files; changed files are kept beside them as `<file>.orig`.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Write nothing; print a diff of every stale file and exit 1 when anything is stale.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Trim schema descriptions to this many characters (off by default).
+    #[arg(long, value_name = "N")]
+    pub max_desc_len: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Lay out kinds created from now on by group (src/api/<group>/<version>/).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub multigroup: Option<bool>,
+
+    /// The manager watches only its own namespace, with a Role instead of a ClusterRole.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub namespaced: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,59 @@
+//! `kubeforge generate`: CRDs and RBAC re-derived from the project's Rust source, compiling
+//! nothing. `create api` runs the same derivation on the files it plans, so there is one path.
+
+use std::path::{Path, PathBuf};
+
+use super::GENERATED_YAML_HEADER;
+use crate::cli::GenerateArgs;
+use crate::crd::{CrdOptions, SourceFile, crds_from_sources};
+use crate::error::Result;
+use crate::model::Project;
+use crate::scaffold::Plan;
+
+pub const CRD_BASES: &str = "config/crd/bases";
+pub const CRD_KUSTOMIZATION: &str = "config/crd/kustomization.yaml";
+pub const ROLE: &str = "config/rbac/role.yaml";
+
+pub struct Settings {
+    pub check: bool,
+    pub crd: CrdOptions,
+}
+
+impl Settings {
+    pub fn resolve(args: &GenerateArgs) -> Settings {
+        Settings { check: args.check, crd: CrdOptions { max_desc_len: args.max_desc_len } }
+    }
+}
+
+pub fn plan(root: &Path, settings: &Settings) -> Result<Plan> {
+    let mut plan = Plan::new(root);
+    let project = super::load_project(&plan)?;
+    derive(&mut plan, &project, &settings.crd)?;
+    Ok(plan)
+}
+
+/// Plans every derived file: one CRD per kind under `config/crd/bases/` (listed in the CRD
+/// kustomization) and `config/rbac/role.yaml`.
+pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<()> {
+    // Files rendered by this command are checked first, so a broken template is reported as one.
+    crate::scaffold::writer::check(plan)?;
+    let mut sources = Vec::new();
+    for path in plan.list("src/api", ".rs")? {
+        let text = plan.read(&path)?.unwrap_or_default();
+        sources.push(SourceFile { path: PathBuf::from(&path), text });
+    }
+    for crd in crds_from_sources(&sources, opts)? {
+        let file = format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural);
+        let yaml = format!("{GENERATED_YAML_HEADER}---\n{}", crate::yaml::to_string(&crd)?);
+        plan.regenerate(&format!("{CRD_BASES}/{file}"), yaml)?;
+        plan.inject(CRD_KUSTOMIZATION, "crdkustomizeresource", &format!("- bases/{file}\n"))?;
+    }
+
+    let mut markers = Vec::new();
+    for path in plan.list("src", ".rs")? {
+        let text = plan.read(&path)?.unwrap_or_default();
+        markers.extend(crate::rbac::markers(&path, &text)?);
+    }
+    plan.regenerate(ROLE, crate::rbac::role_yaml(&markers, project.namespaced)?)?;
+    Ok(())
+}

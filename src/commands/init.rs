@@ -1,0 +1,91 @@
+//! `kubeforge init`: a new project in an empty (or non-Rust) directory.
+
+use std::path::Path;
+
+use super::{CLI_VERSION, TemplateContext};
+use crate::cli::{InitArgs, License as LicenseArg};
+use crate::crd::CrdOptions;
+use crate::error::{Error, Result};
+use crate::model::names;
+use crate::model::project::{LAYOUT, PROJECT_FILE};
+use crate::model::{License, Project};
+use crate::scaffold::{IfExists, Plan, Templates};
+
+/// Kubernetes versions k8s-openapi 0.29 supports, oldest first.
+pub const K8S_VERSIONS: &[&str] = &["1.33", "1.34", "1.35", "1.36", "1.37"];
+
+/// The files `init` writes: template, output path.
+const FILES: &[(&str, &str)] = &[
+    ("init/Cargo.toml.tera", "Cargo.toml"),
+    ("init/gitignore.tera", ".gitignore"),
+    ("init/README.md.tera", "README.md"),
+    ("init/src/main.rs.tera", "src/main.rs"),
+    ("init/src/lib.rs.tera", "src/lib.rs"),
+    ("init/src/api/mod.rs.tera", "src/api/mod.rs"),
+    ("init/src/controllers/mod.rs.tera", "src/controllers/mod.rs"),
+    ("init/src/bin/crdgen.rs.tera", "src/bin/crdgen.rs"),
+];
+
+/// Validated options of `init`: the project file to be.
+pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
+    names::check_dns1123_subdomain(&args.domain)
+        .map_err(|e| Error::usage(format!("--domain `{}` {e}", args.domain), "use a DNS name such as example.com"))?;
+    let project_name = match &args.project_name {
+        Some(n) => n.clone(),
+        None => root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default(),
+    };
+    names::check_project_name(&project_name).map_err(|e| {
+        let flag = if args.project_name.is_some() { "--project-name" } else { "the directory name (default --project-name)" };
+        Error::usage(format!("{flag} `{project_name}` {e}"), "pass --project-name with a lowercase DNS label such as `guestbook-operator`")
+    })?;
+    if !K8S_VERSIONS.contains(&args.k8s_version.as_str()) {
+        return Err(Error::usage(
+            format!("--k8s-version `{}` is not supported", args.k8s_version),
+            format!("use one of {}", K8S_VERSIONS.join(", ")),
+        ));
+    }
+    Ok(Project {
+        layout: LAYOUT.into(),
+        cli_version: CLI_VERSION.into(),
+        project_name,
+        domain: args.domain.clone(),
+        owner: args.owner.clone(),
+        license: match args.license {
+            LicenseArg::Apache2 => License::Apache2,
+            LicenseArg::None => License::None,
+        },
+        k8s_version: args.k8s_version.clone(),
+        multigroup: args.multigroup,
+        namespaced: args.namespaced,
+        resources: Vec::new(),
+    })
+}
+
+pub fn plan(root: &Path, args: &InitArgs) -> Result<Plan> {
+    let project = resolve(root, args)?;
+    let mut plan = Plan::new(root);
+    for existing in ["Cargo.toml", PROJECT_FILE] {
+        if plan.exists(existing)? {
+            return Err(Error::usage(
+                format!("{} already holds a {existing}", root.display()),
+                "run `kubeforge init` in a new, empty directory",
+            ));
+        }
+    }
+    let templates = Templates::load(root)?;
+    let ctx = TemplateContext::new(&project);
+    let mut files: Vec<(&str, &str)> = FILES.to_vec();
+    if project.license == License::Apache2 {
+        files.push(("init/LICENSE.tera", "LICENSE"));
+    }
+    for (template, path) in files {
+        plan.scaffold(path, templates.render(template, &ctx)?, IfExists::Keep, false)?;
+    }
+    super::generate::derive(&mut plan, &project, &CrdOptions::default())?;
+    plan.regenerate(PROJECT_FILE, project.render()?)?;
+    Ok(plan)
+}

@@ -1,0 +1,461 @@
+//! Unit tests of the derivation (fidelity against kube-derive itself is in tests/crd_fidelity.rs).
+
+use serde_json::{Value, json};
+
+use super::{CrdError, CrdOptions, SourceFile, crds_from_sources};
+
+fn file(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.into(),
+        text: text.to_string(),
+    }
+}
+
+fn crds(files: &[SourceFile]) -> Vec<Value> {
+    crds_from_sources(files, &CrdOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|c| serde_json::to_value(c).expect("json"))
+        .collect()
+}
+
+fn one_schema(text: &str) -> Value {
+    let c = crds(&[file("src/api/v1/thing.rs", text)]);
+    assert_eq!(c.len(), 1);
+    c[0]["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone()
+}
+
+fn err(files: &[SourceFile]) -> CrdError {
+    match crds_from_sources(files, &CrdOptions::default()) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e,
+    }
+}
+
+const HEADER: &str = "use kube::CustomResource;\nuse schemars::JsonSchema;\nuse serde::{Deserialize, Serialize};\nuse std::collections::BTreeMap;\n";
+
+#[test]
+fn scaffold_shaped_spec() {
+    let s = one_schema(&format!(
+        "{HEADER}
+/// Spec of a thing.
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", namespaced, status = \"ThingStatus\")]
+#[serde(rename_all = \"camelCase\")]
+pub struct ThingSpec {{
+    /// How many.
+    pub replica_count: i32,
+    pub name: String,
+    #[serde(default, skip_serializing_if = \"Option::is_none\")]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    pub tags: Vec<String>,
+}}
+#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]
+pub struct ThingStatus {{ pub ready: bool }}
+"
+    ));
+    assert_eq!(
+        s,
+        json!({
+            "description": "Auto-generated derived type for ThingSpec via `CustomResource`",
+            "properties": {
+                "spec": {
+                    "description": "Spec of a thing.",
+                    "properties": {
+                        "labels": {"additionalProperties": {"type": "string"}, "default": {}, "type": "object"},
+                        "name": {"type": "string"},
+                        "note": {"nullable": true, "type": "string"},
+                        "replicaCount": {"description": "How many.", "format": "int32", "type": "integer"},
+                        "tags": {"items": {"type": "string"}, "type": "array"}
+                    },
+                    "required": ["name", "replicaCount", "tags"],
+                    "type": "object"
+                },
+                "status": {
+                    "nullable": true,
+                    "properties": {"ready": {"type": "boolean"}},
+                    "required": ["ready"],
+                    "type": "object"
+                }
+            },
+            "required": ["spec"],
+            "title": "Thing",
+            "type": "object"
+        })
+    );
+}
+
+#[test]
+fn crd_fields_follow_kube_attrs() {
+    let c = crds(&[file(
+        "src/api/v1/thing.rs",
+        &format!(
+            "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Policy\", shortname = \"pol\", category = \"all\")]
+pub struct PolicySpec {{ pub a: String }}
+"
+        ),
+    )]);
+    let crd = &c[0];
+    assert_eq!(crd["metadata"]["name"], "policies.x.io");
+    assert_eq!(crd["spec"]["scope"], "Cluster");
+    assert_eq!(
+        crd["spec"]["names"],
+        json!({"kind": "Policy", "plural": "policies", "singular": "policy", "shortNames": ["pol"], "categories": ["all"]})
+    );
+    assert_eq!(crd["spec"]["versions"][0]["storage"], true);
+    assert!(crd["spec"]["versions"][0].get("subresources").is_none());
+}
+
+#[test]
+fn multi_version_merge_and_storage_errors() {
+    let v = |ver: &str, storage: &str| {
+        file(
+            &format!("src/api/{ver}/thing.rs"),
+            &format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"{ver}\", kind = \"Thing\"{storage})]
+pub struct ThingSpec {{ pub a: String }}
+"
+            ),
+        )
+    };
+    let c = crds(&[v("v1", ", storage = false"), v("v2", "")]);
+    assert_eq!(c.len(), 1);
+    let versions: Vec<(&str, bool)> = c[0]["spec"]["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["name"].as_str().unwrap(), v["storage"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(versions, vec![("v1", false), ("v2", true)]);
+
+    let e = err(&[v("v1", ""), v("v2", "")]);
+    assert!(e.message.contains("2 storage versions"), "{e}");
+    assert_eq!(e.line, 7);
+    assert!(e.hint.is_some());
+    let e = err(&[v("v1", ", storage = false"), v("v2", ", storage = false")]);
+    assert!(e.message.contains("0 storage versions"), "{e}");
+}
+
+#[test]
+fn error_display_has_place_and_hint() {
+    let e = err(&[file("src/api/v1/x.rs", "struct {")]);
+    assert_eq!(e.file, std::path::PathBuf::from("src/api/v1/x.rs"));
+    assert!(e.to_string().starts_with("src/api/v1/x.rs:1:"), "{e}");
+    let e = CrdError {
+        file: "a.rs".into(),
+        line: 3,
+        column: 5,
+        message: "bad".into(),
+        hint: Some("fix it".into()),
+    };
+    assert_eq!(e.to_string(), "a.rs:3:5: bad\n  hint: fix it");
+}
+
+#[test]
+fn module_aware_resolution() {
+    let files = [
+        file("src/api/mod.rs", "pub mod v1;\npub mod shared;\n"),
+        file(
+            "src/api/shared.rs",
+            "use schemars::JsonSchema;\n#[derive(JsonSchema)]\npub struct Shared { pub s: String }\npub type SharedAlias = Shared;\n",
+        ),
+        file(
+            "src/api/v1/mod.rs",
+            "mod kind;\npub use kind::*;\nmod types;\n",
+        ),
+        file(
+            "src/api/v1/types.rs",
+            "use schemars::JsonSchema;\n/// v1 inner\n#[derive(JsonSchema)]\npub struct Inner { pub a: i32 }\n#[cfg(test)]\nmod tests {\n  #[derive(kube::CustomResource, schemars::JsonSchema)]\n  #[kube(group = \"t.io\", version = \"v1\", kind = \"Ignored\")]\n  pub struct IgnoredSpec { pub a: i32 }\n}\n",
+        ),
+        file(
+            "src/api/v1/kind.rs",
+            &format!(
+                "{HEADER}
+use super::types::Inner as Renamed;
+use crate::api::shared::*;
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct ThingSpec {{
+    pub renamed: Renamed,
+    pub aliased: SharedAlias,
+    pub full: crate::api::shared::Shared,
+    pub relative: super::types::Inner,
+}}
+"
+            ),
+        ),
+    ];
+    let c = crds(&files);
+    assert_eq!(c.len(), 1, "the #[cfg(test)] kind is skipped");
+    let props = &c[0]["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"];
+    assert_eq!(props["renamed"]["description"], "v1 inner");
+    assert_eq!(props["relative"]["properties"]["a"]["format"], "int32");
+    assert_eq!(props["aliased"]["properties"]["s"]["type"], "string");
+    assert_eq!(props["full"], props["aliased"]);
+
+    let parsed = super::source::Project::parse(&files).unwrap();
+    let project = super::source::Project::new(&parsed);
+    let kind_mod: Vec<String> = vec!["api".into(), "v1".into(), "kind".into()];
+    assert!(
+        matches!(project.lookup(&kind_mod, "Renamed"), Some(super::source::Resolved::Item(i)) if i.name() == "Inner")
+    );
+    assert!(
+        matches!(project.lookup(&kind_mod, "Shared"), Some(super::source::Resolved::Item(i)) if i.module == &vec!["api".to_string(), "shared".to_string()])
+    );
+    assert!(project.lookup(&kind_mod, "Nope").is_none());
+    assert!(matches!(
+        project.lookup(&vec!["api".into(), "v1".into()], "ThingSpec"),
+        Some(super::source::Resolved::Item(_))
+    ));
+}
+
+#[test]
+fn module_paths_follow_files() {
+    use super::source::module_path_of;
+    let p = |s: &str| module_path_of(std::path::Path::new(s));
+    assert_eq!(p("src/api/v1/guestbook.rs"), vec!["api", "v1", "guestbook"]);
+    assert_eq!(p("src/api/mod.rs"), vec!["api"]);
+    assert_eq!(p("src/lib.rs"), Vec::<String>::new());
+}
+
+#[test]
+fn rename_rules_match_serde() {
+    use super::attrs::RenameRule as R;
+    let cases = [
+        (
+            "lowercase",
+            "url_v2_value",
+            "url_v2_value",
+            "HTTPServer",
+            "httpserver",
+        ),
+        (
+            "UPPERCASE",
+            "url_v2_value",
+            "URL_V2_VALUE",
+            "HTTPServer",
+            "HTTPSERVER",
+        ),
+        (
+            "PascalCase",
+            "url_v2_value",
+            "UrlV2Value",
+            "HTTPServer",
+            "HTTPServer",
+        ),
+        (
+            "camelCase",
+            "url_v2_value",
+            "urlV2Value",
+            "HTTPServer",
+            "hTTPServer",
+        ),
+        (
+            "snake_case",
+            "url_v2_value",
+            "url_v2_value",
+            "HTTPServer",
+            "h_t_t_p_server",
+        ),
+        (
+            "SCREAMING_SNAKE_CASE",
+            "url_v2_value",
+            "URL_V2_VALUE",
+            "SomeVariant",
+            "SOME_VARIANT",
+        ),
+        (
+            "kebab-case",
+            "url_v2_value",
+            "url-v2-value",
+            "SomeVariant",
+            "some-variant",
+        ),
+        (
+            "SCREAMING-KEBAB-CASE",
+            "url_v2_value",
+            "URL-V2-VALUE",
+            "SomeVariant",
+            "SOME-VARIANT",
+        ),
+    ];
+    for (rule, field, field_out, variant, variant_out) in cases {
+        let r = R::parse(rule).unwrap();
+        assert_eq!(r.field(field), field_out, "{rule}");
+        assert_eq!(r.variant(variant), variant_out, "{rule}");
+    }
+    assert!(R::parse("Camel").is_none());
+}
+
+#[test]
+fn doc_titles_and_descriptions() {
+    use super::attrs::title_and_description as td;
+    assert_eq!(
+        td("  Plain text.\n\nMore.  "),
+        (String::new(), "Plain text.\n\nMore.".to_string())
+    );
+    assert_eq!(
+        td("# Title\n\nBody\nline"),
+        ("Title".to_string(), "Body\nline".to_string())
+    );
+    assert_eq!(td("## Only"), ("Only".to_string(), String::new()));
+}
+
+#[test]
+fn literal_values() {
+    use super::value::{eval_literal, eval_merge_strategy, eval_rule, json_tokens};
+    let e = |s: &str| syn::parse_str::<syn::Expr>(s).unwrap();
+    assert_eq!(eval_literal(&e("-3")), Some(json!(-3)));
+    assert_eq!(eval_literal(&e("1.5")), Some(json!(1.5)));
+    assert_eq!(eval_literal(&e("0.1f32")), Some(json!(0.1f32 as f64)));
+    assert_eq!(
+        eval_literal(&e("vec![\"a\", \"b\"]")),
+        Some(json!(["a", "b"]))
+    );
+    assert_eq!(eval_literal(&e("foo()")), None);
+    let t: Vec<proc_macro2::TokenTree> = "{\"a\": [1, -2.5, null, true], \"b\": {}}"
+        .parse::<proc_macro2::TokenStream>()
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        json_tokens(&t),
+        Some(json!({"a": [1, -2.5, null, true], "b": {}}))
+    );
+    let f = std::path::Path::new("x.rs");
+    assert_eq!(
+        eval_rule(&e("Rule::new(\"self > 0\").message(Message::Expression(\"'x'\".into())).reason(Reason::FieldValueRequired).field_path(\".a\").optional_old_self(false)"), f).unwrap(),
+        json!({"rule": "self > 0", "messageExpression": "'x'", "reason": "FieldValueRequired", "fieldPath": ".a", "optionalOldSelf": false})
+    );
+    assert_eq!(
+        eval_rule(&e("(\"r\", \"m\")"), f).unwrap(),
+        json!({"rule": "r", "message": "m"})
+    );
+    assert!(eval_rule(&e("make_rule()"), f).is_err());
+    assert_eq!(
+        eval_merge_strategy(&e("kube::core::ListMerge::Set"), f).unwrap(),
+        vec![("x-kubernetes-list-type".to_string(), json!("set"))]
+    );
+}
+
+#[test]
+fn max_desc_len_trims_like_controller_gen() {
+    let text = format!(
+        "{HEADER}
+/// First sentence. Second sentence that is long.
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct ThingSpec {{
+    /// Short.
+    pub a: String,
+}}
+"
+    );
+    let files = [file("src/api/v1/thing.rs", &text)];
+    let get = |max| {
+        let c = crds_from_sources(
+            &files,
+            &CrdOptions {
+                max_desc_len: Some(max),
+            },
+        )
+        .unwrap();
+        serde_json::to_value(&c[0]).unwrap()["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+            .clone()
+    };
+    let s = get(25);
+    assert_eq!(s["properties"]["spec"]["description"], "First sentence.");
+    assert_eq!(
+        s["properties"]["spec"]["properties"]["a"]["description"],
+        "Short."
+    );
+    let s = get(0);
+    assert!(s.get("description").is_none());
+    assert!(s["properties"]["spec"].get("description").is_none());
+}
+
+#[test]
+fn panics_in_transforms_become_errors() {
+    let text = format!(
+        "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct ThingSpec {{ pub e: E }}
+#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum E {{ A {{ x: i32 }}, B {{ x: String }} }}
+"
+    );
+    let e = err(&[file("src/api/v1/thing.rs", &text)]);
+    assert!(e.message.contains("panicked"), "{e}");
+    assert!(e.hint.is_some());
+}
+
+#[test]
+fn scaffold_template_shape() {
+    // The shape of templates/api/src/api/types.rs.tera, rendered by hand.
+    let text = "// Copyright 2025.
+//! The `Guestbook` kind of `webapp.example.com/v1`.
+
+use kube::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The desired state of a Guestbook.
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[kube(group = \"webapp.example.com\", version = \"v1\")]
+#[kube(kind = \"Guestbook\", namespaced)]
+#[kube(status = \"GuestbookStatus\")]
+#[serde(rename_all = \"camelCase\")]
+pub struct GuestbookSpec {
+    /// An example field of Guestbook. Edit guestbook.rs to remove or update it.
+    #[serde(default, skip_serializing_if = \"Option::is_none\")]
+    pub foo: Option<String>,
+}
+
+/// The observed state of a Guestbook.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = \"camelCase\")]
+pub struct GuestbookStatus {
+    /// The `.metadata.generation` that the controller last reconciled.
+    #[serde(default, skip_serializing_if = \"Option::is_none\")]
+    pub observed_generation: Option<i64>,
+}
+";
+    let files = [
+        file("src/api/mod.rs", "pub mod webapp;\n"),
+        file("src/api/webapp/mod.rs", "pub mod v1;\n"),
+        file(
+            "src/api/webapp/v1/mod.rs",
+            "mod guestbook;\npub use guestbook::*;\n",
+        ),
+        file("src/api/webapp/v1/guestbook.rs", text),
+    ];
+    let c = crds(&files);
+    let s = &c[0]["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
+    assert_eq!(c[0]["metadata"]["name"], "guestbooks.webapp.example.com");
+    assert_eq!(
+        s["properties"]["spec"],
+        json!({
+            "description": "The desired state of a Guestbook.",
+            "properties": {"foo": {
+                "description": "An example field of Guestbook. Edit guestbook.rs to remove or update it.",
+                "nullable": true, "type": "string"}},
+            "type": "object"
+        })
+    );
+    assert_eq!(
+        s["properties"]["status"]["properties"]["observedGeneration"],
+        json!({"description": "The `.metadata.generation` that the controller last reconciled.", "format": "int64", "nullable": true, "type": "integer"})
+    );
+    assert_eq!(
+        c[0]["spec"]["versions"][0]["subresources"],
+        json!({"status": {}})
+    );
+}

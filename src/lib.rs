@@ -1,0 +1,92 @@
+//! kubeforge: scaffold and maintain Kubernetes operators written in Rust on kube-rs.
+//!
+//! `run` is the whole program behind the thin `main`: it dispatches a parsed command line to the
+//! command's plan, checks the plan, and shows or writes it.
+
+pub mod cli;
+pub mod commands;
+pub mod crd;
+pub mod error;
+pub mod model;
+pub mod rbac;
+pub mod scaffold;
+pub mod yaml;
+
+use std::io::Write;
+
+
+use clap::CommandFactory;
+
+use cli::{Cli, Command, CreateCommand};
+use error::{Error, Result};
+use scaffold::{Plan, writer};
+
+/// Runs one command line; reports go to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let root = match &cli.directory {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().map_err(|e| Error::Other(e.into()))?,
+    };
+    match &cli.command {
+        Command::Init(args) => finish(commands::init::plan(&root, args)?, cli.dry_run, out),
+        Command::Create(CreateCommand::Api(args)) => finish(commands::create_api::plan(&root, args)?, cli.dry_run, out),
+        Command::Edit(args) => finish(commands::edit::plan(&root, args)?, cli.dry_run, out),
+        Command::Generate(args) => {
+            let settings = commands::generate::Settings::resolve(args);
+            let plan = commands::generate::plan(&root, &settings)?;
+            if settings.check {
+                return check_current(&plan, out);
+            }
+            finish(plan, cli.dry_run, out)
+        }
+        Command::Version => {
+            writeln!(out, "kubeforge {}", env!("CARGO_PKG_VERSION")).map_err(io)?;
+            Ok(())
+        }
+        Command::Completion { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "kubeforge", out);
+            Ok(())
+        }
+    }
+}
+
+/// Checks the plan, then prints it (with diffs on a dry run) or writes it.
+fn finish(plan: Plan, dry_run: bool, out: &mut dyn Write) -> Result<()> {
+    writer::check(&plan)?;
+    write!(out, "{}", writer::summary(&plan)).map_err(io)?;
+    if dry_run {
+        for (path, p) in plan.changes() {
+            write!(out, "{}", writer::diff(path, p)).map_err(io)?;
+        }
+        writeln!(out, "dry run: nothing written").map_err(io)?;
+        return Ok(());
+    }
+    writer::write(&plan)
+}
+
+/// `generate --check`: diffs of stale files, and a failure when there are any.
+fn check_current(plan: &Plan, out: &mut dyn Write) -> Result<()> {
+    writer::check(plan)?;
+    if writer::is_noop(plan) {
+        writeln!(out, "generated files are up to date").map_err(io)?;
+        return Ok(());
+    }
+    let mut stale = Vec::new();
+    for (path, p) in plan.changes() {
+        let diff = writer::diff(path, p);
+        if !diff.is_empty() {
+            stale.push(path.to_string());
+            write!(out, "{diff}").map_err(io)?;
+        }
+    }
+    Err(Error::Failed(format!(
+        "{} generated file(s) are stale: {}\n  hint: run `kubeforge generate` and commit the result",
+        stale.len(),
+        stale.join(", ")
+    )))
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Other(e.into())
+}
+

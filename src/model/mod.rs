@@ -1,0 +1,8 @@
+//! The validated domain: names, the PROJECT file and resources with their derived names.
+
+pub mod names;
+pub mod project;
+pub mod resource;
+
+pub use project::{ApiOptions, License, Project, ResourceEntry};
+pub use resource::Resource;

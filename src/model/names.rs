@@ -1,0 +1,254 @@
+//! Name rules: what Kubernetes accepts for groups, versions, kinds and plurals, what Rust accepts
+//! for module names, and the plural forms kubebuilder and kube-derive give a kind.
+
+use heck::ToSnakeCase;
+
+/// Crates that a generated project depends on; a project of the same name would clash with them.
+const RESERVED_PROJECT_NAMES: &[&str] = &[
+    "anyhow", "futures", "http", "k8s-openapi", "kube", "kube-core", "kube-derive", "kube-runtime",
+    "kube-client", "schemars", "serde", "serde-json", "serde-saphyr", "thiserror", "tokio",
+    "tower-test", "tracing", "tracing-subscriber", "std", "core", "alloc", "test", "proc-macro",
+    "crdgen",
+];
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Why a name was refused; the caller names the flag.
+pub type NameResult = Result<(), String>;
+
+/// A DNS-1123 label: lowercase alphanumerics and '-', starting and ending alphanumeric, at most 63.
+pub fn check_dns1123_label(s: &str) -> NameResult {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 63 {
+        return Err(format!("must be at most 63 characters, not {}", s.len()));
+    }
+    if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err("may contain only lowercase letters, digits and '-'".into());
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        return Err("must start and end with a letter or digit".into());
+    }
+    Ok(())
+}
+
+/// A DNS-1035 label: a DNS-1123 label that starts with a letter.
+pub fn check_dns1035_label(s: &str) -> NameResult {
+    check_dns1123_label(s)?;
+    if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err("must start with a lowercase letter".into());
+    }
+    Ok(())
+}
+
+/// A DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253 characters.
+pub fn check_dns1123_subdomain(s: &str) -> NameResult {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 253 {
+        return Err(format!("must be at most 253 characters, not {}", s.len()));
+    }
+    for label in s.split('.') {
+        check_dns1123_label(label).map_err(|e| format!("each dot-separated part {e}"))?;
+    }
+    Ok(())
+}
+
+/// `v1`, `v1alpha1`, `v2beta3`: Kubernetes' version convention.
+pub fn check_version(s: &str) -> NameResult {
+    let rest = s.strip_prefix('v').ok_or("must start with 'v' (e.g. v1, v1alpha1, v2beta3)")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (major, tail) = rest.split_at(digits);
+    if major.is_empty() || major.starts_with('0') {
+        return Err("needs a major version from 1 up (e.g. v1, v1alpha1, v2beta3)".into());
+    }
+    let stage = ["alpha", "beta"].into_iter().find_map(|p| tail.strip_prefix(p));
+    match stage {
+        None if tail.is_empty() => Ok(()),
+        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0') => Ok(()),
+        _ => Err("must look like v1, v1alpha1 or v2beta3".into()),
+    }
+}
+
+/// A kind: UpperCamelCase ASCII, starting with an uppercase letter, at most 63 characters.
+pub fn check_kind(s: &str) -> NameResult {
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.len() > 63 {
+        return Err("must be at most 63 characters".into());
+    }
+    if !s.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return Err("must start with an uppercase letter (UpperCamelCase, e.g. Guestbook)".into());
+    }
+    if !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err("may contain only ASCII letters and digits (UpperCamelCase, e.g. Guestbook)".into());
+    }
+    Ok(())
+}
+
+/// A project name: a DNS-1123 label that does not clash with a crate the project depends on.
+pub fn check_project_name(s: &str) -> NameResult {
+    check_dns1123_label(s)?;
+    if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err("must start with a lowercase letter (it is also the crate name)".into());
+    }
+    let normalized = s.replace('_', "-");
+    if RESERVED_PROJECT_NAMES.contains(&normalized.as_str()) || RUST_KEYWORDS.contains(&s) {
+        return Err(format!("clashes with the crate or keyword `{s}` that generated projects use"));
+    }
+    Ok(())
+}
+
+/// The plural kubebuilder gives a kind: the lowercased kind, pluralized with English rules.
+pub fn default_plural(kind: &str) -> String {
+    let word = kind.to_ascii_lowercase();
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("person", "people"), ("child", "children"), ("man", "men"), ("woman", "women"),
+        ("mouse", "mice"), ("goose", "geese"), ("foot", "feet"), ("tooth", "teeth"), ("ox", "oxen"),
+        ("index", "indices"), ("matrix", "matrices"), ("vertex", "vertices"), ("criterion", "criteria"),
+        ("datum", "data"), ("medium", "media"), ("leaf", "leaves"), ("knife", "knives"), ("life", "lives"),
+        ("wife", "wives"), ("half", "halves"), ("shelf", "shelves"), ("quiz", "quizzes"),
+    ];
+    const UNCOUNTABLE: &[&str] = &[
+        "equipment", "information", "rice", "money", "species", "series", "fish", "sheep", "deer",
+        "news", "data", "metadata", "media", "chassis", "moose", "bison", "traffic", "feedback",
+    ];
+    if UNCOUNTABLE.contains(&word.as_str()) {
+        return word;
+    }
+    if let Some((_, plural)) = IRREGULAR.iter().find(|(singular, _)| *singular == word) {
+        return (*plural).to_string();
+    }
+    if let Some(stem) = word.strip_suffix("sis") {
+        return format!("{stem}ses");
+    }
+    // A word ending in a single 's' after a consonant is already plural (Endpoints, Metrics).
+    if word.ends_with('s') && !["ss", "us", "is", "as", "os"].iter().any(|e| word.ends_with(e)) {
+        return word;
+    }
+    if ["s", "x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+        return format!("{word}es");
+    }
+    if let Some(stem) = word.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+        && !stem.is_empty()
+    {
+        return format!("{stem}ies");
+    }
+    format!("{word}s")
+}
+
+/// The plural kube-derive computes for a kind when `#[kube(plural)]` is absent.
+pub fn kube_derive_plural(kind: &str) -> String {
+    let word = kind.to_ascii_lowercase();
+    if ["s", "x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+        return format!("{word}es");
+    }
+    if word.len() >= 2
+        && word.ends_with('y')
+        && !matches!(word.as_bytes()[word.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u')
+    {
+        return format!("{}ies", &word[..word.len() - 1]);
+    }
+    format!("{word}s")
+}
+
+/// A Rust module (and file stem) for a Kubernetes name: snake case, '-' and '.' become '_',
+/// and a Rust keyword gets a trailing '_'.
+pub fn rust_module(name: &str) -> String {
+    let snake = name.replace(['-', '.'], "_").to_snake_case();
+    if RUST_KEYWORDS.contains(&snake.as_str()) { format!("{snake}_") } else { snake }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_follow_kubebuilder() {
+        for (kind, plural) in [
+            ("Guestbook", "guestbooks"),
+            ("Policy", "policies"),
+            ("Ingress", "ingresses"),
+            ("Endpoints", "endpoints"),
+            ("Gateway", "gateways"),
+            ("Box", "boxes"),
+            ("Match", "matches"),
+            ("Status", "statuses"),
+            ("Person", "people"),
+            ("Analysis", "analyses"),
+            ("Memcached", "memcacheds"),
+            ("CronJob", "cronjobs"),
+            ("Proxy", "proxies"),
+            ("Metadata", "metadata"),
+            ("Human", "humans"),
+            ("Mailbox", "mailboxes"),
+        ] {
+            assert_eq!(default_plural(kind), plural, "{kind}");
+        }
+    }
+
+    #[test]
+    fn kube_derive_rule_differs_where_expected() {
+        assert_eq!(kube_derive_plural("Policy"), "policies");
+        assert_eq!(kube_derive_plural("Endpoints"), "endpointses");
+        assert_eq!(kube_derive_plural("Person"), "persons");
+        assert_eq!(kube_derive_plural("Gateway"), "gateways");
+    }
+
+    #[test]
+    fn versions() {
+        for ok in ["v1", "v2", "v1alpha1", "v2beta3", "v10", "v1beta10"] {
+            assert_eq!(check_version(ok), Ok(()), "{ok}");
+        }
+        for bad in ["1", "v0", "v01", "v1alpha", "v1gamma1", "V1", "v1alpha0", "v1beta01", "v"] {
+            assert!(check_version(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn kinds() {
+        assert!(check_kind("Guestbook").is_ok());
+        assert!(check_kind("CronJob2").is_ok());
+        for bad in ["guestbook", "Guest-book", "Guest_book", "", "Gästebuch"] {
+            assert!(check_kind(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn groups_and_labels() {
+        assert!(check_dns1123_subdomain("web-app.example.com").is_ok());
+        assert!(check_dns1123_subdomain("Web").is_err());
+        assert!(check_dns1123_subdomain("a..b").is_err());
+        assert!(check_dns1123_subdomain("-a").is_err());
+        assert!(check_dns1035_label("guestbooks").is_ok());
+        assert!(check_dns1035_label("1guestbooks").is_err());
+        assert!(check_dns1035_label(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn project_names() {
+        assert!(check_project_name("guestbook").is_ok());
+        assert!(check_project_name("my-operator").is_ok());
+        for bad in ["kube", "tokio", "serde", "Guestbook", "my_operator", "1op", "-op", "crate"] {
+            assert!(check_project_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn modules() {
+        assert_eq!(rust_module("web-app"), "web_app");
+        assert_eq!(rust_module("CronJob"), "cron_job");
+        assert_eq!(rust_module("Type"), "type_");
+        assert_eq!(rust_module("v1alpha1"), "v1alpha1");
+    }
+}

@@ -1,0 +1,9 @@
+//! The scaffolding engine: plan every file in memory, check them all, then write.
+
+pub mod inject;
+pub mod plan;
+pub mod templates;
+pub mod writer;
+
+pub use plan::{IfExists, Plan};
+pub use templates::Templates;

@@ -1,0 +1,198 @@
+//! The plan: every file a command writes, computed in memory against the project on disk.
+//! Later steps of a command see the files planned by earlier ones. Nothing touches the disk
+//! until `writer::commit`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use super::inject::{self, Injected};
+use crate::error::{Error, Result};
+
+/// How a planned file came to be; shown in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    /// Re-rendered by `--force`; the previous content, when different, is kept in `orig`.
+    Overwrite { orig: Option<String> },
+    /// Regenerated from the project's source (owned files).
+    Regenerate,
+    /// Code added above markers.
+    Inject(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Content on disk before the command, if the file exists.
+    pub before: Option<String>,
+    pub after: String,
+    pub action: Action,
+}
+
+/// The project directory and the changes planned for it.
+pub struct Plan {
+    root: PathBuf,
+    files: BTreeMap<String, Planned>,
+    /// Paths in the order they were first planned.
+    order: Vec<String>,
+    /// Messages for the user (skipped files, warnings).
+    pub notes: Vec<String>,
+}
+
+/// What to do when a scaffolded file exists already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfExists {
+    /// Keep it (a file other commands inject into: re-rendering would drop their code).
+    Keep,
+    /// Keep it, unless `--force` is given: then re-render and keep the old one as `.orig`.
+    KeepUnlessForced,
+}
+
+impl Plan {
+    pub fn new(root: impl Into<PathBuf>) -> Plan {
+        Plan { root: root.into(), files: BTreeMap::new(), order: Vec::new(), notes: Vec::new() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file as it is on disk.
+    pub fn read_disk(&self, path: &str) -> Result<Option<String>> {
+        let full = self.root.join(path);
+        match std::fs::read(&full) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| Error::Other(anyhow::anyhow!("{} is not UTF-8 text", full.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Other(anyhow::Error::new(e).context(format!("cannot read {}", full.display())))),
+        }
+    }
+
+    /// The file as the command will leave it: planned content, or else what is on disk.
+    pub fn read(&self, path: &str) -> Result<Option<String>> {
+        match self.files.get(path) {
+            Some(p) => Ok(Some(p.after.clone())),
+            None => self.read_disk(path),
+        }
+    }
+
+    pub fn exists(&self, path: &str) -> Result<bool> {
+        Ok(self.files.contains_key(path) || self.root.join(path).exists())
+    }
+
+    /// Every file under `dir` (relative, '/'-separated) whose name ends with `suffix`, on disk or
+    /// planned, sorted.
+    pub fn list(&self, dir: &str, suffix: &str) -> Result<Vec<String>> {
+        let mut found: Vec<String> = Vec::new();
+        walk(&self.root, &self.root.join(dir), suffix, &mut found)?;
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        found.extend(self.files.keys().filter(|p| p.starts_with(&prefix) && p.ends_with(suffix)).cloned());
+        found.sort();
+        found.dedup();
+        Ok(found)
+    }
+
+    /// A file scaffolded once.
+    pub fn scaffold(&mut self, path: &str, content: String, if_exists: IfExists, force: bool) -> Result<()> {
+        match self.read(path)? {
+            None => self.set(path, content, Action::Create),
+            Some(existing) => {
+                if if_exists == IfExists::KeepUnlessForced && force {
+                    let orig = (existing != content).then_some(existing);
+                    self.set(path, content, Action::Overwrite { orig })
+                } else {
+                    if !self.files.contains_key(path) {
+                        let why = if if_exists == IfExists::Keep {
+                            "exists; other commands add code to it, so it is never re-rendered"
+                        } else {
+                            "exists; --force re-renders it"
+                        };
+                        self.notes.push(format!("keep      {path} ({why})"));
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// A file regenerated from the project every time (CRDs, RBAC, PROJECT).
+    pub fn regenerate(&mut self, path: &str, content: String) -> Result<()> {
+        self.set(path, content, Action::Regenerate)
+    }
+
+    /// Adds `fragment` above the marker `name` of `path`.
+    pub fn inject(&mut self, path: &str, name: &str, fragment: &str) -> Result<()> {
+        let marker = inject::marker(path, name);
+        let Some(text) = self.read(path)? else {
+            return Err(Error::MarkerMissing { file: path.into(), marker, fragment: fragment.to_string() });
+        };
+        match inject::inject(&text, &marker, fragment) {
+            Injected::AlreadyPresent => Ok(()),
+            Injected::MarkerMissing => {
+                Err(Error::MarkerMissing { file: path.into(), marker, fragment: fragment.to_string() })
+            }
+            Injected::Inserted(after) => {
+                let action = match self.files.get(path).map(|p| p.action.clone()) {
+                    Some(Action::Inject(mut markers)) => {
+                        if !markers.contains(&name.to_string()) {
+                            markers.push(name.to_string());
+                        }
+                        Action::Inject(markers)
+                    }
+                    Some(other) => other,
+                    None => Action::Inject(vec![name.to_string()]),
+                };
+                self.set(path, after, action)
+            }
+        }
+    }
+
+    fn set(&mut self, path: &str, after: String, action: Action) -> Result<()> {
+        debug_assert!(!path.starts_with('/') && !path.contains('\\'));
+        match self.files.get_mut(path) {
+            Some(p) => {
+                p.after = after;
+                // A file created in this run stays "created" whatever is added to it later.
+                if !matches!(p.action, Action::Create | Action::Overwrite { .. }) {
+                    p.action = action;
+                }
+            }
+            None => {
+                let before = self.read_disk(path)?;
+                self.order.push(path.to_string());
+                self.files.insert(path.to_string(), Planned { before, after, action });
+            }
+        }
+        Ok(())
+    }
+
+    /// The planned files in planning order, with the project file last.
+    pub fn changes(&self) -> Vec<(&str, &Planned)> {
+        let mut out: Vec<(&str, &Planned)> =
+            self.order.iter().map(|p| (p.as_str(), &self.files[p])).collect();
+        out.sort_by_key(|(p, _)| *p == crate::model::project::PROJECT_FILE);
+        out
+    }
+}
+
+fn walk(root: &Path, dir: &Path, suffix: &str, out: &mut Vec<String>) -> Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::Other(anyhow::Error::new(e).context(format!("cannot list {}", dir.display())))),
+    };
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let path = entry.path();
+        let ty = entry.file_type().with_context(|| format!("cannot stat {}", path.display()))?;
+        if ty.is_dir() {
+            walk(root, &path, suffix, out)?;
+        } else if path.to_string_lossy().ends_with(suffix) {
+            let rel = path.strip_prefix(root).expect("walk stays under root");
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Helpers shared by the integration tests: running the kubeforge binary, reading whole trees,
+//! and the snapshot scenarios.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs kubeforge in `dir`.
+pub fn kubeforge(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kubeforge"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("kubeforge runs")
+}
+
+/// Runs kubeforge and requires success; returns stdout.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = kubeforge(dir, args);
+    assert!(
+        out.status.success(),
+        "kubeforge {args:?} failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs kubeforge, requires exit code `code`; returns stderr.
+pub fn fails(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = kubeforge(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "kubeforge {args:?}\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Every file under `dir` with its bytes, keyed by '/'-separated relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+pub fn read(dir: &Path, path: &str) -> String {
+    std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A snapshot scenario: a project name and the kubeforge command lines that build it.
+pub struct Scenario {
+    pub name: &'static str,
+    pub commands: &'static [&'static [&'static str]],
+}
+
+/// Every scenario under snapshots/. Each directory is a complete generated project.
+pub const SCENARIOS: &[Scenario] = &[Scenario {
+    name: "guestbook",
+    commands: &[
+        &["init", "--domain", "example.com", "--owner", "The Guestbook Authors"],
+        &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"],
+        &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Memcached"],
+    ],
+}];
+
+/// Builds a scenario into `parent/<name>` by running its commands.
+pub fn build_scenario(scenario: &Scenario, parent: &Path) -> PathBuf {
+    let dir = parent.join(scenario.name);
+    std::fs::create_dir_all(&dir).unwrap();
+    for args in scenario.commands {
+        ok(&dir, args);
+    }
+    dir
+}

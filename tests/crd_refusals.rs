@@ -1,0 +1,479 @@
+//! Every refused construct: `crds_from_sources` fails with a message naming it, on the line
+//! marked `// <-`, with a hint.
+
+use kubeforge::crd::{CrdOptions, SourceFile, crds_from_sources};
+
+const HEADER: &str = "use std::collections::{BTreeMap, BTreeSet, HashSet};
+use kube::{CustomResource, KubeSchema};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+";
+
+/// A spec struct with `fields`, followed by `extra` items.
+fn spec(fields: &str, extra: &str) -> String {
+    format!(
+        "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", namespaced)]
+pub struct ThingSpec {{
+{fields}
+}}
+{extra}
+"
+    )
+}
+
+fn check(name: &str, source: &str, message: &str) -> Option<String> {
+    let marker = source
+        .lines()
+        .position(|l| l.contains("// <-"))
+        .map(|i| i + 1)?;
+    let files = [SourceFile {
+        path: "src/api/v1/thing.rs".into(),
+        text: source.to_string(),
+    }];
+    let e = match crds_from_sources(&files, &CrdOptions::default()) {
+        Ok(_) => return Some(format!("{name}: expected a refusal")),
+        Err(e) => e,
+    };
+    if !e.message.contains(message) {
+        return Some(format!("{name}: message `{}` lacks `{message}`", e.message));
+    }
+    if e.line != marker {
+        return Some(format!(
+            "{name}: line {} instead of {marker} for `{e}`",
+            e.line
+        ));
+    }
+    if e.file != std::path::Path::new("src/api/v1/thing.rs") || e.column < 1 {
+        return Some(format!("{name}: bad place for `{e}`"));
+    }
+    if e.hint.is_none() && message != "cannot parse" {
+        return Some(format!("{name}: no hint for `{e}`"));
+    }
+    None
+}
+
+#[test]
+fn refused_constructs() {
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "tuple",
+            spec("    pub t: (i32, String), // <-", ""),
+            "tuple types",
+        ),
+        (
+            "tuple struct",
+            spec(
+                "    pub p: Pair,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub struct Pair(i32, String); // <-",
+            ),
+            "tuple structs",
+        ),
+        (
+            "tuple variant",
+            spec(
+                "    pub p: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub enum E { A(i32, i32), // <-\n B { x: i32 } }",
+            ),
+            "tuple variants",
+        ),
+        (
+            "unit struct",
+            spec(
+                "    pub u: U,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub struct U; // <-",
+            ),
+            "unit structs",
+        ),
+        (
+            "array",
+            spec("    pub a: [i32; 3], // <-", ""),
+            "fixed-size arrays",
+        ),
+        (
+            "hashset",
+            spec("    pub s: HashSet<String>, // <-", ""),
+            "uniqueItems",
+        ),
+        (
+            "btreeset",
+            spec("    pub s: Option<BTreeSet<String>>, // <-", ""),
+            "uniqueItems",
+        ),
+        (
+            "uniqueItems",
+            spec(
+                "    #[schemars(extend(\"uniqueItems\" = true))] // <-\n    pub s: Vec<String>,",
+                "",
+            ),
+            "uniqueItems",
+        ),
+        (
+            "unknown extend key",
+            spec(
+                "    #[schemars(extend(\"foo\" = 1))] // <-\n    pub s: String,",
+                "",
+            ),
+            "unknown extension key `foo`",
+        ),
+        (
+            "numeric exclusiveMinimum",
+            spec(
+                "    #[schemars(extend(\"exclusiveMinimum\" = 1))] // <-\n    pub n: i32,",
+                "",
+            ),
+            "numeric `exclusiveMinimum`",
+        ),
+        (
+            "numeric exclusiveMaximum",
+            spec(
+                "    #[schemars(extend(\"exclusiveMaximum\" = 1.5))] // <-\n    pub n: f64,",
+                "",
+            ),
+            "numeric `exclusiveMaximum`",
+        ),
+        (
+            "non-literal extend",
+            spec(
+                "    #[schemars(extend(\"default\" = some_value()))] // <-\n    pub n: i32,",
+                "",
+            ),
+            "not a literal JSON value",
+        ),
+        (
+            "internally tagged",
+            spec(
+                "    pub e: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(tag = \"type\")] // <-\npub enum E { A { x: i32 } }",
+            ),
+            "tagged enums",
+        ),
+        (
+            "adjacently tagged",
+            spec(
+                "    pub e: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(tag = \"t\", content = \"c\")] // <-\npub enum E { A { x: i32 } }",
+            ),
+            "tagged enums",
+        ),
+        (
+            "mixed enum",
+            spec(
+                "    pub e: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub enum E { // <-\n A, B { x: i32 } }",
+            ),
+            "mixes unit variants and variants with data",
+        ),
+        (
+            "untagged scalar variant",
+            spec(
+                "    pub e: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(untagged)]\npub enum E { A { x: i32 }, B(String) } // <-",
+            ),
+            "not an object",
+        ),
+        (
+            "conflicting untagged properties",
+            spec(
+                "    pub e: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(untagged)]\npub enum E { A { x: i32 }, B { x: String } } // <-",
+            ),
+            "rewriter panicked",
+        ),
+        (
+            "empty enum",
+            spec(
+                "    pub e: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub enum E {} // <-",
+            ),
+            "without variants",
+        ),
+        (
+            "container default with impl Default",
+            spec(
+                "    pub d: D,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(default)]\npub struct D { // <-\n pub x: i32 }\nimpl Default for D { fn default() -> Self { D { x: 5 } } }",
+            ),
+            "hand-written or missing",
+        ),
+        (
+            "container default fn",
+            spec(
+                "    pub d: D,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(default = \"make\")] // <-\npub struct D { pub x: i32 }\nfn make() -> D { D { x: 1 } }",
+            ),
+            "container `#[serde(default",
+        ),
+        (
+            "field default of hand-written Default",
+            spec(
+                "    #[serde(default)]\n    pub d: D, // <-",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub struct D { pub x: i32 }\nimpl Default for D { fn default() -> Self { D { x: 5 } } }",
+            ),
+            "hand-written or missing",
+        ),
+        (
+            "non-literal default fn",
+            spec(
+                "    #[serde(default = \"d\")]\n    pub n: i32,",
+                "fn d() -> i32 { 1 + 2 } // <-",
+            ),
+            "cannot be evaluated",
+        ),
+        (
+            "statement default fn",
+            spec(
+                "    #[serde(default = \"d\")]\n    pub n: i32,",
+                "fn d() -> i32 { let x = 1; x } // <-",
+            ),
+            "not a single literal expression",
+        ),
+        (
+            "missing default fn",
+            spec(
+                "    #[serde(default = \"nowhere\")] // <-\n    pub n: i32,",
+                "",
+            ),
+            "cannot find the default function",
+        ),
+        (
+            "k8s default",
+            spec(
+                "    #[serde(default)]\n    pub q: k8s_openapi::apimachinery::pkg::api::resource::Quantity, // <-",
+                "",
+            ),
+            "default value of",
+        ),
+        (
+            "unknown skip predicate",
+            spec(
+                "    #[serde(default, skip_serializing_if = \"is_zero\")] // <-\n    pub n: i32,",
+                "",
+            ),
+            "cannot evaluate `skip_serializing_if",
+        ),
+        (
+            "schema_with",
+            spec(
+                "    #[schemars(schema_with = \"f\")] // <-\n    pub n: i32,",
+                "",
+            ),
+            "schema_with",
+        ),
+        (
+            "transform",
+            spec("    #[schemars(transform = f)] // <-\n    pub n: i32,", ""),
+            "transform",
+        ),
+        (
+            "validate attr",
+            spec(
+                "    #[validate(length(min = 1))] // <-\n    pub n: String,",
+                "",
+            ),
+            "`#[validate(...)]`",
+        ),
+        (
+            "generic type",
+            spec(
+                "    pub g: Wrapper<i32>, // <-",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub struct Wrapper<T> { pub t: T }",
+            ),
+            "generic type",
+        ),
+        (
+            "optional undocumented unit enum",
+            spec(
+                "    pub m: Option<Mode>, // <-",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub enum Mode { A, B }",
+            ),
+            "`null` enum entry",
+        ),
+        (
+            "unresolved type",
+            spec("    pub x: Unknown, // <-", ""),
+            "cannot resolve type `Unknown`",
+        ),
+        (
+            "unknown k8s type",
+            spec("    pub x: k8s_openapi::api::core::v1::Volume, // <-", ""),
+            "well-known Kubernetes types",
+        ),
+        (
+            "serde_json::Value",
+            spec("    pub v: serde_json::Value, // <-", ""),
+            "no structural schema",
+        ),
+        (
+            "non-string map key",
+            spec("    pub m: BTreeMap<i32, String>, // <-", ""),
+            "map keys must be strings",
+        ),
+        (
+            "recursive type",
+            spec(
+                "    pub n: Node,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub struct Node { pub children: Vec<Node> } // <-",
+            ),
+            "recursive type",
+        ),
+        (
+            "no JsonSchema derive",
+            spec(
+                "    pub n: Plain,",
+                "#[derive(Deserialize, Serialize, Clone, Debug)]\npub struct Plain { pub a: i32 } // <-",
+            ),
+            "does not derive JsonSchema",
+        ),
+        (
+            "serde transparent",
+            spec(
+                "    pub n: T,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(transparent)] // <-\npub struct T { pub a: i32 }",
+            ),
+            "transparent",
+        ),
+        (
+            "default with serde with",
+            spec(
+                "    #[serde(default, with = \"my_mod\")] // <-\n    #[schemars(with = \"String\")]\n    pub n: i32,",
+                "",
+            ),
+            "serialize_with",
+        ),
+        (
+            "serde with",
+            spec("    #[serde(with = \"my_mod\")] // <-\n    pub n: i32,", ""),
+            "`#[serde(with)]`",
+        ),
+        (
+            "non-literal bound",
+            spec(
+                "    #[schemars(range(min = MIN))] // <-\n    pub n: i32,",
+                "",
+            ),
+            "not a number literal",
+        ),
+        (
+            "macro doc",
+            spec(
+                "    #[doc = include_str!(\"x.md\")] // <-\n    pub n: i32,",
+                "",
+            ),
+            "doc attribute is not a string literal",
+        ),
+        (
+            "x_kube without KubeSchema",
+            spec(
+                "    #[x_kube(validation = \"self > 0\")] // <-\n    pub n: i32,",
+                "",
+            ),
+            "needs `#[derive(KubeSchema)]`",
+        ),
+        (
+            "StructMerge",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct ThingSpec {{
+    #[x_kube(merge_strategy = StructMerge::Atomic)] // <-
+    pub s: Inner,
+}}
+#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]
+pub struct Inner {{ pub a: i32 }}
+"
+            ),
+            "`StructMerge` is not supported",
+        ),
+        (
+            "unreadable CEL rule",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct ThingSpec {{
+    #[x_kube(validation = RULE)] // <-
+    pub s: i32,
+}}
+"
+            ),
+            "validation rule cannot be read",
+        ),
+        (
+            "KubeSchema on enum",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct ThingSpec {{ pub e: E }}
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug)]
+pub enum E {{ // <-
+ A {{ x: i32 }} }}
+"
+            ),
+            "supports structs with named fields only",
+        ),
+        (
+            "schema manual",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", schema = \"manual\")] // <-
+pub struct ThingSpec {{ pub a: i32 }}
+"
+            ),
+            "`schema = \"manual\"` is not supported",
+        ),
+        (
+            "kind equals struct",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct Thing {{ pub a: i32 }} // <-
+"
+            ),
+            "must not equal the struct name",
+        ),
+        (
+            "unknown kube attr",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", colour = \"red\")] // <-
+pub struct ThingSpec {{ pub a: i32 }}
+"
+            ),
+            "unknown `#[kube(colour)]`",
+        ),
+        (
+            "missing kind",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\")] // <-
+pub struct ThingSpec {{ pub a: i32 }}
+"
+            ),
+            "`#[kube(kind = \"...\")]` is missing",
+        ),
+        (
+            "syntax error",
+            format!("{HEADER}\npub struct ThingSpec {{ pub a: i32 +++ }} // <-\n"),
+            "cannot parse",
+        ),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(n, s, m)| check(n, s, m))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
