@@ -6,9 +6,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Scaffold and maintain Kubernetes operators written in Rust on kube-rs.
 #[derive(Debug, Parser)]
 #[command(name = "kubeforge", version)]
-#[command(after_help = "Start a project:\n  kubeforge init --domain example.com\n  \
+#[command(
+    after_help = "Start a project:\n  kubeforge init --domain example.com\n  \
     kubeforge create api --group webapp --version v1 --kind Guestbook\n  \
-    cargo build && cargo test")]
+    cargo build && cargo test"
+)]
 pub struct Cli {
     /// Show what would be written, with diffs, and write nothing.
     #[arg(long, global = true)]
@@ -39,14 +41,18 @@ pub enum Command {
     Generate(GenerateArgs),
 
     /// Change project-wide options.
-    #[command(after_help = "Examples:\n  kubeforge edit --multigroup\n  kubeforge edit --namespaced=false")]
+    #[command(
+        after_help = "Examples:\n  kubeforge edit --multigroup\n  kubeforge edit --namespaced=false"
+    )]
     Edit(EditArgs),
 
     /// Print the version of kubeforge.
     Version,
 
     /// Print a shell completion script.
-    #[command(after_help = "Example:\n  kubeforge completion bash > /etc/bash_completion.d/kubeforge")]
+    #[command(
+        after_help = "Example:\n  kubeforge completion bash > /etc/bash_completion.d/kubeforge"
+    )]
     Completion {
         /// The shell to write completions for.
         shell: clap_complete::Shell,
@@ -95,9 +101,12 @@ pub enum License {
 #[derive(Debug, Subcommand)]
 pub enum CreateCommand {
     /// Add a kind: its Rust types, a controller, the CRD, RBAC and a sample.
-    #[command(after_help = "Examples:\n  kubeforge create api --group webapp --version v1 --kind Guestbook\n  \
+    #[command(
+        after_help = "Examples:\n  kubeforge create api --group webapp --version v1 --kind Guestbook\n  \
         kubeforge create api --group webapp --version v1 --kind Policy --namespaced=false\n  \
-        kubeforge create api --group webapp --version v1 --kind Cache --controller=false")]
+        kubeforge create api --group webapp --version v1 --kind Cache --controller=false\n  \
+        kubeforge create api --group webapp --version v2 --kind Guestbook --storage"
+    )]
     Api(CreateApiArgs),
 }
 
@@ -130,6 +139,11 @@ pub struct CreateApiArgs {
     /// Scaffold a controller [default: true, false for a further version of an existing kind].
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub controller: Option<bool>,
+
+    /// Make this version the storage version of its kind (the previous one gets
+    /// `#[kube(storage = false)]`). A further version of a kind is served only, by default.
+    #[arg(long)]
+    pub storage: bool,
 
     /// Re-render this kind's files; changed files are kept beside them as `<file>.orig`.
     #[arg(long)]

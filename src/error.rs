@@ -49,7 +49,10 @@ fn location(file: &std::path::Path, line: usize, column: usize) -> String {
 
 impl Error {
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Usage { message: message.into(), hint: hint.into() }
+        Error::Usage {
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -62,7 +65,13 @@ impl Error {
 
 impl From<crate::crd::CrdError> for Error {
     fn from(e: crate::crd::CrdError) -> Self {
-        Error::InvalidFile { file: e.file, line: e.line, column: e.column, message: e.message, hint: e.hint }
+        Error::InvalidFile {
+            file: e.file,
+            line: e.line,
+            column: e.column,
+            message: e.message,
+            hint: e.hint,
+        }
     }
 }
 

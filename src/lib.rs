@@ -14,7 +14,6 @@ pub mod yaml;
 
 use std::io::Write;
 
-
 use clap::CommandFactory;
 
 use cli::{Cli, Command, CreateCommand};
@@ -29,7 +28,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     };
     match &cli.command {
         Command::Init(args) => finish(commands::init::plan(&root, args)?, cli.dry_run, out),
-        Command::Create(CreateCommand::Api(args)) => finish(commands::create_api::plan(&root, args)?, cli.dry_run, out),
+        Command::Create(CreateCommand::Api(args)) => {
+            finish(commands::create_api::plan(&root, args)?, cli.dry_run, out)
+        }
         Command::Edit(args) => finish(commands::edit::plan(&root, args)?, cli.dry_run, out),
         Command::Generate(args) => {
             let settings = commands::generate::Settings::resolve(args);
@@ -89,4 +90,3 @@ fn check_current(plan: &Plan, out: &mut dyn Write) -> Result<()> {
 fn io(e: std::io::Error) -> Error {
     Error::Other(e.into())
 }
-

@@ -31,8 +31,12 @@ pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix("//").map(str::trim_start) else { continue };
-        let Some(body) = rest.strip_prefix(PREFIX) else { continue };
+        let Some(rest) = trimmed.strip_prefix("//").map(str::trim_start) else {
+            continue;
+        };
+        let Some(body) = rest.strip_prefix(PREFIX) else {
+            continue;
+        };
         let column = line.len() - trimmed.len() + 1;
         out.push(parse_marker(body.trim()).map_err(|message| Error::InvalidFile {
             file: file.into(),
@@ -48,9 +52,16 @@ pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
 fn parse_marker(body: &str) -> Result<Marker, String> {
     let mut m = Marker::default();
     for part in body.split(',') {
-        let (key, value) = part.split_once('=').ok_or_else(|| format!("`{part}` is not key=value"))?;
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("`{part}` is not key=value"))?;
         let list = || -> Vec<String> {
-            value.split(';').map(str::trim).filter(|v| !v.is_empty()).map(String::from).collect()
+            value
+                .split(';')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+                .collect()
         };
         match key.trim() {
             // An empty group ("groups=\"\"" or "groups=core") is the core API group.
@@ -68,7 +79,11 @@ fn parse_marker(body: &str) -> Result<Marker, String> {
             "verbs" => m.verbs = list(),
             "urls" => m.urls = list(),
             "namespace" => m.namespace = Some(value.trim().to_string()),
-            other => return Err(format!("unknown key `{other}` (known: groups, resources, resourceNames, verbs, urls, namespace)")),
+            other => {
+                return Err(format!(
+                    "unknown key `{other}` (known: groups, resources, resourceNames, verbs, urls, namespace)"
+                ));
+            }
         }
     }
     if m.verbs.is_empty() {
@@ -123,11 +138,18 @@ pub fn role_yaml(markers: &[Marker], namespaced_project: bool) -> Result<String>
     }
     let mut docs = Vec::new();
     for (namespace, ms) in by_scope {
-        let kind = if namespace.is_some() || namespaced_project { "Role" } else { "ClusterRole" };
+        let kind = if namespace.is_some() || namespaced_project {
+            "Role"
+        } else {
+            "ClusterRole"
+        };
         docs.push(RoleDoc {
             api_version: "rbac.authorization.k8s.io/v1",
             kind,
-            metadata: Meta { name: ROLE_NAME.into(), namespace },
+            metadata: Meta {
+                name: ROLE_NAME.into(),
+                namespace,
+            },
             rules: merge(&ms),
         });
     }
@@ -151,16 +173,25 @@ fn merge(markers: &[&Marker]) -> Vec<Rule> {
         names.dedup();
         for g in &m.groups {
             for r in &m.resources {
-                verbs.entry((g.clone(), r.clone(), names.clone())).or_default().extend(m.verbs.iter().cloned());
+                verbs
+                    .entry((g.clone(), r.clone(), names.clone()))
+                    .or_default()
+                    .extend(m.verbs.iter().cloned());
             }
         }
         for u in &m.urls {
-            url_verbs.entry(u.clone()).or_default().extend(m.verbs.iter().cloned());
+            url_verbs
+                .entry(u.clone())
+                .or_default()
+                .extend(m.verbs.iter().cloned());
         }
     }
     let mut grouped: BTreeMap<(String, Vec<String>, Vec<String>), Vec<String>> = BTreeMap::new();
     for ((g, r, names), v) in verbs {
-        grouped.entry((g, names, v.into_iter().collect())).or_default().push(r);
+        grouped
+            .entry((g, names, v.into_iter().collect()))
+            .or_default()
+            .push(r);
     }
     let mut rules: Vec<Rule> = grouped
         .into_iter()
@@ -175,7 +206,10 @@ fn merge(markers: &[&Marker]) -> Vec<Rule> {
     rules.sort();
     let mut urls_grouped: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
     for (u, v) in url_verbs {
-        urls_grouped.entry(v.into_iter().collect()).or_default().push(u);
+        urls_grouped
+            .entry(v.into_iter().collect())
+            .or_default()
+            .push(u);
     }
     rules.extend(urls_grouped.into_iter().map(|(verbs, urls)| Rule {
         api_groups: vec![],
@@ -213,8 +247,14 @@ mod tests {
         assert_eq!(rules.len(), 3, "{yaml}");
         assert_eq!(rules[0]["apiGroups"][0], "");
         assert_eq!(rules[0]["resourceNames"], serde_json::json!(["a", "b"]));
-        assert_eq!(rules[1]["resources"], serde_json::json!(["guestbooks", "memcacheds"]));
-        assert_eq!(rules[1]["verbs"], serde_json::json!(["get", "list", "update", "watch"]));
+        assert_eq!(
+            rules[1]["resources"],
+            serde_json::json!(["guestbooks", "memcacheds"])
+        );
+        assert_eq!(
+            rules[1]["verbs"],
+            serde_json::json!(["get", "list", "update", "watch"])
+        );
         assert_eq!(rules[2]["nonResourceURLs"], serde_json::json!(["/metrics"]));
         assert_eq!(docs[1]["kind"], "Role");
         assert_eq!(docs[1]["metadata"]["namespace"], "infra");
@@ -228,10 +268,21 @@ mod tests {
 
     #[test]
     fn bad_markers_name_their_line() {
-        let err = markers("src/c.rs", "fn a() {}\n// +kubeforge:rbac:groups=a,resources=b\n").unwrap_err();
+        let err = markers(
+            "src/c.rs",
+            "fn a() {}\n// +kubeforge:rbac:groups=a,resources=b\n",
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("src/c.rs:2:1: invalid RBAC marker: `verbs` is missing"), "{msg}");
-        let err = markers("src/c.rs", "// +kubeforge:rbac:group=a,resources=b,verbs=get\n").unwrap_err();
+        assert!(
+            msg.starts_with("src/c.rs:2:1: invalid RBAC marker: `verbs` is missing"),
+            "{msg}"
+        );
+        let err = markers(
+            "src/c.rs",
+            "// +kubeforge:rbac:group=a,resources=b,verbs=get\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("unknown key `group`"));
     }
 }

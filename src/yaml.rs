@@ -30,7 +30,8 @@ pub fn check(file: &Path, text: &str) -> Result<()> {
 
 /// Serializes one document, ending with a newline.
 pub fn to_string<T: Serialize>(value: &T) -> Result<String> {
-    let mut out = serde_saphyr::to_string(value).map_err(|e| Error::Other(anyhow::anyhow!("cannot write YAML: {e}")))?;
+    let mut out = serde_saphyr::to_string(value)
+        .map_err(|e| Error::Other(anyhow::anyhow!("cannot write YAML: {e}")))?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -45,5 +46,11 @@ fn parse_error(file: &Path, e: &serde_saphyr::Error) -> Error {
     let message = e.to_string();
     // The library's message may repeat the location on its first line; keep the first line only.
     let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-    Error::InvalidFile { file: file.to_path_buf(), line, column, message, hint: None }
+    Error::InvalidFile {
+        file: file.to_path_buf(),
+        line,
+        column,
+        message,
+        hint: None,
+    }
 }

@@ -18,27 +18,51 @@ fn project() -> (tempfile::TempDir, std::path::PathBuf) {
     (tmp, dir)
 }
 
-const GUESTBOOK: &[&str] = &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"];
+const GUESTBOOK: &[&str] = &[
+    "create",
+    "api",
+    "--group",
+    "webapp",
+    "--version",
+    "v1",
+    "--kind",
+    "Guestbook",
+];
 
 #[test]
 fn init_writes_a_project_named_after_the_directory() {
     let (_tmp, dir) = project();
     let files = tree(&dir);
-    for f in ["Cargo.toml", "PROJECT", "README.md", ".gitignore", "LICENSE", "src/main.rs", "src/lib.rs",
-              "src/bin/crdgen.rs", "config/rbac/role.yaml"] {
+    for f in [
+        "Cargo.toml",
+        "PROJECT",
+        "README.md",
+        ".gitignore",
+        "LICENSE",
+        "src/main.rs",
+        "src/lib.rs",
+        "src/bin/crdgen.rs",
+        "config/rbac/role.yaml",
+    ] {
         assert!(files.contains_key(f), "{f} missing; got {:?}", files.keys());
     }
     assert!(!files.contains_key("Cargo.lock"));
     let project = read(&dir, "PROJECT");
     assert!(project.contains("projectName: guestbook\n"), "{project}");
     assert!(project.contains("domain: example.com\n"), "{project}");
-    assert!(project.contains("k8sVersion: '1.33'\n") || project.contains("k8sVersion: \"1.33\"\n"), "{project}");
+    assert!(
+        project.contains("k8sVersion: '1.33'\n") || project.contains("k8sVersion: \"1.33\"\n"),
+        "{project}"
+    );
     assert!(read(&dir, "Cargo.toml").contains("name = \"guestbook\""));
     assert!(read(&dir, "src/main.rs").starts_with("// Copyright The guestbook Authors.\n"));
     // Every text file ends with exactly one newline and has no CR.
     for (path, bytes) in files {
         let text = String::from_utf8(bytes).unwrap();
-        assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{path} must end with one newline");
+        assert!(
+            text.ends_with('\n') && !text.ends_with("\n\n"),
+            "{path} must end with one newline"
+        );
         assert!(!text.contains('\r'), "{path} has CR");
     }
 }
@@ -46,7 +70,10 @@ fn init_writes_a_project_named_after_the_directory() {
 #[test]
 fn init_without_license_has_no_header() {
     let tmp = tempfile::tempdir().unwrap();
-    ok(tmp.path(), &["init", "--project-name", "plain", "--license", "none"]);
+    ok(
+        tmp.path(),
+        &["init", "--project-name", "plain", "--license", "none"],
+    );
     assert!(!tmp.path().join("LICENSE").exists());
     assert!(!read(tmp.path(), "src/main.rs").contains("Copyright"));
     assert!(read(tmp.path(), "PROJECT").contains("domain: my.domain\n"));
@@ -69,9 +96,18 @@ fn init_refuses_existing_projects_and_bad_names() {
     assert!(tree(&bad).is_empty());
 
     for (args, flag) in [
-        (&["init", "--project-name", "kube"][..], "--project-name `kube`"),
-        (&["init", "--project-name", "ok", "--domain", "Example.COM"][..], "--domain"),
-        (&["init", "--project-name", "ok", "--k8s-version", "1.20"][..], "--k8s-version"),
+        (
+            &["init", "--project-name", "kube"][..],
+            "--project-name `kube`",
+        ),
+        (
+            &["init", "--project-name", "ok", "--domain", "Example.COM"][..],
+            "--domain",
+        ),
+        (
+            &["init", "--project-name", "ok", "--k8s-version", "1.20"][..],
+            "--k8s-version",
+        ),
     ] {
         let err = fails(&bad, args, 2);
         assert!(err.contains(flag), "{args:?}: {err}");
@@ -85,18 +121,77 @@ fn create_api_refuses_bad_flags_and_writes_nothing() {
     let (_tmp, dir) = project();
     let before = tree(&dir);
     for (args, flag) in [
-        (vec!["--group", "Web_App", "--version", "v1", "--kind", "Guestbook"], "--group"),
-        (vec!["--group", "webapp", "--version", "1", "--kind", "Guestbook"], "--version"),
-        (vec!["--group", "webapp", "--version", "v1alpha", "--kind", "Guestbook"], "--version"),
-        (vec!["--group", "webapp", "--version", "v1", "--kind", "guestbook"], "--kind"),
-        (vec!["--group", "webapp", "--version", "v1", "--kind", "Guest-book"], "--kind"),
-        (vec!["--group", "webapp", "--version", "v1", "--kind", "Guestbook", "--plural", "1books"], "--plural"),
+        (
+            vec![
+                "--group",
+                "Web_App",
+                "--version",
+                "v1",
+                "--kind",
+                "Guestbook",
+            ],
+            "--group",
+        ),
+        (
+            vec!["--group", "webapp", "--version", "1", "--kind", "Guestbook"],
+            "--version",
+        ),
+        (
+            vec![
+                "--group",
+                "webapp",
+                "--version",
+                "v1alpha",
+                "--kind",
+                "Guestbook",
+            ],
+            "--version",
+        ),
+        (
+            vec![
+                "--group",
+                "webapp",
+                "--version",
+                "v1",
+                "--kind",
+                "guestbook",
+            ],
+            "--kind",
+        ),
+        (
+            vec![
+                "--group",
+                "webapp",
+                "--version",
+                "v1",
+                "--kind",
+                "Guest-book",
+            ],
+            "--kind",
+        ),
+        (
+            vec![
+                "--group",
+                "webapp",
+                "--version",
+                "v1",
+                "--kind",
+                "Guestbook",
+                "--plural",
+                "1books",
+            ],
+            "--plural",
+        ),
     ] {
         let mut full = vec!["create", "api"];
         full.extend(args);
         let err = fails(&dir, &full, 2);
         assert!(err.contains(flag), "{full:?}: {err}");
-        assert_eq!(err.lines().filter(|l| l.contains("hint:")).count(), 1, "{err}");
+        assert_eq!(
+            err.lines().filter(|l| l.contains("hint:")).count(),
+            1,
+            "{err}"
+        );
         assert_eq!(tree(&dir), before, "{full:?} wrote something");
     }
     let err = fails(tempfile::tempdir().unwrap().path(), GUESTBOOK, 2);
@@ -108,7 +203,10 @@ fn create_api_is_idempotent_and_refuses_conflicting_options() {
     let (_tmp, dir) = project();
     let out = ok(&dir, GUESTBOOK);
     assert!(out.contains("create    src/api/v1/guestbook.rs"), "{out}");
-    assert!(out.contains("create    config/crd/bases/webapp.example.com_guestbooks.yaml"), "{out}");
+    assert!(
+        out.contains("create    config/crd/bases/webapp.example.com_guestbooks.yaml"),
+        "{out}"
+    );
     let after_first = tree(&dir);
     let out = ok(&dir, GUESTBOOK);
     assert!(out.contains("nothing to do"), "{out}");
@@ -126,7 +224,20 @@ fn create_api_is_idempotent_and_refuses_conflicting_options() {
     plural.extend(["--plural", "books"]);
     let err = fails(&dir, &plural, 2);
     assert!(err.contains("--plural"), "{err}");
-    let err = fails(&dir, &["create", "api", "--group", "other", "--version", "v1", "--kind", "Thing"], 2);
+    let err = fails(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "other",
+            "--version",
+            "v1",
+            "--kind",
+            "Thing",
+        ],
+        2,
+    );
     assert!(err.contains("single-group"), "{err}");
     assert_eq!(tree(&dir), after_first);
 }
@@ -134,13 +245,43 @@ fn create_api_is_idempotent_and_refuses_conflicting_options() {
 #[test]
 fn plurals_kube_derive_would_get_wrong_are_explicit() {
     let (_tmp, dir) = project();
-    ok(&dir, &["create", "api", "--group", "net", "--version", "v1", "--kind", "Endpoints"]);
-    ok(&dir, &["create", "api", "--group", "net", "--version", "v1", "--kind", "Policy"]);
+    ok(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "net",
+            "--version",
+            "v1",
+            "--kind",
+            "Endpoints",
+        ],
+    );
+    ok(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "net",
+            "--version",
+            "v1",
+            "--kind",
+            "Policy",
+        ],
+    );
     let endpoints = read(&dir, "src/api/v1/endpoints.rs");
     assert!(endpoints.contains("plural = \"endpoints\""), "{endpoints}");
     assert!(!read(&dir, "src/api/v1/policy.rs").contains("plural ="));
-    assert!(dir.join("config/crd/bases/net.example.com_endpoints.yaml").exists());
-    assert!(dir.join("config/crd/bases/net.example.com_policies.yaml").exists());
+    assert!(
+        dir.join("config/crd/bases/net.example.com_endpoints.yaml")
+            .exists()
+    );
+    assert!(
+        dir.join("config/crd/bases/net.example.com_policies.yaml")
+            .exists()
+    );
 }
 
 #[test]
@@ -150,8 +291,14 @@ fn dry_run_shows_the_plan_and_diffs_and_writes_nothing() {
     let mut args = vec!["--dry-run"];
     args.extend(GUESTBOOK);
     let out = ok(&dir, &args);
-    assert!(out.contains("create    src/controllers/guestbook.rs"), "{out}");
-    assert!(out.contains("update    src/main.rs (at controllers)"), "{out}");
+    assert!(
+        out.contains("create    src/controllers/guestbook.rs"),
+        "{out}"
+    );
+    assert!(
+        out.contains("update    src/main.rs (at controllers)"),
+        "{out}"
+    );
     assert!(out.contains("+++ b/src/api/v1/guestbook.rs"), "{out}");
     assert!(out.contains("dry run: nothing written"), "{out}");
     assert_eq!(tree(&dir), before);
@@ -168,7 +315,10 @@ fn force_rerenders_and_keeps_edits_as_orig() {
     ok(&dir, GUESTBOOK);
     let types = dir.join("src/api/v1/guestbook.rs");
     let pristine = std::fs::read_to_string(&types).unwrap();
-    let edited = pristine.replace("pub struct GuestbookSpec {", "pub struct GuestbookSpec {\n    pub size: i32,");
+    let edited = pristine.replace(
+        "pub struct GuestbookSpec {",
+        "pub struct GuestbookSpec {\n    pub size: i32,",
+    );
     assert_ne!(edited, pristine);
     std::fs::write(&types, &edited).unwrap();
 
@@ -183,19 +333,32 @@ fn force_rerenders_and_keeps_edits_as_orig() {
     assert_eq!(std::fs::read_to_string(&types).unwrap(), pristine);
     assert_eq!(read(&dir, "src/api/v1/guestbook.rs.orig"), edited);
     // Injected files are not duplicated by --force.
-    assert_eq!(read(&dir, "src/main.rs").matches("guestbook::run").count(), 1);
+    assert_eq!(
+        read(&dir, "src/main.rs").matches("guestbook::run").count(),
+        1
+    );
 }
 
 #[test]
 fn missing_marker_is_an_error_that_prints_the_fragment() {
     let (_tmp, dir) = project();
     let main = read(&dir, "src/main.rs");
-    let without: String = main.lines().filter(|l| !l.contains("+kubeforge:scaffold:controllers")).map(|l| format!("{l}\n")).collect();
+    let without: String = main
+        .lines()
+        .filter(|l| !l.contains("+kubeforge:scaffold:controllers"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     std::fs::write(dir.join("src/main.rs"), without).unwrap();
     let before = tree(&dir);
     let err = fails(&dir, GUESTBOOK, 2);
-    assert!(err.contains("src/main.rs: marker `// +kubeforge:scaffold:controllers` not found"), "{err}");
-    assert!(err.contains("guestbook"), "the fragment to paste is shown: {err}");
+    assert!(
+        err.contains("src/main.rs: marker `// +kubeforge:scaffold:controllers` not found"),
+        "{err}"
+    );
+    assert!(
+        err.contains("guestbook"),
+        "the fragment to paste is shown: {err}"
+    );
     assert_eq!(tree(&dir), before, "nothing written");
 }
 
@@ -204,7 +367,11 @@ fn broken_template_override_writes_nothing() {
     let (_tmp, dir) = project();
     let override_dir = dir.join(".kubeforge/templates/api/src/api");
     std::fs::create_dir_all(&override_dir).unwrap();
-    std::fs::write(override_dir.join("types.rs.tera"), "pub struct {{ resource.kind }}Spec {\n").unwrap();
+    std::fs::write(
+        override_dir.join("types.rs.tera"),
+        "pub struct {{ resource.kind }}Spec {\n",
+    )
+    .unwrap();
     let before = tree(&dir);
     let err = fails(&dir, GUESTBOOK, 2);
     assert!(err.contains("src/api/v1/guestbook.rs"), "{err}");
@@ -221,17 +388,33 @@ fn generate_check_reports_stale_files() {
 
     let types = dir.join("src/api/v1/guestbook.rs");
     let text = std::fs::read_to_string(&types).unwrap();
-    std::fs::write(&types, text.replace("pub struct GuestbookSpec {", "pub struct GuestbookSpec {\n    pub size: i32,")).unwrap();
+    std::fs::write(
+        &types,
+        text.replace(
+            "pub struct GuestbookSpec {",
+            "pub struct GuestbookSpec {\n    pub size: i32,",
+        ),
+    )
+    .unwrap();
     let before = tree(&dir);
     let out = kubeforge(&dir, &["generate", "--check"]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("+              size:") || stdout.contains("+            size:"), "{stdout}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("config/crd/bases/webapp.example.com_guestbooks.yaml"));
+    assert!(
+        stdout.contains("+              size:") || stdout.contains("+            size:"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("config/crd/bases/webapp.example.com_guestbooks.yaml")
+    );
     assert_eq!(tree(&dir), before, "--check writes nothing");
 
     let out = ok(&dir, &["generate"]);
-    assert!(out.contains("update    config/crd/bases/webapp.example.com_guestbooks.yaml"), "{out}");
+    assert!(
+        out.contains("update    config/crd/bases/webapp.example.com_guestbooks.yaml"),
+        "{out}"
+    );
     ok(&dir, &["generate", "--check"]);
 }
 
@@ -240,11 +423,18 @@ fn rbac_markers_drive_role_yaml() {
     let (_tmp, dir) = project();
     ok(&dir, GUESTBOOK);
     let role = read(&dir, "config/rbac/role.yaml");
-    assert!(role.starts_with("# Code generated by kubeforge. DO NOT EDIT.\n"), "{role}");
+    assert!(
+        role.starts_with("# Code generated by kubeforge. DO NOT EDIT.\n"),
+        "{role}"
+    );
     assert!(role.contains("- guestbooks/finalizers"), "{role}");
     let ctrl = dir.join("src/controllers/guestbook.rs");
     let text = std::fs::read_to_string(&ctrl).unwrap();
-    std::fs::write(&ctrl, format!("// +kubeforge:rbac:groups=apps,resources=deployments,verbs=get;list\n{text}")).unwrap();
+    std::fs::write(
+        &ctrl,
+        format!("// +kubeforge:rbac:groups=apps,resources=deployments,verbs=get;list\n{text}"),
+    )
+    .unwrap();
     ok(&dir, &["generate"]);
     assert!(read(&dir, "config/rbac/role.yaml").contains("- deployments"));
 }

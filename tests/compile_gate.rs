@@ -50,7 +50,15 @@ fn crds_by_name(file: &str, text: &str) -> std::collections::BTreeMap<String, se
     kubeforge::yaml::values_from_str(Path::new(file), text)
         .unwrap_or_else(|e| panic!("{file}: {e}"))
         .into_iter()
-        .map(|d| (d["metadata"]["name"].as_str().unwrap_or_default().to_string(), d))
+        .map(|d| {
+            (
+                d["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                d,
+            )
+        })
         .collect()
 }
 
@@ -69,8 +77,14 @@ fn generated_projects_build_test_lint_and_format() {
         members.push(("fidelity".into(), ws.join("fidelity")));
     }
     let list: Vec<String> = members.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-    std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", list.join(", ")))
-        .unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            list.join(", ")
+        ),
+    )
+    .unwrap();
 
     let lockfile = repo().join(LOCKFILE);
     if std::env::var_os("KUBEFORGE_UPDATE_LOCKFILE").is_some() {
@@ -80,17 +94,43 @@ fn generated_projects_build_test_lint_and_format() {
         cargo(ws, &["update", "--workspace"]);
         std::fs::copy(ws.join("Cargo.lock"), &lockfile).unwrap();
     }
-    assert!(lockfile.exists(), "{LOCKFILE} is missing; create it with KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test compile_gate");
+    assert!(
+        lockfile.exists(),
+        "{LOCKFILE} is missing; create it with KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test compile_gate"
+    );
     std::fs::copy(&lockfile, ws.join("Cargo.lock")).unwrap();
 
     cargo(ws, &["build", "--workspace", "--all-targets", "--locked"]);
     cargo(ws, &["test", "--workspace", "--locked"]);
-    cargo(ws, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]);
+    cargo(
+        ws,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
     cargo(ws, &["fmt", "--all", "--check"]);
 
     // The compiled types agree with what kubeforge derived from their source.
     for (name, dir) in &members {
-        let printed = cargo(ws, &["run", "--quiet", "--locked", "-p", name, "--bin", "crdgen"]);
+        let manifest = dir.join("Cargo.toml");
+        let printed = cargo(
+            ws,
+            &[
+                "run",
+                "--quiet",
+                "--locked",
+                "--manifest-path",
+                manifest.to_str().unwrap(),
+                "--bin",
+                "crdgen",
+            ],
+        );
         let compiled = crds_by_name("crdgen output", &printed);
         let mut derived = std::collections::BTreeMap::new();
         if name == "fidelity" {

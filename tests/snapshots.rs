@@ -28,19 +28,23 @@ fn snapshots_match_generated_projects() {
         let got = tree(&generated);
         let want = tree(&expected_dir);
         for path in want.keys().filter(|p| !got.contains_key(*p)) {
-            problems.push(format!("{}: {path} is in snapshots/ but no longer generated", scenario.name));
+            problems.push(format!(
+                "{}: {path} is in snapshots/ but no longer generated",
+                scenario.name
+            ));
         }
         for (path, bytes) in &got {
             match want.get(path) {
-                None => problems.push(format!("{}: {path} is generated but missing from snapshots/", scenario.name)),
+                None => problems.push(format!(
+                    "{}: {path} is generated but missing from snapshots/",
+                    scenario.name
+                )),
                 Some(w) if w != bytes => {
-                    let diff = similar::TextDiff::from_lines(
-                        &String::from_utf8_lossy(w).into_owned(),
-                        &String::from_utf8_lossy(bytes).into_owned(),
-                    )
-                    .unified_diff()
-                    .header(&format!("snapshots/{}/{path}", scenario.name), "generated")
-                    .to_string();
+                    let (old, new) = (String::from_utf8_lossy(w), String::from_utf8_lossy(bytes));
+                    let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
+                        .unified_diff()
+                        .header(&format!("snapshots/{}/{path}", scenario.name), "generated")
+                        .to_string();
                     problems.push(format!("{}: {path} differs:\n{diff}", scenario.name));
                 }
                 Some(_) => {}

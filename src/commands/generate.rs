@@ -21,7 +21,12 @@ pub struct Settings {
 
 impl Settings {
     pub fn resolve(args: &GenerateArgs) -> Settings {
-        Settings { check: args.check, crd: CrdOptions { max_desc_len: args.max_desc_len } }
+        Settings {
+            check: args.check,
+            crd: CrdOptions {
+                max_desc_len: args.max_desc_len,
+            },
+        }
     }
 }
 
@@ -40,13 +45,23 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
     let mut sources = Vec::new();
     for path in plan.list("src/api", ".rs")? {
         let text = plan.read(&path)?.unwrap_or_default();
-        sources.push(SourceFile { path: PathBuf::from(&path), text });
+        sources.push(SourceFile {
+            path: PathBuf::from(&path),
+            text,
+        });
     }
     for crd in crds_from_sources(&sources, opts)? {
         let file = format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural);
-        let yaml = format!("{GENERATED_YAML_HEADER}---\n{}", crate::yaml::to_string(&crd)?);
+        let yaml = format!(
+            "{GENERATED_YAML_HEADER}---\n{}",
+            crate::yaml::to_string(&crd)?
+        );
         plan.regenerate(&format!("{CRD_BASES}/{file}"), yaml)?;
-        plan.inject(CRD_KUSTOMIZATION, "crdkustomizeresource", &format!("- bases/{file}\n"))?;
+        plan.inject(
+            CRD_KUSTOMIZATION,
+            "crdkustomizeresource",
+            &format!("- bases/{file}\n"),
+        )?;
     }
 
     let mut markers = Vec::new();

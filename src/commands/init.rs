@@ -28,8 +28,12 @@ const FILES: &[(&str, &str)] = &[
 
 /// Validated options of `init`: the project file to be.
 pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
-    names::check_dns1123_subdomain(&args.domain)
-        .map_err(|e| Error::usage(format!("--domain `{}` {e}", args.domain), "use a DNS name such as example.com"))?;
+    names::check_dns1123_subdomain(&args.domain).map_err(|e| {
+        Error::usage(
+            format!("--domain `{}` {e}", args.domain),
+            "use a DNS name such as example.com",
+        )
+    })?;
     let project_name = match &args.project_name {
         Some(n) => n.clone(),
         None => root
@@ -39,8 +43,15 @@ pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
             .unwrap_or_default(),
     };
     names::check_project_name(&project_name).map_err(|e| {
-        let flag = if args.project_name.is_some() { "--project-name" } else { "the directory name (default --project-name)" };
-        Error::usage(format!("{flag} `{project_name}` {e}"), "pass --project-name with a lowercase DNS label such as `guestbook-operator`")
+        let flag = if args.project_name.is_some() {
+            "--project-name"
+        } else {
+            "the directory name (default --project-name)"
+        };
+        Error::usage(
+            format!("{flag} `{project_name}` {e}"),
+            "pass --project-name with a lowercase DNS label such as `guestbook-operator`",
+        )
     })?;
     if !K8S_VERSIONS.contains(&args.k8s_version.as_str()) {
         return Err(Error::usage(
@@ -83,7 +94,12 @@ pub fn plan(root: &Path, args: &InitArgs) -> Result<Plan> {
         files.push(("init/LICENSE.tera", "LICENSE"));
     }
     for (template, path) in files {
-        plan.scaffold(path, templates.render(template, &ctx)?, IfExists::Keep, false)?;
+        plan.scaffold(
+            path,
+            templates.render(template, &ctx)?,
+            IfExists::Keep,
+            false,
+        )?;
     }
     super::generate::derive(&mut plan, &project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, project.render()?)?;

@@ -75,7 +75,9 @@ impl<'a> TemplateContext<'a> {
     }
 
     pub fn with_module(mut self, module: &str) -> Self {
-        self.fragment = Some(FragmentContext { module: module.to_string() });
+        self.fragment = Some(FragmentContext {
+            module: module.to_string(),
+        });
         self
     }
 }

@@ -5,9 +5,29 @@ use heck::ToSnakeCase;
 
 /// Crates that a generated project depends on; a project of the same name would clash with them.
 const RESERVED_PROJECT_NAMES: &[&str] = &[
-    "anyhow", "futures", "http", "k8s-openapi", "kube", "kube-core", "kube-derive", "kube-runtime",
-    "kube-client", "schemars", "serde", "serde-json", "serde-saphyr", "thiserror", "tokio",
-    "tower-test", "tracing", "tracing-subscriber", "std", "core", "alloc", "test", "proc-macro",
+    "anyhow",
+    "futures",
+    "http",
+    "k8s-openapi",
+    "kube",
+    "kube-core",
+    "kube-derive",
+    "kube-runtime",
+    "kube-client",
+    "schemars",
+    "serde",
+    "serde-json",
+    "serde-saphyr",
+    "thiserror",
+    "tokio",
+    "tower-test",
+    "tracing",
+    "tracing-subscriber",
+    "std",
+    "core",
+    "alloc",
+    "test",
+    "proc-macro",
     "crdgen",
 ];
 
@@ -30,7 +50,10 @@ pub fn check_dns1123_label(s: &str) -> NameResult {
     if s.len() > 63 {
         return Err(format!("must be at most 63 characters, not {}", s.len()));
     }
-    if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err("may contain only lowercase letters, digits and '-'".into());
     }
     if s.starts_with('-') || s.ends_with('-') {
@@ -64,16 +87,24 @@ pub fn check_dns1123_subdomain(s: &str) -> NameResult {
 
 /// `v1`, `v1alpha1`, `v2beta3`: Kubernetes' version convention.
 pub fn check_version(s: &str) -> NameResult {
-    let rest = s.strip_prefix('v').ok_or("must start with 'v' (e.g. v1, v1alpha1, v2beta3)")?;
+    let rest = s
+        .strip_prefix('v')
+        .ok_or("must start with 'v' (e.g. v1, v1alpha1, v2beta3)")?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let (major, tail) = rest.split_at(digits);
     if major.is_empty() || major.starts_with('0') {
         return Err("needs a major version from 1 up (e.g. v1, v1alpha1, v2beta3)".into());
     }
-    let stage = ["alpha", "beta"].into_iter().find_map(|p| tail.strip_prefix(p));
+    let stage = ["alpha", "beta"]
+        .into_iter()
+        .find_map(|p| tail.strip_prefix(p));
     match stage {
         None if tail.is_empty() => Ok(()),
-        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0') => Ok(()),
+        Some(n)
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0') =>
+        {
+            Ok(())
+        }
         _ => Err("must look like v1, v1alpha1 or v2beta3".into()),
     }
 }
@@ -90,7 +121,9 @@ pub fn check_kind(s: &str) -> NameResult {
         return Err("must start with an uppercase letter (UpperCamelCase, e.g. Guestbook)".into());
     }
     if !s.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err("may contain only ASCII letters and digits (UpperCamelCase, e.g. Guestbook)".into());
+        return Err(
+            "may contain only ASCII letters and digits (UpperCamelCase, e.g. Guestbook)".into(),
+        );
     }
     Ok(())
 }
@@ -103,7 +136,9 @@ pub fn check_project_name(s: &str) -> NameResult {
     }
     let normalized = s.replace('_', "-");
     if RESERVED_PROJECT_NAMES.contains(&normalized.as_str()) || RUST_KEYWORDS.contains(&s) {
-        return Err(format!("clashes with the crate or keyword `{s}` that generated projects use"));
+        return Err(format!(
+            "clashes with the crate or keyword `{s}` that generated projects use"
+        ));
     }
     Ok(())
 }
@@ -112,15 +147,48 @@ pub fn check_project_name(s: &str) -> NameResult {
 pub fn default_plural(kind: &str) -> String {
     let word = kind.to_ascii_lowercase();
     const IRREGULAR: &[(&str, &str)] = &[
-        ("person", "people"), ("child", "children"), ("man", "men"), ("woman", "women"),
-        ("mouse", "mice"), ("goose", "geese"), ("foot", "feet"), ("tooth", "teeth"), ("ox", "oxen"),
-        ("index", "indices"), ("matrix", "matrices"), ("vertex", "vertices"), ("criterion", "criteria"),
-        ("datum", "data"), ("medium", "media"), ("leaf", "leaves"), ("knife", "knives"), ("life", "lives"),
-        ("wife", "wives"), ("half", "halves"), ("shelf", "shelves"), ("quiz", "quizzes"),
+        ("person", "people"),
+        ("child", "children"),
+        ("man", "men"),
+        ("woman", "women"),
+        ("mouse", "mice"),
+        ("goose", "geese"),
+        ("foot", "feet"),
+        ("tooth", "teeth"),
+        ("ox", "oxen"),
+        ("index", "indices"),
+        ("matrix", "matrices"),
+        ("vertex", "vertices"),
+        ("criterion", "criteria"),
+        ("datum", "data"),
+        ("medium", "media"),
+        ("leaf", "leaves"),
+        ("knife", "knives"),
+        ("life", "lives"),
+        ("wife", "wives"),
+        ("half", "halves"),
+        ("shelf", "shelves"),
+        ("quiz", "quizzes"),
     ];
     const UNCOUNTABLE: &[&str] = &[
-        "equipment", "information", "rice", "money", "species", "series", "fish", "sheep", "deer",
-        "news", "data", "metadata", "media", "chassis", "moose", "bison", "traffic", "feedback",
+        "equipment",
+        "information",
+        "rice",
+        "money",
+        "species",
+        "series",
+        "fish",
+        "sheep",
+        "deer",
+        "news",
+        "data",
+        "metadata",
+        "media",
+        "chassis",
+        "moose",
+        "bison",
+        "traffic",
+        "feedback",
     ];
     if UNCOUNTABLE.contains(&word.as_str()) {
         return word;
@@ -132,10 +200,17 @@ pub fn default_plural(kind: &str) -> String {
         return format!("{stem}ses");
     }
     // A word ending in a single 's' after a consonant is already plural (Endpoints, Metrics).
-    if word.ends_with('s') && !["ss", "us", "is", "as", "os"].iter().any(|e| word.ends_with(e)) {
+    if word.ends_with('s')
+        && !["ss", "us", "is", "as", "os"]
+            .iter()
+            .any(|e| word.ends_with(e))
+    {
         return word;
     }
-    if ["s", "x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+    if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
         return format!("{word}es");
     }
     if let Some(stem) = word.strip_suffix('y')
@@ -150,12 +225,18 @@ pub fn default_plural(kind: &str) -> String {
 /// The plural kube-derive computes for a kind when `#[kube(plural)]` is absent.
 pub fn kube_derive_plural(kind: &str) -> String {
     let word = kind.to_ascii_lowercase();
-    if ["s", "x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) {
+    if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
         return format!("{word}es");
     }
     if word.len() >= 2
         && word.ends_with('y')
-        && !matches!(word.as_bytes()[word.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u')
+        && !matches!(
+            word.as_bytes()[word.len() - 2],
+            b'a' | b'e' | b'i' | b'o' | b'u'
+        )
     {
         return format!("{}ies", &word[..word.len() - 1]);
     }
@@ -166,7 +247,11 @@ pub fn kube_derive_plural(kind: &str) -> String {
 /// and a Rust keyword gets a trailing '_'.
 pub fn rust_module(name: &str) -> String {
     let snake = name.replace(['-', '.'], "_").to_snake_case();
-    if RUST_KEYWORDS.contains(&snake.as_str()) { format!("{snake}_") } else { snake }
+    if RUST_KEYWORDS.contains(&snake.as_str()) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
 }
 
 #[cfg(test)]
@@ -210,7 +295,9 @@ mod tests {
         for ok in ["v1", "v2", "v1alpha1", "v2beta3", "v10", "v1beta10"] {
             assert_eq!(check_version(ok), Ok(()), "{ok}");
         }
-        for bad in ["1", "v0", "v01", "v1alpha", "v1gamma1", "V1", "v1alpha0", "v1beta01", "v"] {
+        for bad in [
+            "1", "v0", "v01", "v1alpha", "v1gamma1", "V1", "v1alpha0", "v1beta01", "v",
+        ] {
             assert!(check_version(bad).is_err(), "{bad}");
         }
     }
@@ -239,7 +326,16 @@ mod tests {
     fn project_names() {
         assert!(check_project_name("guestbook").is_ok());
         assert!(check_project_name("my-operator").is_ok());
-        for bad in ["kube", "tokio", "serde", "Guestbook", "my_operator", "1op", "-op", "crate"] {
+        for bad in [
+            "kube",
+            "tokio",
+            "serde",
+            "Guestbook",
+            "my_operator",
+            "1op",
+            "-op",
+            "crate",
+        ] {
             assert!(check_project_name(bad).is_err(), "{bad}");
         }
     }

@@ -63,8 +63,13 @@ impl Project {
                 file: PROJECT_FILE.into(),
                 line: 0,
                 column: 0,
-                message: format!("layout `{}` is not supported by this kubeforge", project.layout),
-                hint: Some(format!("this kubeforge writes layout `{LAYOUT}`; install the kubeforge named by cliVersion")),
+                message: format!(
+                    "layout `{}` is not supported by this kubeforge",
+                    project.layout
+                ),
+                hint: Some(format!(
+                    "this kubeforge writes layout `{LAYOUT}`; install the kubeforge named by cliVersion"
+                )),
             });
         }
         Ok(project)
@@ -80,6 +85,8 @@ impl Project {
     }
 
     pub fn find(&self, group: &str, version: &str, kind: &str) -> Option<&ResourceEntry> {
-        self.resources.iter().find(|r| r.group == group && r.version == version && r.kind == kind)
+        self.resources
+            .iter()
+            .find(|r| r.group == group && r.version == version && r.kind == kind)
     }
 }

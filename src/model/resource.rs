@@ -55,7 +55,10 @@ impl Resource {
         let version_module = entry.version.clone();
         let crate_name = project.project_name.to_snake_case();
         let (api_rel, ctrl_rel) = if project.multigroup {
-            (format!("{group_module}::{version_module}"), format!("{group_module}::{module}"))
+            (
+                format!("{group_module}::{version_module}"),
+                format!("{group_module}::{module}"),
+            )
         } else {
             (version_module.clone(), module.clone())
         };
@@ -92,14 +95,20 @@ impl Resource {
             sample_name: format!("{singular}-sample"),
             field_manager: format!("{}-controller", project.project_name),
             paths: ResourcePaths {
-                group_mod: project.multigroup.then(|| format!("src/api/{group_module}/mod.rs")),
+                group_mod: project
+                    .multigroup
+                    .then(|| format!("src/api/{group_module}/mod.rs")),
                 version_mod: format!("{api_dir}/mod.rs"),
                 types: format!("{api_dir}/{module}.rs"),
                 controller_group_mod: project.multigroup.then(|| format!("{ctrl_dir}/mod.rs")),
                 controller: format!("{ctrl_dir}/{module}.rs"),
                 sample: format!("config/samples/{sample_file}"),
                 sample_file,
-                api_root_module: if project.multigroup { group_module.clone() } else { version_module.clone() },
+                api_root_module: if project.multigroup {
+                    group_module.clone()
+                } else {
+                    version_module.clone()
+                },
             },
             group: entry.group.clone(),
             singular,

@@ -45,17 +45,29 @@ pub fn inject(text: &str, marker: &str, fragment: &str) -> Injected {
         }
         out.push_str(line);
     }
-    if done { Injected::Inserted(out) } else { Injected::MarkerMissing }
+    if done {
+        Injected::Inserted(out)
+    } else {
+        Injected::MarkerMissing
+    }
 }
 
 /// Whether the non-blank lines of `fragment`, trimmed, appear consecutively among the non-blank
 /// trimmed lines of `text`.
 fn contains_block(text: &str, fragment: &str) -> bool {
-    let needle: Vec<&str> = fragment.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let needle: Vec<&str> = fragment
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     if needle.is_empty() {
         return true;
     }
-    let hay: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let hay: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     hay.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
@@ -63,11 +75,14 @@ fn contains_block(text: &str, fragment: &str) -> bool {
 mod tests {
     use super::*;
 
-    const MAIN: &str = "fn main() {\n    let v = vec![\n        // +kubeforge:scaffold:controllers\n    ];\n}\n";
+    const MAIN: &str =
+        "fn main() {\n    let v = vec![\n        // +kubeforge:scaffold:controllers\n    ];\n}\n";
 
     #[test]
     fn inserts_above_marker_with_its_indentation() {
-        let Injected::Inserted(out) = inject(MAIN, "// +kubeforge:scaffold:controllers", "a(),\nb(),\n") else {
+        let Injected::Inserted(out) =
+            inject(MAIN, "// +kubeforge:scaffold:controllers", "a(),\nb(),\n")
+        else {
             panic!("not inserted")
         };
         assert_eq!(
@@ -78,31 +93,55 @@ mod tests {
 
     #[test]
     fn second_injection_adds_nothing() {
-        let Injected::Inserted(once) = inject(MAIN, "// +kubeforge:scaffold:controllers", "a(),\n") else {
+        let Injected::Inserted(once) = inject(MAIN, "// +kubeforge:scaffold:controllers", "a(),\n")
+        else {
             panic!()
         };
-        assert_eq!(inject(&once, "// +kubeforge:scaffold:controllers", "a(),\n"), Injected::AlreadyPresent);
+        assert_eq!(
+            inject(&once, "// +kubeforge:scaffold:controllers", "a(),\n"),
+            Injected::AlreadyPresent
+        );
         // Re-indented by the user: still recognised.
         let edited = once.replace("        a(),", "  a(),   ");
-        assert_eq!(inject(&edited, "// +kubeforge:scaffold:controllers", "a(),\n"), Injected::AlreadyPresent);
+        assert_eq!(
+            inject(&edited, "// +kubeforge:scaffold:controllers", "a(),\n"),
+            Injected::AlreadyPresent
+        );
     }
 
     #[test]
     fn partial_fragment_is_not_mistaken_for_present() {
         let text = "mod guestbook;\n// +kubeforge:scaffold:kinds\n";
-        let got = inject(text, "// +kubeforge:scaffold:kinds", "mod guestbook;\npub use guestbook::*;\n");
+        let got = inject(
+            text,
+            "// +kubeforge:scaffold:kinds",
+            "mod guestbook;\npub use guestbook::*;\n",
+        );
         assert!(matches!(got, Injected::Inserted(_)));
     }
 
     #[test]
     fn missing_marker_is_reported() {
-        assert_eq!(inject("fn main() {}\n", "// +kubeforge:scaffold:controllers", "a(),\n"), Injected::MarkerMissing);
+        assert_eq!(
+            inject(
+                "fn main() {}\n",
+                "// +kubeforge:scaffold:controllers",
+                "a(),\n"
+            ),
+            Injected::MarkerMissing
+        );
     }
 
     #[test]
     fn yaml_markers_use_hash() {
-        assert_eq!(marker("config/crd/kustomization.yaml", "crd"), "# +kubeforge:scaffold:crd");
-        assert_eq!(marker("src/main.rs", "controllers"), "// +kubeforge:scaffold:controllers");
+        assert_eq!(
+            marker("config/crd/kustomization.yaml", "crd"),
+            "# +kubeforge:scaffold:crd"
+        );
+        assert_eq!(
+            marker("src/main.rs", "controllers"),
+            "// +kubeforge:scaffold:controllers"
+        );
         let text = "resources:\n# +kubeforge:scaffold:crd\n";
         assert_eq!(
             inject(text, &marker("k.yaml", "crd"), "- bases/a.yaml\n"),

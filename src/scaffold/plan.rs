@@ -15,11 +15,15 @@ use crate::error::{Error, Result};
 pub enum Action {
     Create,
     /// Re-rendered by `--force`; the previous content, when different, is kept in `orig`.
-    Overwrite { orig: Option<String> },
+    Overwrite {
+        orig: Option<String>,
+    },
     /// Regenerated from the project's source (owned files).
     Regenerate,
     /// Code added above markers.
     Inject(Vec<String>),
+    /// A targeted edit, described for the user.
+    Edit(String),
 }
 
 #[derive(Debug, Clone)]
@@ -51,7 +55,12 @@ pub enum IfExists {
 
 impl Plan {
     pub fn new(root: impl Into<PathBuf>) -> Plan {
-        Plan { root: root.into(), files: BTreeMap::new(), order: Vec::new(), notes: Vec::new() }
+        Plan {
+            root: root.into(),
+            files: BTreeMap::new(),
+            order: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -66,7 +75,9 @@ impl Plan {
                 .map(Some)
                 .map_err(|_| Error::Other(anyhow::anyhow!("{} is not UTF-8 text", full.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::Other(anyhow::Error::new(e).context(format!("cannot read {}", full.display())))),
+            Err(e) => Err(Error::Other(
+                anyhow::Error::new(e).context(format!("cannot read {}", full.display())),
+            )),
         }
     }
 
@@ -88,14 +99,25 @@ impl Plan {
         let mut found: Vec<String> = Vec::new();
         walk(&self.root, &self.root.join(dir), suffix, &mut found)?;
         let prefix = format!("{}/", dir.trim_end_matches('/'));
-        found.extend(self.files.keys().filter(|p| p.starts_with(&prefix) && p.ends_with(suffix)).cloned());
+        found.extend(
+            self.files
+                .keys()
+                .filter(|p| p.starts_with(&prefix) && p.ends_with(suffix))
+                .cloned(),
+        );
         found.sort();
         found.dedup();
         Ok(found)
     }
 
     /// A file scaffolded once.
-    pub fn scaffold(&mut self, path: &str, content: String, if_exists: IfExists, force: bool) -> Result<()> {
+    pub fn scaffold(
+        &mut self,
+        path: &str,
+        content: String,
+        if_exists: IfExists,
+        force: bool,
+    ) -> Result<()> {
         match self.read(path)? {
             None => self.set(path, content, Action::Create),
             Some(existing) => {
@@ -103,13 +125,10 @@ impl Plan {
                     let orig = (existing != content).then_some(existing);
                     self.set(path, content, Action::Overwrite { orig })
                 } else {
-                    if !self.files.contains_key(path) {
-                        let why = if if_exists == IfExists::Keep {
-                            "exists; other commands add code to it, so it is never re-rendered"
-                        } else {
-                            "exists; --force re-renders it"
-                        };
-                        self.notes.push(format!("keep      {path} ({why})"));
+                    // Files other commands inject into are kept silently: that is their purpose.
+                    if if_exists == IfExists::KeepUnlessForced && !self.files.contains_key(path) {
+                        self.notes
+                            .push(format!("keep      {path} (exists; --force re-renders it)"));
                     }
                     Ok(())
                 }
@@ -122,17 +141,28 @@ impl Plan {
         self.set(path, content, Action::Regenerate)
     }
 
+    /// A targeted edit of an existing file, computed by the caller.
+    pub fn rewrite(&mut self, path: &str, content: String, what: &str) -> Result<()> {
+        self.set(path, content, Action::Edit(what.into()))
+    }
+
     /// Adds `fragment` above the marker `name` of `path`.
     pub fn inject(&mut self, path: &str, name: &str, fragment: &str) -> Result<()> {
         let marker = inject::marker(path, name);
         let Some(text) = self.read(path)? else {
-            return Err(Error::MarkerMissing { file: path.into(), marker, fragment: fragment.to_string() });
+            return Err(Error::MarkerMissing {
+                file: path.into(),
+                marker,
+                fragment: fragment.to_string(),
+            });
         };
         match inject::inject(&text, &marker, fragment) {
             Injected::AlreadyPresent => Ok(()),
-            Injected::MarkerMissing => {
-                Err(Error::MarkerMissing { file: path.into(), marker, fragment: fragment.to_string() })
-            }
+            Injected::MarkerMissing => Err(Error::MarkerMissing {
+                file: path.into(),
+                marker,
+                fragment: fragment.to_string(),
+            }),
             Injected::Inserted(after) => {
                 let action = match self.files.get(path).map(|p| p.action.clone()) {
                     Some(Action::Inject(mut markers)) => {
@@ -162,7 +192,14 @@ impl Plan {
             None => {
                 let before = self.read_disk(path)?;
                 self.order.push(path.to_string());
-                self.files.insert(path.to_string(), Planned { before, after, action });
+                self.files.insert(
+                    path.to_string(),
+                    Planned {
+                        before,
+                        after,
+                        action,
+                    },
+                );
             }
         }
         Ok(())
@@ -170,8 +207,11 @@ impl Plan {
 
     /// The planned files in planning order, with the project file last.
     pub fn changes(&self) -> Vec<(&str, &Planned)> {
-        let mut out: Vec<(&str, &Planned)> =
-            self.order.iter().map(|p| (p.as_str(), &self.files[p])).collect();
+        let mut out: Vec<(&str, &Planned)> = self
+            .order
+            .iter()
+            .map(|p| (p.as_str(), &self.files[p]))
+            .collect();
         out.sort_by_key(|(p, _)| *p == crate::model::project::PROJECT_FILE);
         out
     }
@@ -181,12 +221,18 @@ fn walk(root: &Path, dir: &Path, suffix: &str, out: &mut Vec<String>) -> Result<
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::Other(anyhow::Error::new(e).context(format!("cannot list {}", dir.display())))),
+        Err(e) => {
+            return Err(Error::Other(
+                anyhow::Error::new(e).context(format!("cannot list {}", dir.display())),
+            ));
+        }
     };
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         let path = entry.path();
-        let ty = entry.file_type().with_context(|| format!("cannot stat {}", path.display()))?;
+        let ty = entry
+            .file_type()
+            .with_context(|| format!("cannot stat {}", path.display()))?;
         if ty.is_dir() {
             walk(root, &path, suffix, out)?;
         } else if path.to_string_lossy().ends_with(suffix) {

@@ -32,8 +32,9 @@ impl Templates {
         for (name, body) in &mut bodies {
             let local = override_root.join(name.as_str());
             if local.is_file() {
-                *body = std::fs::read_to_string(&local)
-                    .with_context(|| format!("cannot read template override {}", local.display()))?;
+                *body = std::fs::read_to_string(&local).with_context(|| {
+                    format!("cannot read template override {}", local.display())
+                })?;
                 overridden.insert(name.clone());
             }
         }

@@ -24,20 +24,37 @@ fn check_file(path: &str, text: &str) -> Result<()> {
         line,
         column,
         message,
-        hint: Some("this output would be broken; check the template overrides in .kubeforge/templates".into()),
+        hint: Some(
+            "this output would be broken; check the template overrides in .kubeforge/templates"
+                .into(),
+        ),
     };
     if text.contains('\r') {
-        return Err(invalid("generated text contains a carriage return".into(), 0, 0));
+        return Err(invalid(
+            "generated text contains a carriage return".into(),
+            0,
+            0,
+        ));
     }
     if !text.is_empty() && !text.ends_with('\n') {
-        return Err(invalid("generated text does not end with a newline".into(), 0, 0));
+        return Err(invalid(
+            "generated text does not end with a newline".into(),
+            0,
+            0,
+        ));
     }
     if path.ends_with(".rs") {
         if let Err(e) = syn::parse_file(text) {
             let start = e.span().start();
-            return Err(invalid(format!("generated Rust does not parse: {e}"), start.line, start.column + 1));
+            return Err(invalid(
+                format!("generated Rust does not parse: {e}"),
+                start.line,
+                start.column + 1,
+            ));
         }
-    } else if (path.ends_with(".yaml") || path.ends_with(".yml") || path == crate::model::project::PROJECT_FILE)
+    } else if (path.ends_with(".yaml")
+        || path.ends_with(".yml")
+        || path == crate::model::project::PROJECT_FILE)
         && let Err(e) = crate::yaml::check(Path::new(path), text)
     {
         return Err(invalid(format!("generated YAML does not parse: {e}"), 0, 0));
@@ -54,11 +71,14 @@ pub fn summary(plan: &Plan) -> String {
         }
         let line = match &p.action {
             Action::Create => format!("create    {path}"),
-            Action::Overwrite { orig: Some(_) } => format!("overwrite {path} (previous content kept as {path}.orig)"),
+            Action::Overwrite { orig: Some(_) } => {
+                format!("overwrite {path} (previous content kept as {path}.orig)")
+            }
             Action::Overwrite { orig: None } => format!("overwrite {path} (unchanged)"),
             Action::Regenerate if p.before.is_none() => format!("create    {path}"),
             Action::Regenerate => format!("update    {path}"),
             Action::Inject(markers) => format!("update    {path} (at {})", markers.join(", ")),
+            Action::Edit(what) => format!("update    {path} ({what})"),
         };
         let _ = writeln!(out, "{line}");
     }
@@ -74,7 +94,11 @@ pub fn diff(path: &str, p: &Planned) -> String {
     if before == p.after {
         return String::new();
     }
-    let old = if p.before.is_some() { format!("a/{path}") } else { "/dev/null".to_string() };
+    let old = if p.before.is_some() {
+        format!("a/{path}")
+    } else {
+        "/dev/null".to_string()
+    };
     similar::TextDiff::from_lines(before, p.after.as_str())
         .unified_diff()
         .context_radius(3)
@@ -84,7 +108,9 @@ pub fn diff(path: &str, p: &Planned) -> String {
 
 /// Whether the plan changes anything on disk.
 pub fn is_noop(plan: &Plan) -> bool {
-    plan.changes().iter().all(|(_, p)| p.before.as_deref() == Some(p.after.as_str()))
+    plan.changes()
+        .iter()
+        .all(|(_, p)| p.before.as_deref() == Some(p.after.as_str()))
 }
 
 /// Writes every changed file. `.orig` copies are written before the files they preserve.
@@ -93,7 +119,10 @@ pub fn write(plan: &Plan) -> Result<()> {
         if p.before.as_deref() == Some(p.after.as_str()) {
             continue;
         }
-        if let Action::Overwrite { orig: Some(previous) } = &p.action {
+        if let Action::Overwrite {
+            orig: Some(previous),
+        } = &p.action
+        {
             let orig_path = free_orig_path(plan.root(), path);
             write_atomic(&plan.root().join(&orig_path), previous)?;
         }
@@ -108,7 +137,10 @@ fn free_orig_path(root: &Path, path: &str) -> String {
     if !root.join(&first).exists() {
         return first;
     }
-    (2..).map(|n| format!("{path}.orig.{n}")).find(|p| !root.join(p).exists()).expect("unbounded")
+    (2..)
+        .map(|n| format!("{path}.orig.{n}"))
+        .find(|p| !root.join(p).exists())
+        .expect("unbounded")
 }
 
 fn write_atomic(path: &Path, text: &str) -> Result<()> {
@@ -118,14 +150,21 @@ fn write_atomic(path: &Path, text: &str) -> Result<()> {
         .prefix(".kubeforge-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
             .with_context(|| format!("cannot set permissions of {}", path.display()))?;
     }
-    tmp.persist(path).map_err(|e| Error::Other(anyhow::Error::new(e.error).context(format!("cannot write {}", path.display()))))?;
+    tmp.persist(path).map_err(|e| {
+        Error::Other(
+            anyhow::Error::new(e.error).context(format!("cannot write {}", path.display())),
+        )
+    })?;
     Ok(())
 }

@@ -50,7 +50,9 @@ pub fn fails(dir: &Path, args: &[&str], code: i32) -> String {
 /// Every file under `dir` with its bytes, keyed by '/'-separated relative path.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries {
             let p = e.unwrap().path();
             if p.is_dir() {
@@ -59,7 +61,11 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 }
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -83,9 +89,45 @@ pub struct Scenario {
 pub const SCENARIOS: &[Scenario] = &[Scenario {
     name: "guestbook",
     commands: &[
-        &["init", "--domain", "example.com", "--owner", "The Guestbook Authors"],
-        &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"],
-        &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Memcached"],
+        &[
+            "init",
+            "--domain",
+            "example.com",
+            "--owner",
+            "The Guestbook Authors",
+        ],
+        &[
+            "create",
+            "api",
+            "--group",
+            "webapp",
+            "--version",
+            "v1",
+            "--kind",
+            "Guestbook",
+        ],
+        &[
+            "create",
+            "api",
+            "--group",
+            "webapp",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        // A second version of Guestbook that becomes the storage version; v1 stays served.
+        &[
+            "create",
+            "api",
+            "--group",
+            "webapp",
+            "--version",
+            "v2",
+            "--kind",
+            "Guestbook",
+            "--storage",
+        ],
     ],
 }];
 

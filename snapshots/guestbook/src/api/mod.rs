@@ -19,4 +19,6 @@
 
 pub mod v1;
 
+pub mod v2;
+
 // +kubeforge:scaffold:api-modules

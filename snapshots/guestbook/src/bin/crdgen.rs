@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
     let crds: Vec<CustomResourceDefinition> = vec![
         guestbook::api::v1::Guestbook::crd(),
         guestbook::api::v1::Memcached::crd(),
+        guestbook::api::v2::Guestbook::crd(),
         // +kubeforge:scaffold:crds
     ];
 

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 /// The desired state of a Guestbook.
 #[derive(CustomResource, Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[kube(group = "webapp.example.com", version = "v1")]
+#[kube(storage = false)]
 #[kube(kind = "Guestbook", namespaced)]
 #[kube(status = "GuestbookStatus")]
 #[serde(rename_all = "camelCase")]
