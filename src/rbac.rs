@@ -128,37 +128,155 @@ struct Meta {
     namespace: Option<String>,
 }
 
+/// `config/rbac/role.yaml` and the warnings to show.
+pub struct Roles {
+    pub yaml: String,
+    pub warnings: Vec<String>,
+}
+
 /// Renders `config/rbac/role.yaml` from the markers: the manager role first, then one Role per
-/// namespace named by markers.
-pub fn role_yaml(markers: &[Marker], namespaced_project: bool) -> Result<String> {
+/// namespace named by markers. In a namespaced project the manager role is a Role; rules on
+/// cluster-scoped resources (`cluster_scoped`: group and plural) and URLs cannot live in a Role,
+/// so they go to a ClusterRole with its binding, and a warning says so.
+pub fn role_yaml(
+    markers: &[Marker],
+    namespaced_project: bool,
+    cluster_scoped: &BTreeSet<(String, String)>,
+) -> Result<Roles> {
+    let mut warnings = Vec::new();
+    let mut local: Vec<Marker> = Vec::new();
+    let mut cluster: Vec<Marker> = Vec::new();
+    for m in markers {
+        if !namespaced_project || m.namespace.is_some() {
+            local.push(m.clone());
+            continue;
+        }
+        let is_cluster = |r: &String| {
+            let base = r.split('/').next().unwrap_or_default();
+            m.groups
+                .iter()
+                .any(|g| cluster_scoped.contains(&(g.clone(), base.to_string())))
+        };
+        let (c, l): (Vec<String>, Vec<String>) = m.resources.iter().cloned().partition(is_cluster);
+        if !c.is_empty() || !m.urls.is_empty() {
+            let what: Vec<String> = c.iter().chain(m.urls.iter()).cloned().collect();
+            warnings.push(format!(
+                "warning   the project is namespaced, but {} cannot be granted by a Role: config/rbac/role.yaml gives them a ClusterRole",
+                what.join(", ")
+            ));
+            cluster.push(Marker {
+                resources: c,
+                ..m.clone()
+            });
+        }
+        if !l.is_empty() {
+            local.push(Marker {
+                resources: l,
+                urls: Vec::new(),
+                ..m.clone()
+            });
+        }
+    }
     let mut by_scope: BTreeMap<Option<String>, Vec<&Marker>> = BTreeMap::new();
     by_scope.entry(None).or_default();
-    for m in markers {
+    for m in &local {
         by_scope.entry(m.namespace.clone()).or_default().push(m);
     }
-    let mut docs = Vec::new();
+    let mut out = String::from(crate::commands::GENERATED_YAML_HEADER);
     for (namespace, ms) in by_scope {
         let kind = if namespace.is_some() || namespaced_project {
             "Role"
         } else {
             "ClusterRole"
         };
-        docs.push(RoleDoc {
-            api_version: "rbac.authorization.k8s.io/v1",
-            kind,
-            metadata: Meta {
-                name: ROLE_NAME.into(),
-                namespace,
+        push(
+            &mut out,
+            &RoleDoc {
+                api_version: RBAC_V1,
+                kind,
+                metadata: Meta {
+                    name: ROLE_NAME.into(),
+                    namespace,
+                },
+                rules: merge(&ms),
             },
-            rules: merge(&ms),
-        });
+        )?;
     }
-    let mut out = String::from(crate::commands::GENERATED_YAML_HEADER);
-    for doc in docs {
-        out.push_str("---\n");
-        out.push_str(&crate::yaml::to_string(&doc)?);
+    if !cluster.is_empty() {
+        let refs: Vec<&Marker> = cluster.iter().collect();
+        push(
+            &mut out,
+            &RoleDoc {
+                api_version: RBAC_V1,
+                kind: "ClusterRole",
+                metadata: Meta {
+                    name: CLUSTER_ROLE_NAME.into(),
+                    namespace: None,
+                },
+                rules: merge(&refs),
+            },
+        )?;
+        push(
+            &mut out,
+            &BindingDoc {
+                api_version: RBAC_V1,
+                kind: "ClusterRoleBinding",
+                metadata: Meta {
+                    name: format!("{CLUSTER_ROLE_NAME}binding"),
+                    namespace: None,
+                },
+                role_ref: RoleRef {
+                    api_group: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: CLUSTER_ROLE_NAME,
+                },
+                subjects: vec![Subject {
+                    kind: "ServiceAccount",
+                    name: "controller-manager",
+                    namespace: "system",
+                }],
+            },
+        )?;
     }
-    Ok(out)
+    Ok(Roles {
+        yaml: out,
+        warnings,
+    })
+}
+
+const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";
+/// The ClusterRole of a namespaced project, for what a Role cannot grant.
+pub const CLUSTER_ROLE_NAME: &str = "manager-cluster-role";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BindingDoc {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: Meta,
+    role_ref: RoleRef,
+    subjects: Vec<Subject>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleRef {
+    api_group: &'static str,
+    kind: &'static str,
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct Subject {
+    kind: &'static str,
+    name: &'static str,
+    namespace: &'static str,
+}
+
+fn push(out: &mut String, doc: &impl Serialize) -> Result<()> {
+    out.push_str("---\n");
+    out.push_str(&crate::yaml::to_string(doc)?);
+    Ok(())
 }
 
 /// Deduplicates: verbs are unioned per (group, resource, resourceNames), then resources sharing
@@ -238,7 +356,7 @@ mod tests {
         let ms = markers("src/controllers/x.rs", src).unwrap();
         assert_eq!(ms.len(), 6);
         assert_eq!(ms[3].groups, vec![""]);
-        let yaml = role_yaml(&ms, false).unwrap();
+        let yaml = role_yaml(&ms, false, &BTreeSet::new()).unwrap().yaml;
         let docs = crate::yaml::values_from_str(std::path::Path::new("role.yaml"), &yaml).unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0]["kind"], "ClusterRole");
@@ -262,8 +380,36 @@ mod tests {
 
     #[test]
     fn namespaced_project_gets_a_role() {
-        let yaml = role_yaml(&[], true).unwrap();
+        let yaml = role_yaml(&[], true, &BTreeSet::new()).unwrap().yaml;
         assert!(yaml.contains("kind: Role\n"), "{yaml}");
+        assert!(!yaml.contains("ClusterRole"), "{yaml}");
+    }
+
+    #[test]
+    fn namespaced_project_puts_cluster_scoped_rules_in_a_cluster_role() {
+        let src = "// +kubeforge:rbac:groups=webapp.example.com,resources=guestbooks;clusterthings;clusterthings/status,verbs=get\n";
+        let ms = markers("src/c.rs", src).unwrap();
+        let cluster = BTreeSet::from([(
+            "webapp.example.com".to_string(),
+            "clusterthings".to_string(),
+        )]);
+        let roles = role_yaml(&ms, true, &cluster).unwrap();
+        let docs =
+            crate::yaml::values_from_str(std::path::Path::new("role.yaml"), &roles.yaml).unwrap();
+        assert_eq!(docs.len(), 3, "{}", roles.yaml);
+        assert_eq!(docs[0]["kind"], "Role");
+        assert_eq!(
+            docs[0]["rules"][0]["resources"],
+            serde_json::json!(["guestbooks"])
+        );
+        assert_eq!(docs[1]["kind"], "ClusterRole");
+        assert_eq!(
+            docs[1]["rules"][0]["resources"],
+            serde_json::json!(["clusterthings", "clusterthings/status"])
+        );
+        assert_eq!(docs[2]["kind"], "ClusterRoleBinding");
+        assert_eq!(roles.warnings.len(), 1);
+        assert!(roles.warnings[0].contains("clusterthings"));
     }
 
     #[test]

@@ -365,10 +365,10 @@ fn missing_marker_is_an_error_that_prints_the_fragment() {
 #[test]
 fn broken_template_override_writes_nothing() {
     let (_tmp, dir) = project();
-    let override_dir = dir.join(".kubeforge/templates/api/src/api");
+    let override_dir = dir.join(".kubeforge/templates/api/{api_dir}");
     std::fs::create_dir_all(&override_dir).unwrap();
     std::fs::write(
-        override_dir.join("types.rs.tera"),
+        override_dir.join("{module}.rs.tera"),
         "pub struct {{ resource.kind }}Spec {\n",
     )
     .unwrap();
@@ -437,6 +437,35 @@ fn rbac_markers_drive_role_yaml() {
     .unwrap();
     ok(&dir, &["generate"]);
     assert!(read(&dir, "config/rbac/role.yaml").contains("- deployments"));
+}
+
+#[test]
+fn template_overrides_replace_the_embedded_template() {
+    let (_tmp, dir) = project();
+    let override_dir = dir.join(".kubeforge/templates/api/config/samples");
+    std::fs::create_dir_all(&override_dir).unwrap();
+    std::fs::write(
+        override_dir.join("{group}_{version}_{module}.yaml.tera"),
+        "apiVersion: {{ resource.full_group }}/{{ resource.version }}\nkind: {{ resource.kind }}\nmetadata:\n  name: mine\nspec: {}\n",
+    )
+    .unwrap();
+    ok(&dir, GUESTBOOK);
+    assert!(read(&dir, "config/samples/webapp_v1_guestbook.yaml").contains("name: mine"));
+}
+
+#[test]
+fn controllers_for_builtin_kinds_have_no_crd() {
+    let (_tmp, dir) = project();
+    let out = ok(&dir, &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false"]);
+    assert!(out.contains("update    src/main.rs (at controllers)"), "{out}");
+    assert!(!dir.join("config/crd").exists(), "no CRD for a built-in kind");
+    let project = read(&dir, "PROJECT");
+    assert!(project.contains("kind: Deployment") && project.contains("builtin: true"), "{project}");
+    // A built-in group cannot hold the project's own kinds, and unknown kinds are named.
+    let err = fails(&dir, &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Thing"], 2);
+    assert!(err.contains("--resource=false"), "{err}");
+    let err = fails(&dir, &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Thing", "--resource=false"], 2);
+    assert!(err.contains("Deployment"), "known kinds are listed: {err}");
 }
 
 #[test]

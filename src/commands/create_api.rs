@@ -3,13 +3,12 @@
 use std::path::Path;
 
 use super::TemplateContext;
-use super::generate::CRD_KUSTOMIZATION;
 use crate::cli::CreateApiArgs;
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
-use crate::model::names;
 use crate::model::project::PROJECT_FILE;
 use crate::model::{ApiOptions, Project, Resource, ResourceEntry};
+use crate::model::{builtin, names};
 use crate::scaffold::{IfExists, Plan, Templates};
 
 /// Validated options: the project as it will be, and what to scaffold for the resource.
@@ -33,6 +32,9 @@ pub fn resolve(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
             "use a lowercase DNS name such as `webapp` or `batch.tools`",
         )
     })?;
+    if builtin::is_builtin_group(group) {
+        return resolve_builtin(project, args);
+    }
     let full_group = format!("{group}.{}", project.domain);
     names::check_dns1123_subdomain(&full_group).map_err(|e| {
         Error::usage(
@@ -198,6 +200,7 @@ pub fn resolve(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
             },
         ),
         controller: want_controller || current.as_ref().is_some_and(|c| c.controller),
+        builtin: false,
     };
     match project
         .resources
@@ -217,6 +220,9 @@ pub fn resolve(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
     }
     let demoted = demoted.iter().map(|e| Resource::new(&project, e)).collect();
     let resource = Resource::new(&project, &entry);
+    if scaffold_controller {
+        check_controller_free(&project, &resource)?;
+    }
     let promoted = args.storage && was_storage == Some(false);
     Ok(Settings {
         project,
@@ -227,6 +233,93 @@ pub fn resolve(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
         demoted,
         promoted,
     })
+}
+
+/// `create api --resource=false` for a kind of Kubernetes itself: a controller, no types.
+fn resolve_builtin(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
+    let group = &args.group;
+    if args.resource != Some(false) {
+        return Err(Error::usage(
+            format!("--group `{group}` belongs to Kubernetes; a project cannot define kinds in it"),
+            format!(
+                "pass --resource=false to reconcile a built-in kind of `{group}`, or choose another --group"
+            ),
+        ));
+    }
+    let Some(known) = builtin::find(group, &args.version, &args.kind) else {
+        let kinds: Vec<String> = builtin::BUILTINS
+            .iter()
+            .filter(|b| b.group == group.as_str() || (group == "core" && b.group.is_empty()))
+            .map(|b| format!("{}/{}", b.version, b.kind))
+            .collect();
+        return Err(Error::usage(
+            format!(
+                "--kind `{}`: {group}/{} {} is not a built-in kind kubeforge knows",
+                args.kind, args.version, args.kind
+            ),
+            format!("known kinds of `{group}`: {}", kinds.join(", ")),
+        ));
+    };
+    if let Some(p) = &args.plural
+        && p != known.plural
+    {
+        return Err(Error::usage(
+            format!(
+                "--plural `{p}`: {} is served as `{}`",
+                known.kind, known.plural
+            ),
+            "leave out --plural",
+        ));
+    }
+    let existing = project.find(group, &args.version, &args.kind).cloned();
+    let entry = ResourceEntry {
+        group: group.clone(),
+        version: args.version.clone(),
+        kind: args.kind.clone(),
+        plural: known.plural.to_string(),
+        api: None,
+        controller: true,
+        builtin: true,
+    };
+    let scaffold_controller = args.controller != Some(false) && (existing.is_none() || args.force);
+    if existing.is_none() {
+        project.resources.push(entry.clone());
+    }
+    let resource = Resource::new(&project, &entry);
+    if scaffold_controller {
+        check_controller_free(&project, &resource)?;
+    }
+    Ok(Settings {
+        project,
+        resource,
+        scaffold_api: false,
+        scaffold_controller,
+        force: args.force,
+        demoted: Vec::new(),
+        promoted: false,
+    })
+}
+
+/// Two controllers cannot share a module (e.g. a `Deployment` CRD and apps/v1 Deployment in the
+/// single-group layout).
+fn check_controller_free(project: &Project, new: &Resource) -> Result<()> {
+    let path = new.expand("{controller_dir}/{module}.rs");
+    for other in project.resources.iter().filter(|r| r.controller) {
+        let other = Resource::new(project, other);
+        if other.kind == new.kind && other.group == new.group {
+            continue;
+        }
+        if other.expand("{controller_dir}/{module}.rs") == path {
+            return Err(Error::usage(
+                format!(
+                    "--kind `{}`: its controller would be {path}, which belongs to {}/{}",
+                    new.kind, other.full_group, other.kind
+                ),
+                "start the project with `kubeforge init --multigroup` to keep controllers apart by group",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn scope(namespaced: bool) -> &'static str {
@@ -253,12 +346,10 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     let ctx = TemplateContext::new(&s.project).with_resource(r);
     let render = |t: &str| templates.render(t, &ctx);
     let fragment = |t: &str, module: &str| {
-        templates.render(
-            &format!("fragments/{t}.tera"),
-            &TemplateContext::new(&s.project)
-                .with_resource(r)
-                .with_module(module),
-        )
+        let ctx = TemplateContext::new(&s.project)
+            .with_resource(r)
+            .with_module(module);
+        templates.render(&format!("fragments/{t}.tera"), &ctx)
     };
     let p = &r.paths;
 
@@ -271,7 +362,7 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
         if let Some(group_mod) = &p.group_mod {
             plan.scaffold(
                 group_mod,
-                render("api/src/api/group_mod.rs.tera")?,
+                render("multigroup/api_group_mod.rs.tera")?,
                 IfExists::Keep,
                 false,
             )?;
@@ -281,46 +372,20 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
                 &fragment("api-modules", &r.version_module)?,
             )?;
         }
-        plan.scaffold(
-            &p.version_mod,
-            render("api/src/api/version_mod.rs.tera")?,
-            IfExists::Keep,
-            false,
-        )?;
-        plan.inject(&p.version_mod, "kinds", &fragment("kinds", &r.module)?)?;
-        if s.promoted && !s.force {
-            set_storage(&mut plan, r, true)?;
-        } else {
-            plan.scaffold(
-                &p.types,
-                render("api/src/api/types.rs.tera")?,
-                IfExists::KeepUnlessForced,
-                s.force,
-            )?;
+        // Every template under templates/api/ makes one file of the kind.
+        for (template, pattern) in templates.under("api") {
+            let path = r.expand(&pattern);
+            if path == p.types && s.promoted && !s.force {
+                set_storage(&mut plan, r, true)?;
+            } else {
+                plan.scaffold(&path, render(template)?, if_exists(&path), s.force)?;
+            }
         }
         for old in &s.demoted {
             set_storage(&mut plan, old, false)?;
         }
+        plan.inject(&p.version_mod, "kinds", &fragment("kinds", &r.module)?)?;
         plan.inject("src/bin/crdgen.rs", "crds", &fragment("crds", &r.module)?)?;
-        // Kustomize refuses an empty kustomization, so these come with the first kind.
-        plan.scaffold(
-            "config/samples/kustomization.yaml",
-            render("api/config/samples/kustomization.yaml.tera")?,
-            IfExists::Keep,
-            false,
-        )?;
-        plan.scaffold(
-            CRD_KUSTOMIZATION,
-            render("api/config/crd/kustomization.yaml.tera")?,
-            IfExists::Keep,
-            false,
-        )?;
-        plan.scaffold(
-            &p.sample,
-            render("api/config/samples/sample.yaml.tera")?,
-            IfExists::KeepUnlessForced,
-            s.force,
-        )?;
         plan.inject(
             "config/samples/kustomization.yaml",
             "manifestskustomizesamples",
@@ -330,35 +395,32 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     if s.scaffold_controller {
         match &p.controller_group_mod {
             Some(group_mod) => {
-                plan.inject(
-                    "src/controllers/mod.rs",
-                    "controller-modules",
-                    &fragment("controller-modules", &r.group_module)?,
-                )?;
-                plan.scaffold(
-                    group_mod,
-                    render("api/src/controllers/group_mod.rs.tera")?,
-                    IfExists::Keep,
-                    false,
-                )?;
+                let modules = fragment("controller-modules", &r.group_module)?;
+                plan.inject("src/controllers/mod.rs", "controller-modules", &modules)?;
+                let group_template = "multigroup/controllers_group_mod.rs.tera";
+                plan.scaffold(group_mod, render(group_template)?, IfExists::Keep, false)?;
                 plan.inject(
                     group_mod,
                     "controller-modules",
                     &fragment("controller-modules", &r.module)?,
                 )?;
             }
-            None => plan.inject(
-                "src/controllers/mod.rs",
-                "controller-modules",
-                &fragment("controller-modules", &r.module)?,
-            )?,
+            None => {
+                let modules = fragment("controller-modules", &r.module)?;
+                plan.inject("src/controllers/mod.rs", "controller-modules", &modules)?
+            }
         }
-        plan.scaffold(
-            &p.controller,
-            render("api/src/controllers/controller.rs.tera")?,
-            IfExists::KeepUnlessForced,
-            s.force,
-        )?;
+        // templates/controller/ for kinds of the project, templates/controller-builtin/ for
+        // Kubernetes' own kinds.
+        let dir = if r.builtin {
+            "controller-builtin"
+        } else {
+            "controller"
+        };
+        for (template, pattern) in templates.under(dir) {
+            let path = r.expand(&pattern);
+            plan.scaffold(&path, render(template)?, if_exists(&path), s.force)?;
+        }
         plan.inject(
             "src/main.rs",
             "controllers",
@@ -368,6 +430,16 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     super::generate::derive(&mut plan, &s.project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
     Ok(plan)
+}
+
+/// Modules and kustomizations collect what other commands add to them, so they are never
+/// re-rendered; a kind's own files are, with `--force`.
+fn if_exists(path: &str) -> IfExists {
+    if path.ends_with("/mod.rs") || path.ends_with("kustomization.yaml") {
+        IfExists::Keep
+    } else {
+        IfExists::KeepUnlessForced
+    }
 }
 
 /// The attribute that keeps a version out of storage.

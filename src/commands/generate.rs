@@ -50,7 +50,11 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
             text,
         });
     }
+    let mut cluster_scoped = std::collections::BTreeSet::new();
     for crd in crds_from_sources(&sources, opts)? {
+        if crd.spec.scope == "Cluster" {
+            cluster_scoped.insert((crd.spec.group.clone(), crd.spec.names.plural.clone()));
+        }
         let file = format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural);
         let yaml = format!(
             "{GENERATED_YAML_HEADER}---\n{}",
@@ -69,6 +73,20 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
         let text = plan.read(&path)?.unwrap_or_default();
         markers.extend(crate::rbac::markers(&path, &text)?);
     }
-    plan.regenerate(ROLE, crate::rbac::role_yaml(&markers, project.namespaced)?)?;
+    for b in project.resources.iter().filter(|r| r.builtin) {
+        if let Some(known) = crate::model::builtin::find(&b.group, &b.version, &b.kind)
+            && !known.namespaced
+        {
+            let group = if known.group.is_empty() {
+                ""
+            } else {
+                known.group
+            };
+            cluster_scoped.insert((group.to_string(), known.plural.to_string()));
+        }
+    }
+    let roles = crate::rbac::role_yaml(&markers, project.namespaced, &cluster_scoped)?;
+    plan.notes.extend(roles.warnings);
+    plan.regenerate(ROLE, roles.yaml)?;
     Ok(())
 }

@@ -14,18 +14,6 @@ use crate::scaffold::{IfExists, Plan, Templates};
 /// Kubernetes versions k8s-openapi 0.29 supports, oldest first.
 pub const K8S_VERSIONS: &[&str] = &["1.33", "1.34", "1.35", "1.36", "1.37"];
 
-/// The files `init` writes: template, output path.
-const FILES: &[(&str, &str)] = &[
-    ("init/Cargo.toml.tera", "Cargo.toml"),
-    ("init/gitignore.tera", ".gitignore"),
-    ("init/README.md.tera", "README.md"),
-    ("init/src/main.rs.tera", "src/main.rs"),
-    ("init/src/lib.rs.tera", "src/lib.rs"),
-    ("init/src/api/mod.rs.tera", "src/api/mod.rs"),
-    ("init/src/controllers/mod.rs.tera", "src/controllers/mod.rs"),
-    ("init/src/bin/crdgen.rs.tera", "src/bin/crdgen.rs"),
-];
-
 /// Validated options of `init`: the project file to be.
 pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
     names::check_dns1123_subdomain(&args.domain).map_err(|e| {
@@ -89,13 +77,14 @@ pub fn plan(root: &Path, args: &InitArgs) -> Result<Plan> {
     }
     let templates = Templates::load(root)?;
     let ctx = TemplateContext::new(&project);
-    let mut files: Vec<(&str, &str)> = FILES.to_vec();
+    // Every template under templates/init/ makes the file at the same path.
+    let mut files = templates.under("init");
     if project.license == License::Apache2 {
-        files.push(("init/LICENSE.tera", "LICENSE"));
+        files.extend(templates.under("license"));
     }
     for (template, path) in files {
         plan.scaffold(
-            path,
+            &path,
             templates.render(template, &ctx)?,
             IfExists::Keep,
             false,

@@ -39,6 +39,7 @@ pub struct ProjectContext {
     pub multigroup: bool,
     pub k8s_feature: String,
     pub cli_version: String,
+    pub leader_election_id: String,
 }
 
 #[derive(Serialize)]
@@ -63,6 +64,7 @@ impl<'a> TemplateContext<'a> {
                 multigroup: project.multigroup,
                 k8s_feature: project.k8s_feature(),
                 cli_version: project.cli_version.clone(),
+                leader_election_id: format!("{}.{}", project.project_name, project.domain),
             },
             resource: None,
             fragment: None,

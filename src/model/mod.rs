@@ -1,5 +1,6 @@
 //! The validated domain: names, the PROJECT file and resources with their derived names.
 
+pub mod builtin;
 pub mod names;
 pub mod project;
 pub mod resource;

@@ -46,6 +46,9 @@ pub struct ResourceEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<ApiOptions>,
     pub controller: bool,
+    /// A kind of Kubernetes itself (group `core`, `apps`, ...) the project reconciles.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub builtin: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

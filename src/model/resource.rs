@@ -3,6 +3,7 @@
 use heck::ToSnakeCase;
 use serde::Serialize;
 
+use super::builtin;
 use super::names::{kube_derive_plural, rust_module};
 use super::project::{Project, ResourceEntry};
 
@@ -17,12 +18,18 @@ pub struct Resource {
     pub singular: String,
     pub namespaced: bool,
     pub storage: bool,
+    /// A kind of Kubernetes itself, which the project reconciles but does not define.
+    pub builtin: bool,
     pub module: String,
     pub group_module: String,
     pub version_module: String,
     pub api_path: String,
     pub crate_api_path: String,
     pub controller_path: String,
+    /// The Rust type of the kind, as named inside the crate.
+    pub rust_type: String,
+    /// The group as RBAC markers write it (`core` for the core group).
+    pub rbac_group: String,
     pub explicit_plural: String,
     pub finalizer: String,
     pub sample_name: String,
@@ -34,24 +41,36 @@ pub struct Resource {
 /// Where a resource's files live in the project.
 #[derive(Debug, Clone, Default)]
 pub struct ResourcePaths {
+    /// `src/api/<version>` or `src/api/<group>/<version>`.
+    pub api_dir: String,
+    /// `src/controllers` or `src/controllers/<group>`.
+    pub controller_dir: String,
     /// `src/api/<group>/mod.rs` in the multigroup layout.
     pub group_mod: Option<String>,
     pub version_mod: String,
     pub types: String,
     /// `src/controllers/<group>/mod.rs` in the multigroup layout.
     pub controller_group_mod: Option<String>,
-    pub controller: String,
-    pub sample: String,
-    pub sample_file: String,
     /// The module `src/api/mod.rs` declares for this resource (`v1`, or the group module).
     pub api_root_module: String,
 }
 
 impl Resource {
     pub fn new(project: &Project, entry: &ResourceEntry) -> Resource {
-        let full_group = format!("{}.{}", entry.group, project.domain);
+        let known = entry
+            .builtin
+            .then(|| builtin::find(&entry.group, &entry.version, &entry.kind))
+            .flatten();
+        let full_group = match known {
+            Some(b) => b.group.to_string(),
+            None => format!("{}.{}", entry.group, project.domain),
+        };
         let module = rust_module(&entry.kind);
-        let group_module = rust_module(&entry.group);
+        let group_module = rust_module(if entry.group.is_empty() {
+            "core"
+        } else {
+            &entry.group
+        });
         let version_module = entry.version.clone();
         let crate_name = project.project_name.to_snake_case();
         let (api_rel, ctrl_rel) = if project.multigroup {
@@ -62,17 +81,17 @@ impl Resource {
         } else {
             (version_module.clone(), module.clone())
         };
-        let api_dir = if project.multigroup {
-            format!("src/api/{group_module}/{version_module}")
+        let (api_dir, controller_dir) = if project.multigroup {
+            (
+                format!("src/api/{group_module}/{version_module}"),
+                format!("src/controllers/{group_module}"),
+            )
         } else {
-            format!("src/api/{version_module}")
+            (
+                format!("src/api/{version_module}"),
+                "src/controllers".to_string(),
+            )
         };
-        let ctrl_dir = if project.multigroup {
-            format!("src/controllers/{group_module}")
-        } else {
-            "src/controllers".to_string()
-        };
-        let sample_file = format!("{}_{}_{}.yaml", entry.group, entry.version, module);
         let singular = entry.kind.to_ascii_lowercase();
         let explicit_plural = if kube_derive_plural(&entry.kind) == entry.plural {
             String::new()
@@ -80,15 +99,26 @@ impl Resource {
             entry.plural.clone()
         };
         let api = entry.api.as_ref();
+        let crate_api_path = format!("crate::api::{api_rel}");
         Resource {
+            rbac_group: if full_group.is_empty() {
+                "core".into()
+            } else {
+                full_group.clone()
+            },
+            rust_type: match known {
+                Some(b) => b.rust_type.to_string(),
+                None => format!("{crate_api_path}::{}", entry.kind),
+            },
             full_group: full_group.clone(),
             version: entry.version.clone(),
             kind: entry.kind.clone(),
             plural: entry.plural.clone(),
-            namespaced: api.is_none_or(|a| a.namespaced),
+            namespaced: known.map_or(api.is_none_or(|a| a.namespaced), |b| b.namespaced),
             storage: api.is_none_or(|a| a.storage),
+            builtin: known.is_some(),
             api_path: format!("{crate_name}::api::{api_rel}"),
-            crate_api_path: format!("crate::api::{api_rel}"),
+            crate_api_path,
             controller_path: format!("{crate_name}::controllers::{ctrl_rel}"),
             explicit_plural,
             finalizer: format!("{}.{full_group}/finalizer", entry.plural),
@@ -100,15 +130,16 @@ impl Resource {
                     .then(|| format!("src/api/{group_module}/mod.rs")),
                 version_mod: format!("{api_dir}/mod.rs"),
                 types: format!("{api_dir}/{module}.rs"),
-                controller_group_mod: project.multigroup.then(|| format!("{ctrl_dir}/mod.rs")),
-                controller: format!("{ctrl_dir}/{module}.rs"),
-                sample: format!("config/samples/{sample_file}"),
-                sample_file,
+                controller_group_mod: project
+                    .multigroup
+                    .then(|| format!("{controller_dir}/mod.rs")),
                 api_root_module: if project.multigroup {
                     group_module.clone()
                 } else {
                     version_module.clone()
                 },
+                api_dir,
+                controller_dir,
             },
             group: entry.group.clone(),
             singular,
@@ -116,5 +147,23 @@ impl Resource {
             group_module,
             version_module,
         }
+    }
+
+    /// The output path of a per-resource template: `{api_dir}`, `{controller_dir}`, `{module}`,
+    /// `{group}` and `{version}` replaced.
+    pub fn expand(&self, pattern: &str) -> String {
+        pattern
+            .replace("{api_dir}", &self.paths.api_dir)
+            .replace("{controller_dir}", &self.paths.controller_dir)
+            .replace("{module}", &self.module)
+            .replace(
+                "{group}",
+                if self.group.is_empty() {
+                    "core"
+                } else {
+                    &self.group
+                },
+            )
+            .replace("{version}", &self.version)
     }
 }

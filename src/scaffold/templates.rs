@@ -17,6 +17,7 @@ pub const OVERRIDE_DIR: &str = ".kubeforge/templates";
 
 pub struct Templates {
     tera: tera::Tera,
+    names: Vec<String>,
     overridden: BTreeSet<String>,
 }
 
@@ -40,7 +41,12 @@ impl Templates {
         }
         tera.add_raw_templates(bodies.iter().map(|(n, b)| (n.as_str(), b.as_str())))
             .map_err(|e| anyhow::anyhow!("{}", chain(&e)))?;
-        Ok(Templates { tera, overridden })
+        let names = bodies.into_iter().map(|(n, _)| n).collect();
+        Ok(Templates {
+            tera,
+            names,
+            overridden,
+        })
     }
 
     /// Renders template `name` (a path under templates/, e.g. `init/src/main.rs.tera`).
@@ -59,11 +65,20 @@ impl Templates {
         &self.overridden
     }
 
-    /// Every embedded template name.
-    pub fn names() -> Vec<String> {
-        let mut bodies = Vec::new();
-        collect(&EMBEDDED, &mut bodies);
-        bodies.into_iter().map(|(n, _)| n).collect()
+    /// The templates under `dir/`, each with the output path it mirrors (relative to `dir`,
+    /// without `.tera`), sorted.
+    pub fn under(&self, dir: &str) -> Vec<(&str, String)> {
+        let prefix = format!("{dir}/");
+        let mut out: Vec<(&str, String)> = self
+            .names
+            .iter()
+            .filter_map(|n| {
+                let rel = n.strip_prefix(&prefix)?.strip_suffix(".tera")?;
+                Some((n.as_str(), rel.to_string()))
+            })
+            .collect();
+        out.sort();
+        out
     }
 }
 
