@@ -456,15 +456,64 @@ fn template_overrides_replace_the_embedded_template() {
 #[test]
 fn controllers_for_builtin_kinds_have_no_crd() {
     let (_tmp, dir) = project();
-    let out = ok(&dir, &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false"]);
-    assert!(out.contains("update    src/main.rs (at controllers)"), "{out}");
-    assert!(!dir.join("config/crd").exists(), "no CRD for a built-in kind");
+    let out = ok(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "apps",
+            "--version",
+            "v1",
+            "--kind",
+            "Deployment",
+            "--resource=false",
+        ],
+    );
+    assert!(
+        out.contains("update    src/main.rs (at controllers)"),
+        "{out}"
+    );
+    assert!(
+        !dir.join("config/crd").exists(),
+        "no CRD for a built-in kind"
+    );
     let project = read(&dir, "PROJECT");
-    assert!(project.contains("kind: Deployment") && project.contains("builtin: true"), "{project}");
+    assert!(
+        project.contains("kind: Deployment") && project.contains("builtin: true"),
+        "{project}"
+    );
     // A built-in group cannot hold the project's own kinds, and unknown kinds are named.
-    let err = fails(&dir, &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Thing"], 2);
+    let err = fails(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "apps",
+            "--version",
+            "v1",
+            "--kind",
+            "Thing",
+        ],
+        2,
+    );
     assert!(err.contains("--resource=false"), "{err}");
-    let err = fails(&dir, &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Thing", "--resource=false"], 2);
+    let err = fails(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "apps",
+            "--version",
+            "v1",
+            "--kind",
+            "Thing",
+            "--resource=false",
+        ],
+        2,
+    );
     assert!(err.contains("Deployment"), "known kinds are listed: {err}");
 }
 
