@@ -527,3 +527,37 @@ fn version_and_completion() {
     let help = ok(tmp.path(), &["create", "api", "--help"]);
     assert!(help.contains("Examples:"), "{help}");
 }
+
+#[test]
+fn max_desc_len_trims_descriptions() {
+    let (_tmp, dir) = project();
+    ok(&dir, GUESTBOOK);
+    let crd_file = "config/crd/bases/webapp.example.com_guestbooks.yaml";
+    assert!(read(&dir, crd_file).contains("description: An example field of Guestbook."));
+    ok(&dir, &["generate", "--max-desc-len", "10"]);
+    let crd = read(&dir, crd_file);
+    let docs = kubeforge::yaml::values_from_str(Path::new(crd_file), &crd).unwrap();
+    fn longest(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| {
+                    if k == "description" {
+                        v.as_str().map_or(0, str::len)
+                    } else {
+                        longest(v)
+                    }
+                })
+                .max()
+                .unwrap_or(0),
+            serde_json::Value::Array(a) => a.iter().map(longest).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    assert!(longest(&docs[0]) <= 10, "{crd}");
+    ok(&dir, &["generate", "--check", "--max-desc-len", "10"]);
+    assert_eq!(
+        kubeforge(&dir, &["generate", "--check"]).status.code(),
+        Some(1)
+    );
+}

@@ -58,10 +58,10 @@ fn snapshot_manifests_and_scripts_are_valid() {
         let dir = repo().join("snapshots").join(s.name);
         for (path, bytes) in tree(&dir) {
             let text = String::from_utf8_lossy(&bytes);
-            if path.ends_with(".yaml") || path.ends_with(".yml") {
-                if let Err(e) = kubeforge::yaml::values_from_str(Path::new(&path), &text) {
-                    problems.push(format!("{}: {e}", s.name));
-                }
+            if (path.ends_with(".yaml") || path.ends_with(".yml"))
+                && let Err(e) = kubeforge::yaml::values_from_str(Path::new(&path), &text)
+            {
+                problems.push(format!("{}: {e}", s.name));
             }
             if path.ends_with(".sh") {
                 if let Err(e) = run(&dir, "bash", &["-n", &path]) {
