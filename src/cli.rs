@@ -46,6 +46,10 @@ pub enum Command {
     )]
     Edit(EditArgs),
 
+    /// Print the JSON Schema of the resource description format (`create api --from`).
+    #[command(after_help = "Example:\n  kubeforge schema > kubeforge-description.schema.json")]
+    Schema,
+
     /// Print the version of kubeforge.
     Version,
 
@@ -113,16 +117,21 @@ pub enum CreateCommand {
 #[derive(Debug, Args)]
 pub struct CreateApiArgs {
     /// API group, without the project domain (e.g. `webapp`).
-    #[arg(long)]
-    pub group: String,
+    #[arg(long, required_unless_present = "from")]
+    pub group: Option<String>,
 
     /// API version (e.g. `v1`, `v1alpha1`, `v2beta3`).
-    #[arg(long)]
-    pub version: String,
+    #[arg(long, required_unless_present = "from")]
+    pub version: Option<String>,
 
     /// Kind, in UpperCamelCase (e.g. `Guestbook`).
-    #[arg(long)]
-    pub kind: String,
+    #[arg(long, required_unless_present = "from")]
+    pub kind: Option<String>,
+
+    /// Generate the kind's types, CRD and sample from a resource description (YAML; see
+    /// `kubeforge schema`). Flags given as well must agree with it.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
 
     /// Plural resource name [default: the English plural of the kind, lowercased].
     #[arg(long)]

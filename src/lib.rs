@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod crd;
+pub mod description;
 pub mod error;
 pub mod model;
 pub mod rbac;
@@ -39,6 +40,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 return check_current(&plan, out);
             }
             finish(plan, cli.dry_run, out)
+        }
+        Command::Schema => {
+            let schema = serde_json::to_string_pretty(&description::json_schema())
+                .map_err(|e| Error::Other(e.into()))?;
+            writeln!(out, "{schema}").map_err(io)?;
+            Ok(())
         }
         Command::Version => {
             writeln!(out, "kubeforge {}", env!("CARGO_PKG_VERSION")).map_err(io)?;

@@ -483,22 +483,7 @@ fn controllers_for_builtin_kinds_have_no_crd() {
         project.contains("kind: Deployment") && project.contains("builtin: true"),
         "{project}"
     );
-    // A built-in group cannot hold the project's own kinds, and unknown kinds are named.
-    let err = fails(
-        &dir,
-        &[
-            "create",
-            "api",
-            "--group",
-            "apps",
-            "--version",
-            "v1",
-            "--kind",
-            "Thing",
-        ],
-        2,
-    );
-    assert!(err.contains("--resource=false"), "{err}");
+    // Unknown built-in kinds are refused with the known ones listed.
     let err = fails(
         &dir,
         &[
@@ -560,4 +545,105 @@ fn max_desc_len_trims_descriptions() {
         kubeforge(&dir, &["generate", "--check"]).status.code(),
         Some(1)
     );
+}
+
+#[test]
+fn create_api_from_a_description() {
+    let (_tmp, dir) = project();
+    let desc = dir.join("widget.yaml");
+    std::fs::write(
+        &desc,
+        "kind: Widget\nversion: v1alpha1\nspec:\n  properties:\n    size:\n      type: integer\n      format: int32\n      minimum: 1\n      required: true\n    image: string\n",
+    )
+    .unwrap();
+    let before = tree(&dir);
+    // Flags that disagree with the file name the file's line.
+    let err = fails(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "shop",
+            "--kind",
+            "Gadget",
+            "--from",
+            "widget.yaml",
+        ],
+        2,
+    );
+    assert!(err.contains("widget.yaml:1:"), "{err}");
+    assert!(err.contains("--kind Gadget"), "{err}");
+    let err = fails(
+        &dir,
+        &["create", "api", "--group", "shop", "--from", "missing.yaml"],
+        2,
+    );
+    assert!(err.contains("--from missing.yaml"), "{err}");
+    assert_eq!(tree(&dir), before, "nothing written");
+
+    ok(
+        &dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "shop",
+            "--from",
+            "widget.yaml",
+            "--controller=false",
+        ],
+    );
+    let types = read(&dir, "src/api/v1alpha1/widget.rs");
+    assert!(types.contains("pub size: i32"), "{types}");
+    let crd = read(&dir, "config/crd/bases/shop.example.com_widgets.yaml");
+    assert!(crd.contains("minimum: 1.0"), "{crd}");
+    assert!(crd.contains("- size"), "required: {crd}");
+    ok(&dir, &["generate", "--check"]);
+}
+
+#[test]
+fn schema_prints_the_description_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&ok(tmp.path(), &["schema"])).unwrap();
+    assert!(schema["properties"]["spec"].is_object(), "{schema}");
+    assert!(schema["properties"]["kind"].is_object(), "{schema}");
+}
+
+#[test]
+fn edit_namespaced_rerenders_untouched_files_and_keeps_edited_ones() {
+    let (_tmp, dir) = project();
+    ok(&dir, GUESTBOOK);
+    fails(&dir, &["edit"], 2);
+    assert!(read(&dir, "config/rbac/role.yaml").contains("kind: ClusterRole\n"));
+    // The user changed the manager's Deployment; the role binding is as init wrote it.
+    let manager = format!("{}# edited\n", read(&dir, "config/manager/manager.yaml"));
+    std::fs::write(dir.join("config/manager/manager.yaml"), &manager).unwrap();
+    let binding_before = read(&dir, "config/rbac/role_binding.yaml");
+
+    let out = ok(&dir, &["edit", "--namespaced"]);
+    assert!(
+        out.contains("keep      config/manager/manager.yaml"),
+        "{out}"
+    );
+    assert!(
+        out.contains("update    config/rbac/role_binding.yaml"),
+        "{out}"
+    );
+    assert_eq!(
+        read(&dir, "config/manager/manager.yaml"),
+        manager,
+        "the user's edit is kept"
+    );
+    assert_ne!(read(&dir, "config/rbac/role_binding.yaml"), binding_before);
+    assert!(read(&dir, "config/rbac/role_binding.yaml").contains("kind: RoleBinding"));
+    assert!(read(&dir, "config/rbac/role.yaml").contains("kind: Role\n"));
+    assert!(read(&dir, "PROJECT").contains("namespaced: true"));
+
+    // Back again: the binding follows, a second run changes nothing.
+    ok(&dir, &["edit", "--namespaced=false"]);
+    assert_eq!(read(&dir, "config/rbac/role_binding.yaml"), binding_before);
+    let settled = tree(&dir);
+    ok(&dir, &["edit", "--namespaced=false"]);
+    assert_eq!(tree(&dir), settled);
 }

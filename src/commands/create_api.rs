@@ -5,6 +5,7 @@ use std::path::Path;
 use super::TemplateContext;
 use crate::cli::CreateApiArgs;
 use crate::crd::CrdOptions;
+use crate::description::{self, Description};
 use crate::error::{Error, Result};
 use crate::model::project::PROJECT_FILE;
 use crate::model::{ApiOptions, Project, Resource, ResourceEntry};
@@ -24,7 +25,7 @@ pub struct Settings {
     pub promoted: bool,
 }
 
-pub fn resolve(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
+pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
     let group = &args.group;
     names::check_dns1123_subdomain(group).map_err(|e| {
         Error::usage(
@@ -32,7 +33,9 @@ pub fn resolve(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
             "use a lowercase DNS name such as `webapp` or `batch.tools`",
         )
     })?;
-    if builtin::is_builtin_group(group) {
+    // With --resource=false, `apps/v1 Deployment` is Kubernetes' own kind; otherwise
+    // `--group batch --kind CronJob` is the project's `batch.<domain>` kind, as in kubebuilder.
+    if builtin::is_builtin_group(group) && args.resource == Some(false) {
         return resolve_builtin(project, args);
     }
     let full_group = format!("{group}.{}", project.domain);
@@ -236,16 +239,8 @@ pub fn resolve(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
 }
 
 /// `create api --resource=false` for a kind of Kubernetes itself: a controller, no types.
-fn resolve_builtin(mut project: Project, args: &CreateApiArgs) -> Result<Settings> {
+fn resolve_builtin(mut project: Project, args: &Request) -> Result<Settings> {
     let group = &args.group;
-    if args.resource != Some(false) {
-        return Err(Error::usage(
-            format!("--group `{group}` belongs to Kubernetes; a project cannot define kinds in it"),
-            format!(
-                "pass --resource=false to reconcile a built-in kind of `{group}`, or choose another --group"
-            ),
-        ));
-    }
     let Some(known) = builtin::find(group, &args.version, &args.kind) else {
         let kinds: Vec<String> = builtin::BUILTINS
             .iter()
@@ -330,11 +325,128 @@ fn scope(namespaced: bool) -> &'static str {
     }
 }
 
+/// The command line with a description's names merged in: every name is present.
+pub struct Request {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub plural: Option<String>,
+    pub namespaced: Option<bool>,
+    pub resource: Option<bool>,
+    pub controller: Option<bool>,
+    pub storage: bool,
+    pub force: bool,
+}
+
+impl Request {
+    /// Settles names from flags and the description; where both give one, they must agree.
+    fn new(args: &CreateApiArgs, desc: Option<&Description>, domain: &str) -> Result<Request> {
+        let pick = |key: &str, flag: &Option<String>, file: Option<&str>| -> Result<String> {
+            // A description may spell the group in full.
+            let file = file.map(|f| {
+                if key == "group" {
+                    f.strip_suffix(&format!(".{domain}")).unwrap_or(f)
+                } else {
+                    f
+                }
+            });
+            match (flag, file, desc) {
+                (Some(f), Some(d), Some(desc)) if f != d => Err(desc.error_at(
+                    key,
+                    format!("`{key}: {d}` disagrees with --{key} {f}"),
+                    format!("drop --{key}, or make both say the same"),
+                )),
+                (Some(f), _, _) => Ok(f.clone()),
+                (None, Some(d), _) => Ok(d.to_string()),
+                (None, None, _) => Err(Error::usage(
+                    format!("--{key} is missing"),
+                    format!("pass --{key}, or give `{key}:` in the description"),
+                )),
+            }
+        };
+        let plural = match (&args.plural, desc.and_then(Description::plural)) {
+            (None, None) => None,
+            (flag, file) => Some(pick("plural", flag, file)?),
+        };
+        let namespaced = match (
+            args.namespaced,
+            desc.and_then(Description::namespaced),
+            desc,
+        ) {
+            (Some(f), Some(d), Some(desc)) if f != d => {
+                return Err(desc.error_at(
+                    "scope",
+                    format!("the scope disagrees with --namespaced={f}"),
+                    "drop --namespaced, or make both agree",
+                ));
+            }
+            (flag, file, _) => flag.or(file),
+        };
+        if desc.is_some() && args.resource == Some(false) {
+            return Err(Error::usage(
+                "--from with --resource=false",
+                "a description defines the kind's types: leave out --resource=false",
+            ));
+        }
+        Ok(Request {
+            group: pick("group", &args.group, desc.and_then(Description::group))?,
+            version: pick(
+                "version",
+                &args.version,
+                desc.and_then(Description::version),
+            )?,
+            kind: pick("kind", &args.kind, desc.and_then(Description::kind))?,
+            plural,
+            namespaced,
+            resource: args.resource,
+            controller: args.controller,
+            storage: args.storage || desc.and_then(Description::storage) == Some(true),
+            force: args.force,
+        })
+    }
+}
+
+/// Reads and checks `--from FILE`.
+fn read_description(path: &Path) -> Result<Description> {
+    let text = std::fs::read(path).map_err(|e| {
+        Error::usage(
+            format!("--from {}: {e}", path.display()),
+            "pass the path of a resource description (YAML)",
+        )
+    })?;
+    let text = String::from_utf8(text).map_err(|_| Error::InvalidFile {
+        file: path.into(),
+        line: 0,
+        column: 0,
+        message: "not UTF-8 text".into(),
+        hint: Some("save the description as UTF-8".into()),
+    })?;
+    description::parse(path, &text)
+}
+
 pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);
     let project = super::load_project(&plan)?;
-    let s = resolve(project, args)?;
+    let mut desc = args.from.as_deref().map(read_description).transpose()?;
+    let request = Request::new(args, desc.as_ref(), &project.domain)?;
+    let s = resolve(project, &request)?;
     let r = &s.resource;
+    // The description's types and sample replace the templates' placeholder ones.
+    let generated = match &mut desc {
+        Some(d) => {
+            d.resolve(&r.kind, &r.version, &r.plural, r.namespaced);
+            let g = description::generate(d, &r.full_group, &r.sample_name, r.storage)?;
+            if s.scaffold_controller && !g.types_rs.contains("pub conditions: Vec<Condition>") {
+                return Err(d.error_at(
+                    "kind",
+                    "the scaffolded controller reports status conditions, but this description's status has no `conditions` list",
+                    "add `conditions: {type: array, items: Condition, x-kubernetes-list-type: map, x-kubernetes-list-map-keys: [type]}` and `observedGeneration: int64` to `status`, or pass --controller=false",
+                ));
+            }
+            Some(g)
+        }
+        None => None,
+    };
     if !s.scaffold_api && !s.scaffold_controller {
         plan.notes.push(format!(
             "{}/{}, Kind={} exists with these options; nothing to do (--force re-renders its files)",
@@ -373,12 +485,18 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
             )?;
         }
         // Every template under templates/api/ makes one file of the kind.
+        let sample = r.expand("config/samples/{group}_{version}_{module}.yaml");
         for (template, pattern) in templates.under("api") {
             let path = r.expand(&pattern);
-            if path == p.types && s.promoted && !s.force {
+            let content = match &generated {
+                Some(g) if path == p.types => format!("{}{}", ctx.header, g.types_rs),
+                Some(g) if path == sample => g.sample_yaml.clone(),
+                _ => render(template)?,
+            };
+            if path == p.types && s.promoted && !s.force && generated.is_none() {
                 set_storage(&mut plan, r, true)?;
             } else {
-                plan.scaffold(&path, render(template)?, if_exists(&path), s.force)?;
+                plan.scaffold(&path, content, if_exists(&path), s.force)?;
             }
         }
         for old in &s.demoted {
@@ -390,6 +508,16 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
             "config/samples/kustomization.yaml",
             "manifestskustomizesamples",
             &fragment("manifestskustomizesamples", &r.module)?,
+        )?;
+        plan.inject(
+            "config/rbac/kustomization.yaml",
+            "rbackustomizeroles",
+            &fragment("rbackustomizeroles", &r.module)?,
+        )?;
+        plan.inject(
+            "config/default/kustomization.yaml",
+            "defaultkustomizecrd",
+            &fragment("defaultkustomizecrd", &r.module)?,
         )?;
     }
     if s.scaffold_controller {

@@ -1,16 +1,23 @@
 //! `kubeforge edit`: change project-wide options after `init`.
+//!
+//! The files `init` wrote that depend on an option are re-rendered when the user has not changed
+//! them (their content is still what `init` would write under the old options); files the user
+//! changed are kept, and the plan says what to adapt by hand.
 
 use std::path::Path;
 
+use super::TemplateContext;
 use crate::cli::EditArgs;
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
+use crate::model::License;
 use crate::model::project::PROJECT_FILE;
-use crate::scaffold::Plan;
+use crate::scaffold::{Plan, Templates};
 
 pub fn plan(root: &Path, args: &EditArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);
-    let mut project = super::load_project(&plan)?;
+    let old = super::load_project(&plan)?;
+    let mut project = old.clone();
     if args.multigroup.is_none() && args.namespaced.is_none() {
         return Err(Error::usage(
             "nothing to edit",
@@ -42,7 +49,7 @@ pub fn plan(root: &Path, args: &EditArgs) -> Result<Plan> {
                 .any(|r| r.api.is_some() || r.controller)
         {
             plan.notes.push(
-                "note      existing APIs and controllers stay where they are; only kinds created from now on use the new layout"
+                "note      existing APIs and controllers stay where they are; kinds created from now on use the new layout"
                     .into(),
             );
         }
@@ -50,6 +57,29 @@ pub fn plan(root: &Path, args: &EditArgs) -> Result<Plan> {
     }
     if let Some(namespaced) = args.namespaced {
         project.namespaced = namespaced;
+    }
+
+    let templates = Templates::load(root)?;
+    let (before, after) = (TemplateContext::new(&old), TemplateContext::new(&project));
+    let mut files = templates.under("init");
+    if project.license == License::Apache2 {
+        files.extend(templates.under("license"));
+    }
+    for (template, path) in files {
+        let (was, will) = (
+            templates.render(template, &before)?,
+            templates.render(template, &after)?,
+        );
+        if was == will {
+            continue;
+        }
+        match plan.read_disk(&path)? {
+            Some(disk) if disk == was => plan.rewrite(&path, will, "follows the new options")?,
+            Some(_) => plan.notes.push(format!(
+                "keep      {path} (changed since init; adapt it by hand: `kubeforge init --dry-run` in an empty directory shows the new version)"
+            )),
+            None => plan.notes.push(format!("skip      {path} (removed from the project)")),
+        }
     }
     super::generate::derive(&mut plan, &project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, project.render()?)?;

@@ -29,6 +29,13 @@ const RESERVED_PROJECT_NAMES: &[&str] = &[
     "test",
     "proc-macro",
     "crdgen",
+    "clap",
+    "hyper",
+    "hyper-util",
+    "http-body-util",
+    "kube-lease-manager",
+    "prometheus-client",
+    "tokio-util",
 ];
 
 const RUST_KEYWORDS: &[&str] = &[

@@ -121,7 +121,7 @@ impl Resource {
             crate_api_path,
             controller_path: format!("{crate_name}::controllers::{ctrl_rel}"),
             explicit_plural,
-            finalizer: format!("{}.{full_group}/finalizer", entry.plural),
+            finalizer: format!("{full_group}/finalizer"),
             sample_name: format!("{singular}-sample"),
             field_manager: format!("{}-controller", project.project_name),
             paths: ResourcePaths {

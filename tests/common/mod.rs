@@ -86,57 +86,66 @@ pub struct Scenario {
 }
 
 /// Every scenario under snapshots/. Each directory is a complete generated project.
-pub const SCENARIOS: &[Scenario] = &[Scenario {
-    name: "guestbook",
-    commands: &[
-        &[
-            "init",
-            "--domain",
-            "example.com",
-            "--owner",
-            "The Guestbook Authors",
+#[rustfmt::skip]
+pub const SCENARIOS: &[Scenario] = &[
+    // `init` alone: the project builds and deploys before it has any kind.
+    Scenario {
+        name: "empty",
+        commands: &[&["init", "--domain", "example.com", "--project-name", "empty-operator"]],
+    },
+    // Two kinds in one group; a second version of Guestbook becomes the storage version.
+    Scenario {
+        name: "guestbook",
+        commands: &[
+            &["init", "--domain", "example.com", "--owner", "The Guestbook Authors"],
+            &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"],
+            &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Memcached"],
+            &["create", "api", "--group", "webapp", "--version", "v2", "--kind", "Guestbook", "--storage"],
         ],
-        &[
-            "create",
-            "api",
-            "--group",
-            "webapp",
-            "--version",
-            "v1",
-            "--kind",
-            "Guestbook",
+    },
+    // The multigroup layout, a group with a hyphen, a cluster-scoped kind, and a controller for a
+    // kind of Kubernetes itself.
+    Scenario {
+        name: "fleet",
+        commands: &[
+            &["init", "--domain", "example.org", "--multigroup", "--license", "none"],
+            &["create", "api", "--group", "ship", "--version", "v1beta1", "--kind", "Frigate"],
+            &["create", "api", "--group", "sea-ops", "--version", "v1", "--kind", "Admiral", "--namespaced=false"],
+            &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false"],
         ],
-        &[
-            "create",
-            "api",
-            "--group",
-            "webapp",
-            "--version",
-            "v1",
-            "--kind",
-            "Memcached",
+    },
+    // A namespaced manager (a Role, its own namespace) with a cluster-scoped kind, whose rules go
+    // to a ClusterRole.
+    Scenario {
+        name: "solo",
+        commands: &[
+            &["init", "--domain", "example.net", "--namespaced"],
+            &["create", "api", "--group", "cache", "--version", "v1alpha1", "--kind", "RedisCluster"],
+            &["create", "api", "--group", "cache", "--version", "v1alpha1", "--kind", "Shard", "--namespaced=false"],
         ],
-        // A second version of Guestbook that becomes the storage version; v1 stays served.
-        &[
-            "create",
-            "api",
-            "--group",
-            "webapp",
-            "--version",
-            "v2",
-            "--kind",
-            "Guestbook",
-            "--storage",
+    },
+    // A kind generated from a resource description that uses every keyword.
+    Scenario {
+        name: "cronjob",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "cronjob-operator"],
+            &["create", "api", "--group", "batch", "--from", "{fixtures}/descriptions/cronjob.yaml"],
         ],
-    ],
-}];
+    },
+];
 
 /// Builds a scenario into `parent/<name>` by running its commands.
 pub fn build_scenario(scenario: &Scenario, parent: &Path) -> PathBuf {
     let dir = parent.join(scenario.name);
     std::fs::create_dir_all(&dir).unwrap();
+    let fixtures = repo().join("tests/fixtures");
     for args in scenario.commands {
-        ok(&dir, args);
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.replace("{fixtures}", fixtures.to_str().unwrap()))
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&dir, &args);
     }
     dir
 }

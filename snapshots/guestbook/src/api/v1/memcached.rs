@@ -17,7 +17,8 @@
 //! These types are the source of the CRD `memcacheds.webapp.example.com`.
 //! After editing them, run `kubeforge generate` to update `config/crd/bases/`.
 
-use kube::CustomResource;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -34,10 +35,16 @@ pub struct MemcachedSpec {
 }
 
 /// The observed state of a Memcached.
-#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, KubeSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MemcachedStatus {
     /// The `.metadata.generation` that the controller last reconciled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+
+    /// The latest observations of the object's state: `Ready`, `Progressing` and `Degraded`,
+    /// one of each type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[x_kube(merge_strategy = kube::core::ListMerge::Map(vec!["type".into()]))]
+    pub conditions: Vec<Condition>,
 }

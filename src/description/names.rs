@@ -1,0 +1,203 @@
+//! Rust names for JSON names: fields (snake_case, raw identifiers for keywords), types
+//! (UpperCamelCase by path) and enum variants, with serde's rename rules to keep the JSON names.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that can be written as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
+    "unsized", "virtual", "yield", "try",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate"];
+
+fn ascii_word(s: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if keep(c) {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out
+}
+
+/// The Rust field for a JSON property name: snake_case, ASCII, a raw identifier for keywords.
+pub fn field_ident(name: &str) -> String {
+    let snake = name.to_snake_case();
+    let cleaned = ascii_word(&snake, |c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let mut s = cleaned.trim_matches('_').to_string();
+    if s.is_empty() {
+        s = "field".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("field_{s}");
+    }
+    if RAW_KEYWORDS.contains(&s.as_str()) {
+        return format!("r#{s}");
+    }
+    if NON_RAW_KEYWORDS.contains(&s.as_str()) {
+        return format!("{s}_");
+    }
+    s
+}
+
+/// The field name without `r#`, as serde sees it.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// UpperCamelCase of a JSON name, ASCII only (may be empty).
+pub fn pascal(name: &str) -> String {
+    let camel = name.to_upper_camel_case();
+    camel.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// The Rust variant for an enum value.
+pub fn variant_ident(value: &str) -> String {
+    let p = pascal(value);
+    let p = if p.is_empty() {
+        if value.is_empty() {
+            "Empty".to_string()
+        } else {
+            "Value".to_string()
+        }
+    } else if p.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{p}")
+    } else {
+        p
+    };
+    if p == "Self" { "SelfValue".into() } else { p }
+}
+
+/// serde's rename rules, as `#[serde(rename_all = "..")]` spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Lower,
+    Upper,
+    Camel,
+    Snake,
+    ScreamingSnake,
+    Kebab,
+    ScreamingKebab,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule::Camel,
+    Rule::Lower,
+    Rule::Upper,
+    Rule::Snake,
+    Rule::ScreamingSnake,
+    Rule::Kebab,
+    Rule::ScreamingKebab,
+];
+
+impl Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Lower => "lowercase",
+            Rule::Upper => "UPPERCASE",
+            Rule::Camel => "camelCase",
+            Rule::Snake => "snake_case",
+            Rule::ScreamingSnake => "SCREAMING_SNAKE_CASE",
+            Rule::Kebab => "kebab-case",
+            Rule::ScreamingKebab => "SCREAMING-KEBAB-CASE",
+        }
+    }
+
+    /// serde's renaming of a snake_case field.
+    pub fn field(self, field: &str) -> String {
+        let pascal = || {
+            let mut out = String::new();
+            let mut upper = true;
+            for c in field.chars() {
+                if c == '_' {
+                    upper = true;
+                } else if upper {
+                    out.push(c.to_ascii_uppercase());
+                    upper = false;
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        match self {
+            Rule::Lower | Rule::Snake => field.to_string(),
+            Rule::Upper | Rule::ScreamingSnake => field.to_ascii_uppercase(),
+            Rule::Camel => {
+                let p = pascal();
+                let mut cs = p.chars();
+                match cs.next() {
+                    Some(c) => c.to_ascii_lowercase().to_string() + cs.as_str(),
+                    None => p,
+                }
+            }
+            Rule::Kebab => field.replace('_', "-"),
+            Rule::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
+        }
+    }
+
+    /// serde's renaming of an UpperCamelCase variant.
+    pub fn variant(self, variant: &str) -> String {
+        let snake = || {
+            let mut out = String::new();
+            for (i, c) in variant.char_indices() {
+                if i > 0 && c.is_uppercase() {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            out
+        };
+        match self {
+            Rule::Lower => variant.to_ascii_lowercase(),
+            Rule::Upper => variant.to_ascii_uppercase(),
+            Rule::Camel => {
+                let mut cs = variant.chars();
+                match cs.next() {
+                    Some(c) => c.to_ascii_lowercase().to_string() + cs.as_str(),
+                    None => String::new(),
+                }
+            }
+            Rule::Snake => snake(),
+            Rule::ScreamingSnake => snake().to_ascii_uppercase(),
+            Rule::Kebab => snake().replace('_', "-"),
+            Rule::ScreamingKebab => snake().to_ascii_uppercase().replace('_', "-"),
+        }
+    }
+}
+
+/// The rename rule that leaves the fewest explicit renames (ties: no rule), and how each name
+/// is then spelled: `(ident, json)` pairs in, the rule and the renames needed out.
+pub fn best_rule<F: Fn(Rule, &str) -> String>(
+    pairs: &[(String, String)],
+    apply: F,
+    candidates: &[Rule],
+) -> Option<Rule> {
+    let renames = |rule: Option<Rule>| {
+        pairs
+            .iter()
+            .filter(|(ident, json)| {
+                let ident = unraw(ident);
+                match rule {
+                    Some(r) => apply(r, ident) != *json,
+                    None => ident != json,
+                }
+            })
+            .count()
+    };
+    let mut best = (renames(None), None);
+    for r in candidates {
+        let n = renames(Some(*r));
+        if n < best.0 {
+            best = (n, Some(*r));
+        }
+    }
+    best.1
+}

@@ -1,0 +1,1790 @@
+//! Description → Rust types: structs named by path, enums for string enums, serde renames only
+//! where needed, `Option` for optional fields, literal default functions, and every keyword as
+//! a schemars or `#[x_kube]` attribute that kube-derive passes through unchanged.
+//!
+//! How keywords become Rust (each choice reproduces the described schema exactly):
+//!
+//! * an optional field is `Option<T>` with `#[serde(default, skip_serializing_if =
+//!   "Option::is_none")]` and `#[schemars(with = "T")]` (without `with`, schemars would make it
+//!   `nullable`); `nullable: true` adds `extend("nullable" = true)`;
+//! * a scalar default is a default function returning a literal (`#[serde(default = "fn")]`),
+//!   or `#[serde(default)]` when it is the type's own default; other defaults, and defaults of
+//!   required fields, are `extend("default" = ..)`;
+//! * `minLength`/`maxLength`/`minItems`/`maxItems` are `length(..)`, `minimum`/`maximum` are
+//!   `range(..)`, `pattern` is `regex(pattern = ..)` (`inner(..)` for array items); the other
+//!   keywords are `extend("key" = ..)`;
+//! * CEL rules and list/map merge strategies are `#[x_kube(..)]` on fields and structs (which
+//!   then derive `KubeSchema`), `extend(..)` where `x_kube` cannot go (enums, newtypes);
+//! * `integer` without a format is `i64` with `extend("format" = null)`, `number` without a
+//!   format is `f64` likewise; other formats are `extend("format" = ..)`;
+//! * items and map values with keywords that `inner(..)` cannot carry become newtypes;
+//! * an object that keeps unknown fields gets a flattened `BTreeMap<String, serde_json::Value>`,
+//!   or, without properties, is a `BTreeMap<String, serde_json::Value>` whose schema comes from
+//!   an empty struct (`#[schemars(with = ..)]`).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::fmt::{
+    Attr, Meta, bound, doc_lines, doc_safe, float, fn_head, json_arg, str_lit, vec_lit,
+};
+use super::format::{ListType, MapType};
+use super::ir::{Ir, Kind, Prop, WellKnown};
+use super::names::{self, RULES, Rule, best_rule, field_ident, pascal, unraw, variant_ident};
+
+/// Names the generated file imports or that the derives bring into scope.
+const RESERVED: &[&str] = &[
+    "BTreeMap",
+    "CustomResource",
+    "Deserialize",
+    "Serialize",
+    "JsonSchema",
+    "KubeSchema",
+    "Clone",
+    "Debug",
+    "Default",
+    "PartialEq",
+    "String",
+    "Vec",
+    "Option",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Result",
+    "Value",
+    "Rule",
+    "Reason",
+    "Message",
+    "ListMerge",
+    "MapMerge",
+];
+
+/// The CRD-level settings the generated root struct carries.
+pub struct RootSettings {
+    pub full_group: String,
+    pub version: String,
+    pub kind: String,
+    /// `Some` when it differs from kube-derive's default.
+    pub plural: Option<String>,
+    pub singular: Option<String>,
+    pub namespaced: bool,
+    pub storage: bool,
+    pub served: bool,
+    pub deprecated: Option<Option<String>>,
+    pub doc: Option<String>,
+    pub short_names: Vec<String>,
+    pub categories: Vec<String>,
+    pub printcolumns: Vec<PrintColumn>,
+    pub scale: Option<(String, String, Option<String>)>,
+    pub selectable: Vec<String>,
+    pub has_status: bool,
+}
+
+pub struct PrintColumn {
+    pub name: String,
+    pub type_: String,
+    pub json_path: String,
+    pub description: Option<String>,
+    pub format: Option<String>,
+    pub priority: Option<i32>,
+}
+
+/// A Rust type for a node: how the data is held and what gives its schema.
+#[derive(Debug, Clone)]
+struct Ty {
+    data: String,
+    schema: String,
+    /// Whether `data` implements `Default`.
+    default: bool,
+    /// Validations of array items (and items of items) for `inner(..)` at the field.
+    inner: Vec<Meta>,
+}
+
+impl Ty {
+    fn plain(t: &str, default: bool) -> Ty {
+        Ty {
+            data: t.to_string(),
+            schema: t.to_string(),
+            default,
+            inner: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Site {
+    /// A field of a struct; `true`: the struct derives KubeSchema (x_kube allowed).
+    Field,
+    /// The single field of a newtype.
+    NewtypeField,
+    /// A struct (container attributes; x_kube allowed).
+    Struct,
+    /// An enum (container attributes).
+    Enum,
+}
+
+/// Attributes rendered for one node at one site.
+#[derive(Default)]
+struct Rendered {
+    /// A description to write as `///` lines.
+    doc: Option<String>,
+    /// Items of `#[schemars(..)]` that rustfmt formats (title, description, length, ...).
+    schemars: Vec<Meta>,
+    /// `extend("key" = value)` entries, one attribute each.
+    extends: Vec<(String, String)>,
+    /// `#[x_kube(..)]` items (validation = .., merge_strategy = ..).
+    x_kube: Vec<String>,
+    /// A description that cannot be `///` lines: its own `#[schemars(description = ..)]`.
+    description: Option<String>,
+}
+
+struct FieldDef {
+    doc: Option<String>,
+    attrs: Vec<Attr>,
+    /// A `//` comment above the field.
+    comment: Option<String>,
+    ident: String,
+    ty: String,
+    /// The field's value in a hand-written `Default`: a default function call.
+    default_call: Option<String>,
+    implements_default: bool,
+}
+
+struct StructDef {
+    name: String,
+    doc: Option<String>,
+    comment: Option<String>,
+    /// Container attributes after derive (kube, serde, x_kube, schemars).
+    attrs: Vec<Attr>,
+    fields: Vec<FieldDef>,
+    kube_schema: bool,
+    custom_resource: bool,
+    /// Only `JsonSchema` (a type that gives a schema, not data).
+    schema_only: bool,
+    default_fns: Vec<(String, String, String)>,
+}
+
+struct EnumDef {
+    name: String,
+    doc: Option<String>,
+    attrs: Vec<Attr>,
+    variants: Vec<(String, Option<String>)>,
+    default_index: usize,
+    allow_variant_names: bool,
+}
+
+struct NewtypeDef {
+    name: String,
+    doc: Option<String>,
+    attrs: Vec<Attr>,
+    field_doc: Option<String>,
+    field_attrs: Vec<Attr>,
+    inner: String,
+    implements_default: bool,
+}
+
+enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+    Newtype(NewtypeDef),
+    /// A slot filled once the type's children are generated.
+    Pending,
+}
+
+pub struct Codegen {
+    kind: String,
+    used: BTreeSet<String>,
+    types: Vec<TypeDef>,
+    well_known: BTreeSet<&'static str>,
+    btreemap: bool,
+    kube_schema: bool,
+    json_schema: bool,
+}
+
+/// Whether every value of a string `enum` can be a Rust enum variant (strings, no null).
+pub fn rust_enum_values(ir: &Ir) -> Option<Vec<String>> {
+    if !matches!(ir.kind, Kind::String) {
+        return None;
+    }
+    let e = ir.enum_.as_ref()?;
+    e.value
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+fn is_int_or_string_like(ir: &Ir) -> bool {
+    match &ir.kind {
+        Kind::IntOrString => true,
+        Kind::WellKnown(w) => matches!(w.name, "IntOrString" | "Quantity"),
+        _ => false,
+    }
+}
+
+fn list_type_word(l: ListType) -> &'static str {
+    match l {
+        ListType::Atomic => "atomic",
+        ListType::Set => "set",
+        ListType::Map => "map",
+    }
+}
+
+fn map_type_word(m: MapType) -> &'static str {
+    match m {
+        MapType::Atomic => "atomic",
+        MapType::Granular => "granular",
+    }
+}
+
+/// `Rule::new(..)` (or a plain string) for a CEL rule, as `#[x_kube(validation = ..)]` takes it.
+fn rule_expr(c: &super::ir::Cel) -> String {
+    let plain = c.message.is_none()
+        && c.message_expression.is_none()
+        && c.reason.is_none()
+        && c.field_path.is_none()
+        && c.optional_old_self.is_none();
+    if plain {
+        return str_lit(&c.rule.value);
+    }
+    let mut s = format!("Rule::new({})", str_lit(&c.rule.value));
+    if let Some(m) = &c.message_expression {
+        s.push_str(&format!(
+            ".message(Message::Expression({}.into()))",
+            str_lit(&m.value)
+        ));
+    } else if let Some(m) = &c.message {
+        s.push_str(&format!(".message({})", str_lit(m)));
+    }
+    if let Some(r) = c.reason {
+        s.push_str(&format!(".reason(Reason::{})", r.as_str()));
+    }
+    if let Some(f) = &c.field_path {
+        s.push_str(&format!(".field_path({})", str_lit(&f.value)));
+    }
+    if let Some(o) = c.optional_old_self {
+        s.push_str(&format!(".optional_old_self({o})"));
+    }
+    s
+}
+
+/// Whether `text` goes into `///` lines; otherwise `#[schemars(description = ..)]`.
+fn description(r: &mut Rendered, text: &str, as_doc: bool) {
+    if text.is_empty() {
+        r.extends.push(("description".into(), "\"\"".into()));
+    } else if as_doc && doc_safe(text) {
+        r.doc = Some(text.to_string());
+    } else {
+        r.description = Some(text.to_string());
+    }
+}
+
+impl Codegen {
+    pub fn new(kind: &str) -> Codegen {
+        let mut used: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        used.insert(kind.to_string());
+        for w in super::ir::WELL_KNOWN {
+            used.insert(w.name.to_string());
+        }
+        Codegen {
+            kind: kind.to_string(),
+            used,
+            types: Vec::new(),
+            well_known: BTreeSet::new(),
+            btreemap: false,
+            kube_schema: false,
+            json_schema: false,
+        }
+    }
+
+    fn claim(&mut self, wanted: &str) -> String {
+        let base = if wanted.is_empty() { "Field" } else { wanted };
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        for i in 2.. {
+            let n = format!("{base}{i}");
+            if self.used.insert(n.clone()) {
+                return n;
+            }
+        }
+        unreachable!("some suffix is free")
+    }
+
+    fn well_known_name(&mut self, w: &'static WellKnown) -> String {
+        if w.name == self.kind {
+            return w.rust_path.to_string();
+        }
+        self.well_known.insert(w.rust_path);
+        w.name.to_string()
+    }
+
+    /// Renders the keywords of `n` for a site. `rust_enum`: the node is a Rust enum (its `enum`
+    /// is the type). `kube_schema`: x_kube is available at this site.
+    fn keywords(&mut self, n: &Ir, site: Site, rust_enum: bool) -> Rendered {
+        let mut r = Rendered::default();
+        let field_like = matches!(site, Site::Field | Site::NewtypeField);
+        let x_kube = matches!(site, Site::Field | Site::Struct);
+        if let Some(d) = &n.description {
+            description(&mut r, d, true);
+        } else if matches!(n.kind, Kind::IntOrString) {
+            r.extends.push(("description".into(), "null".into()));
+        }
+        if let Some(t) = &n.title {
+            if t.is_empty() {
+                r.extends.push(("title".into(), "\"\"".into()));
+            } else {
+                r.schemars.push(Meta::str("title", t));
+            }
+        }
+        // Formats that the Rust type does not give.
+        let natural = match (&n.kind, n.format.as_deref()) {
+            (Kind::Integer, Some("int32" | "int64")) | (Kind::Number, Some("float" | "double")) => {
+                true
+            }
+            (Kind::Integer | Kind::Number, None) => {
+                r.extends.push(("format".into(), "null".into()));
+                true
+            }
+            (_, None) => true,
+            _ => false,
+        };
+        if !natural && let Some(f) = &n.format {
+            r.extends.push(("format".into(), str_lit(f)));
+        }
+        let string_typed = matches!(n.kind, Kind::String);
+        let numeric = matches!(n.kind, Kind::Integer | Kind::Number);
+        let array = matches!(n.kind, Kind::Array(_));
+        // length(..)
+        let (lmin, lmax) = if string_typed {
+            (n.min_length, n.max_length)
+        } else if array {
+            (n.min_items, n.max_items)
+        } else {
+            (None, None)
+        };
+        if field_like && (lmin.is_some() || lmax.is_some()) {
+            let mut items = Vec::new();
+            if let Some(v) = lmin {
+                items.push(Meta::lit("min", v.to_string()));
+            }
+            if let Some(v) = lmax {
+                items.push(Meta::lit("max", v.to_string()));
+            }
+            r.schemars.push(Meta::list("length", items));
+        } else {
+            for (k, v) in [
+                ("minLength", n.min_length),
+                ("maxLength", n.max_length),
+                ("minItems", n.min_items),
+                ("maxItems", n.max_items),
+            ] {
+                if let Some(v) = v {
+                    r.extends.push((k.into(), v.to_string()));
+                }
+            }
+        }
+        // `range(min = -5)`: kubeforge's derivation reads negative bounds only through `extend`.
+        let negative = n.minimum.is_some_and(|v| v < 0.0) || n.maximum.is_some_and(|v| v < 0.0);
+        if field_like && numeric && !negative && (n.minimum.is_some() || n.maximum.is_some()) {
+            let mut items = Vec::new();
+            if let Some(v) = n.minimum {
+                items.push(Meta::lit("min", bound(v)));
+            }
+            if let Some(v) = n.maximum {
+                items.push(Meta::lit("max", bound(v)));
+            }
+            r.schemars.push(Meta::list("range", items));
+        } else {
+            for (k, v) in [("minimum", n.minimum), ("maximum", n.maximum)] {
+                if let Some(v) = v {
+                    r.extends.push((k.into(), bound(v)));
+                }
+            }
+        }
+        if let Some(p) = &n.pattern {
+            if field_like && string_typed {
+                r.schemars
+                    .push(Meta::list("regex", vec![Meta::str("pattern", &p.value)]));
+            } else {
+                r.extends.push(("pattern".into(), str_lit(&p.value)));
+            }
+        }
+        for (k, v) in [
+            ("exclusiveMinimum", n.exclusive_minimum),
+            ("exclusiveMaximum", n.exclusive_maximum),
+        ] {
+            if let Some(v) = v {
+                r.extends.push((k.into(), v.to_string()));
+            }
+        }
+        if let Some(m) = n.multiple_of {
+            r.extends.push(("multipleOf".into(), bound(m)));
+        }
+        for (k, v) in [
+            ("minProperties", n.min_properties),
+            ("maxProperties", n.max_properties),
+        ] {
+            if let Some(v) = v {
+                r.extends.push((k.into(), v.to_string()));
+            }
+        }
+        if let Some(e) = &n.enum_
+            && !rust_enum
+        {
+            r.extends
+                .push(("enum".into(), json_arg(&Value::Array(e.value.clone()))));
+        }
+        if let Some(e) = &n.example {
+            r.extends.push(("example".into(), json_arg(e)));
+        }
+        if let Some(b) = n.embedded_resource {
+            r.extends
+                .push(("x-kubernetes-embedded-resource".into(), b.to_string()));
+        }
+        if n.preserve_unknown_fields == Some(false) {
+            r.extends.push((
+                "x-kubernetes-preserve-unknown-fields".into(),
+                "false".into(),
+            ));
+        }
+        if n.int_or_string_false {
+            r.extends
+                .push(("x-kubernetes-int-or-string".into(), "false".into()));
+        }
+        // Merge strategies.
+        let list_type = n.list_type.as_ref().map(|l| l.value);
+        let merge = match (list_type, n.map_type) {
+            (Some(ListType::Map), _) => {
+                let keys: Vec<String> = n
+                    .list_map_keys
+                    .as_ref()
+                    .map(|k| {
+                        k.value
+                            .iter()
+                            .map(|k| format!("{}.into()", str_lit(k)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(format!("ListMerge::Map(vec![{}])", keys.join(", ")))
+            }
+            (Some(ListType::Set), _) => Some("ListMerge::Set".to_string()),
+            (Some(ListType::Atomic), _) => Some("ListMerge::Atomic".to_string()),
+            (None, Some(MapType::Atomic)) => Some("MapMerge::Atomic".to_string()),
+            (None, Some(MapType::Granular)) => Some("MapMerge::Granular".to_string()),
+            (None, None) => None,
+        };
+        if let Some(m) = merge {
+            if site == Site::Field {
+                r.x_kube.push(format!("merge_strategy = {m}"));
+            } else {
+                if let Some(l) = list_type {
+                    r.extends
+                        .push(("x-kubernetes-list-type".into(), str_lit(list_type_word(l))));
+                    if let Some(keys) = &n.list_map_keys {
+                        r.extends.push((
+                            "x-kubernetes-list-map-keys".into(),
+                            json_arg(&serde_json::json!(keys.value)),
+                        ));
+                    }
+                }
+                if let Some(mt) = n.map_type {
+                    r.extends
+                        .push(("x-kubernetes-map-type".into(), str_lit(map_type_word(mt))));
+                }
+            }
+        }
+        if !n.validations.is_empty() {
+            if x_kube {
+                for c in &n.validations {
+                    r.x_kube.push(format!("validation = {}", rule_expr(c)));
+                }
+            } else {
+                let rules: Vec<Value> = n
+                    .validations
+                    .iter()
+                    .map(super::expected::rule_json)
+                    .collect();
+                r.extends.push((
+                    "x-kubernetes-validations".into(),
+                    json_arg(&Value::Array(rules)),
+                ));
+            }
+        }
+        r
+    }
+
+    /// The type of a node used at a field (or newtype field); `name`: the path-based name the
+    /// node's own type gets if it needs one.
+    fn field_type(&mut self, n: &Ir, name: &str, inner_ok: bool) -> Ty {
+        match &n.kind {
+            Kind::String => match rust_enum_values(n) {
+                Some(values) => {
+                    let default = n
+                        .default
+                        .as_ref()
+                        .and_then(|d| d.value.as_str().map(str::to_string));
+                    let t = self.enum_type(n, name, &values, default.as_deref(), false);
+                    Ty::plain(&t, true)
+                }
+                None => Ty::plain("String", true),
+            },
+            Kind::Integer => Ty::plain(
+                if n.format.as_deref() == Some("int32") {
+                    "i32"
+                } else {
+                    "i64"
+                },
+                true,
+            ),
+            Kind::Number => Ty::plain(
+                if n.format.as_deref() == Some("float") {
+                    "f32"
+                } else {
+                    "f64"
+                },
+                true,
+            ),
+            Kind::Boolean => Ty::plain("bool", true),
+            Kind::IntOrString => {
+                let t = self.well_known_name(super::ir::well_known("IntOrString").expect("listed"));
+                Ty::plain(&t, true)
+            }
+            Kind::WellKnown(w) => {
+                let t = self.well_known_name(w);
+                Ty::plain(&t, !matches!(w.name, "Time" | "MicroTime" | "Duration"))
+            }
+            Kind::Array(items) => {
+                let it = self.item_type(items, name, true, inner_ok);
+                Ty {
+                    data: format!("Vec<{}>", it.data),
+                    schema: format!("Vec<{}>", it.schema),
+                    default: true,
+                    inner: it.inner,
+                }
+            }
+            Kind::Object {
+                additional: Some(v),
+                ..
+            } => {
+                self.btreemap = true;
+                let vt = self.item_type(v, name, false, inner_ok);
+                Ty {
+                    data: format!("BTreeMap<String, {}>", vt.data),
+                    schema: format!("BTreeMap<String, {}>", vt.schema),
+                    default: true,
+                    inner: Vec::new(),
+                }
+            }
+            Kind::Object { .. } if n.is_free_object() => {
+                self.btreemap = true;
+                let helper = self.helper_type(n, name, false);
+                Ty {
+                    data: "BTreeMap<String, serde_json::Value>".into(),
+                    schema: helper,
+                    default: true,
+                    inner: Vec::new(),
+                }
+            }
+            Kind::Object { props, .. } => {
+                let (t, default) = self.struct_type(n, props, name, false, None);
+                Ty::plain(&t, default)
+            }
+        }
+    }
+
+    /// Whether the items of an array node (or their items) put validations into `inner(..)`.
+    fn items_need_inner(n: &Ir) -> bool {
+        match &n.kind {
+            Kind::Array(items) => {
+                let named = matches!(
+                    &items.kind,
+                    Kind::Object {
+                        additional: None,
+                        ..
+                    }
+                ) || (rust_enum_values(items).is_some()
+                    && items.nullable != Some(true));
+                !named
+                    && Self::inner_able(items)
+                    && (!Self::no_validation(items) || Self::items_need_inner(items))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a node has none of the keywords `inner(..)` carries.
+    fn no_validation(n: &Ir) -> bool {
+        n.min_length.is_none()
+            && n.max_length.is_none()
+            && n.pattern.is_none()
+            && n.minimum.is_none()
+            && n.maximum.is_none()
+            && n.min_items.is_none()
+            && n.max_items.is_none()
+    }
+
+    /// Whether a node's keywords can all go into `inner(..)` of the field that holds its array.
+    fn inner_able(n: &Ir) -> bool {
+        let plain_format = match (&n.kind, n.format.as_deref()) {
+            (Kind::Integer, Some("int32" | "int64")) | (Kind::Number, Some("float" | "double")) => {
+                true
+            }
+            (Kind::Integer | Kind::Number, None) => false,
+            (_, None) => true,
+            _ => false,
+        };
+        let enum_ok = n.enum_.is_none() || rust_enum_values(n).is_some();
+        plain_format
+            && enum_ok
+            && n.description.is_none()
+            && n.title.is_none()
+            && n.nullable.is_none()
+            && n.default.is_none()
+            && n.example.is_none()
+            && n.exclusive_minimum.is_none()
+            && n.exclusive_maximum.is_none()
+            && n.multiple_of.is_none()
+            && n.min_properties.is_none()
+            && n.max_properties.is_none()
+            && n.validations.is_empty()
+            && n.list_type.is_none()
+            && n.map_type.is_none()
+            && n.embedded_resource.is_none()
+            && n.preserve_unknown_fields != Some(false)
+            && !n.int_or_string_false
+            && !matches!(n.kind, Kind::IntOrString)
+            && (matches!(n.kind, Kind::String | Kind::Integer | Kind::Number)
+                || (n.pattern.is_none() && n.minimum.is_none() && n.maximum.is_none()))
+            && (matches!(n.kind, Kind::String)
+                || (n.min_length.is_none() && n.max_length.is_none()))
+            && (matches!(n.kind, Kind::Array(_))
+                || (n.min_items.is_none() && n.max_items.is_none()))
+            && !matches!(&n.kind, Kind::WellKnown(_) if n.pattern.is_some() || n.minimum.is_some() || n.maximum.is_some())
+    }
+
+    /// The type of an item of an array (`array`), or a value of a map, named `own_name` if it
+    /// needs a type of its own. `inner_ok`: the field that holds the array can take `inner(..)`.
+    fn item_type(&mut self, n: &Ir, own_name: &str, array: bool, inner_ok: bool) -> Ty {
+        let own_name = own_name.to_string();
+        match &n.kind {
+            Kind::Object {
+                props,
+                additional: None,
+            } if !n.is_free_object() && n.nullable != Some(true) => {
+                let (t, default) = self.struct_type(n, props, &own_name, true, None);
+                return Ty::plain(&t, default);
+            }
+            Kind::Object {
+                additional: None, ..
+            } if n.is_free_object() && n.nullable != Some(true) => {
+                self.btreemap = true;
+                let helper = self.helper_type(n, &own_name, true);
+                return Ty {
+                    data: "BTreeMap<String, serde_json::Value>".into(),
+                    schema: helper,
+                    default: true,
+                    inner: Vec::new(),
+                };
+            }
+            Kind::String if rust_enum_values(n).is_some() && n.nullable != Some(true) => {
+                let values = rust_enum_values(n).expect("checked");
+                let default = n
+                    .default
+                    .as_ref()
+                    .and_then(|d| d.value.as_str().map(str::to_string));
+                let t = self.enum_type(n, &own_name, &values, default.as_deref(), true);
+                return Ty::plain(&t, true);
+            }
+            _ => {}
+        }
+        let plain = Self::inner_able(n)
+            && ((array && inner_ok) || (Self::no_validation(n) && !Self::items_need_inner(n)));
+        if plain {
+            // Items whose own items might carry keywords go one level deeper.
+            let mut t = self.field_type(n, &own_name, inner_ok);
+            let r = self.keywords(n, Site::NewtypeField, rust_enum_values(n).is_some());
+            let mut inner = r.schemars;
+            if !t.inner.is_empty() {
+                inner.push(Meta::list("inner", std::mem::take(&mut t.inner)));
+            }
+            if !r.extends.is_empty() {
+                // Not inner-able after all (should not happen): fall back to a newtype.
+                return self.newtype(n, &own_name);
+            }
+            t.inner = inner;
+            return t;
+        }
+        self.newtype(n, &own_name)
+    }
+
+    /// A newtype around a node whose keywords sit on its single field.
+    fn newtype(&mut self, n: &Ir, name: &str) -> Ty {
+        let name = self.claim(name);
+        let slot = self.types.len();
+        self.types.push(TypeDef::Pending);
+        // No `inner(..)` on a newtype's field: rustfmt lays out a lone attribute there badly.
+        let t = self.field_type(n, &format!("{name}Item"), false);
+        let rust_enum = rust_enum_values(n).is_some() && matches!(n.kind, Kind::String);
+        let nullable = n.nullable == Some(true);
+        // What only the field can carry.
+        let mut must: Vec<Attr> = Vec::new();
+        if nullable || t.data != t.schema {
+            must.push(Attr::new("schemars", vec![Meta::str("with", &t.schema)]));
+        }
+        if !t.inner.is_empty() {
+            must.push(Attr::new(
+                "schemars",
+                vec![Meta::list("inner", t.inner.clone())],
+            ));
+        }
+        let (inner, default) = if nullable {
+            (format!("Option<{}>", t.data), true)
+        } else {
+            (t.data.clone(), t.default)
+        };
+        // rustfmt lays out a tuple field with exactly one attribute badly: keywords go on the
+        // container when the field needs no attribute, and on the field otherwise.
+        let site = if must.is_empty() {
+            Site::Enum
+        } else {
+            Site::NewtypeField
+        };
+        let mut r = self.keywords(n, site, rust_enum);
+        if let Some(b) = n.nullable {
+            r.extends.push(("nullable".into(), b.to_string()));
+        }
+        if let Some(d) = &n.default {
+            r.extends.push(("default".into(), json_arg(&d.value)));
+        }
+        let mut container = Vec::new();
+        let mut field_attrs = Vec::new();
+        let mut doc = None;
+        let mut field_doc = None;
+        if must.is_empty() {
+            doc = r.doc.take();
+            container = container_attrs(r, n);
+        } else {
+            field_attrs = must;
+            if !r.schemars.is_empty() {
+                field_attrs.push(Attr::new("schemars", std::mem::take(&mut r.schemars)));
+            }
+            if let Some(d) = r.description.take() {
+                field_attrs.push(Attr::new("schemars", vec![Meta::str("description", &d)]));
+            }
+            for (k, v) in &r.extends {
+                field_attrs.push(extend_attr(k, v));
+            }
+            field_doc = r.doc.take();
+        }
+        self.json_schema = true;
+        self.types[slot] = TypeDef::Newtype(NewtypeDef {
+            name: name.clone(),
+            doc,
+            attrs: container,
+            field_doc,
+            field_attrs,
+            inner,
+            implements_default: default,
+        });
+        Ty::plain(&name, default)
+    }
+
+    /// An empty struct that gives the schema of an object keeping unknown fields.
+    fn helper_type(&mut self, n: &Ir, name: &str, container_keywords: bool) -> String {
+        let name = self.claim(name);
+        let slot = self.types.len();
+        self.types.push(TypeDef::Pending);
+        let mut attrs = Vec::new();
+        let mut doc = None;
+        let mut kube_schema = false;
+        if container_keywords {
+            let mut r = self.keywords(n, Site::Struct, false);
+            doc = r.doc.take();
+            kube_schema = !r.x_kube.is_empty();
+            attrs.extend(container_attrs(r, n));
+        }
+        attrs.push(extend_attr("x-kubernetes-preserve-unknown-fields", "true"));
+        if kube_schema {
+            self.kube_schema = true;
+        } else {
+            self.json_schema = true;
+        }
+        self.types[slot] = TypeDef::Struct(StructDef {
+            name: name.clone(),
+            doc,
+            comment: Some(format!(
+                "The schema of an object that keeps any fields (`{name}` itself holds no data)."
+            )),
+            attrs,
+            fields: Vec::new(),
+            kube_schema,
+            custom_resource: false,
+            schema_only: true,
+            default_fns: Vec::new(),
+        });
+        name
+    }
+
+    /// A Rust enum for a string enum.
+    fn enum_type(
+        &mut self,
+        n: &Ir,
+        name: &str,
+        values: &[String],
+        default: Option<&str>,
+        container_keywords: bool,
+    ) -> String {
+        let name = self.claim(name);
+        let slot = self.types.len();
+        self.types.push(TypeDef::Pending);
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut idents = Vec::new();
+        for v in values {
+            let base = variant_ident(v);
+            let mut ident = base.clone();
+            let mut i = 2;
+            while !seen.insert(ident.clone()) {
+                ident = format!("{base}{i}");
+                i += 1;
+            }
+            idents.push(ident);
+        }
+        let pairs: Vec<(String, String)> =
+            idents.iter().cloned().zip(values.iter().cloned()).collect();
+        let rule = best_rule(&pairs, |r, i| r.variant(i), RULES);
+        let variants: Vec<(String, Option<String>)> = pairs
+            .iter()
+            .map(|(i, v)| {
+                let renamed = match rule {
+                    Some(r) => r.variant(i),
+                    None => i.clone(),
+                };
+                (i.clone(), (renamed != *v).then(|| v.clone()))
+            })
+            .collect();
+        let default_index = default
+            .and_then(|d| values.iter().position(|v| v == d))
+            .unwrap_or(0);
+        let mut attrs = Vec::new();
+        if let Some(r) = rule {
+            attrs.push(Attr::new("serde", vec![Meta::str("rename_all", r.name())]));
+        }
+        let mut doc = None;
+        if container_keywords {
+            let mut r = self.keywords(n, Site::Enum, true);
+            if let Some(d) = &n.default {
+                r.extends.push(("default".into(), json_arg(&d.value)));
+            }
+            doc = r.doc.take();
+            attrs.extend(container_attrs(r, n));
+        }
+        self.json_schema = true;
+        let allow_variant_names = variant_names_lint(&name, &idents);
+        self.types[slot] = TypeDef::Enum(EnumDef {
+            name: name.clone(),
+            doc,
+            attrs,
+            variants,
+            default_index,
+            allow_variant_names,
+        });
+        name
+    }
+
+    /// A struct for an object with properties. `container_keywords`: the object's own keywords
+    /// go on the struct (it is an item, or the spec/status root).
+    fn struct_type(
+        &mut self,
+        n: &Ir,
+        props: &[Prop],
+        name: &str,
+        container_keywords: bool,
+        root: Option<&RootSettings>,
+    ) -> (String, bool) {
+        let reserved = root.is_some() || name == format!("{}Status", self.kind);
+        let name = if reserved {
+            name.to_string()
+        } else {
+            self.claim(name)
+        };
+        let slot = self.types.len();
+        self.types.push(TypeDef::Pending);
+        // Field names and the rename rule.
+        let idents: Vec<String> = props.iter().map(|p| field_ident(&p.name)).collect();
+        let pairs: Vec<(String, String)> = idents
+            .iter()
+            .cloned()
+            .zip(props.iter().map(|p| p.name.clone()))
+            .collect();
+        let rule = best_rule(&pairs, |r, i| r.field(i), &[Rule::Camel]);
+        // Does any field (or the struct) use x_kube?
+        let container = if container_keywords {
+            Some(self.keywords(n, Site::Struct, false))
+        } else {
+            None
+        };
+        let mut kube_schema = container.as_ref().is_some_and(|r| !r.x_kube.is_empty());
+        let mut fields = Vec::new();
+        let mut default_fns = Vec::new();
+        for (p, ident) in props.iter().zip(&idents) {
+            let json_name = match rule {
+                Some(r) => r.field(unraw(ident)),
+                None => unraw(ident).to_string(),
+            };
+            let rename = (json_name != p.name).then(|| p.name.clone());
+            let child_name = format!("{name}{}", pascal(&p.name));
+            let f = self.field(p, ident, rename, &child_name, &mut default_fns);
+            if f.attrs.iter().any(|a| a.name == "x_kube") {
+                kube_schema = true;
+            }
+            fields.push(f);
+        }
+        if n.preserve_unknown_fields == Some(true) && !props.is_empty() {
+            self.btreemap = true;
+            let mut ident = "unknown_fields".to_string();
+            while idents.iter().any(|i| unraw(i) == ident) {
+                ident.push('_');
+            }
+            fields.push(FieldDef {
+                doc: None,
+                attrs: vec![Attr::new("serde", vec![Meta::path("flatten")])],
+                comment: Some("Fields the schema does not list, kept as they are.".into()),
+                ident,
+                ty: "BTreeMap<String, serde_json::Value>".into(),
+                default_call: None,
+                implements_default: true,
+            });
+        }
+        let mut attrs = Vec::new();
+        let mut doc = None;
+        if let Some(root) = root {
+            attrs.extend(kube_attrs(root, &name));
+        }
+        if let Some(r) = rule {
+            attrs.push(Attr::new("serde", vec![Meta::str("rename_all", r.name())]));
+        }
+        if let Some(mut r) = container {
+            doc = r.doc.take();
+            if let Some(d) = &n.default {
+                r.extends.push(("default".into(), json_arg(&d.value)));
+            }
+            if let Some(b) = n.nullable {
+                r.extends.push(("nullable".into(), b.to_string()));
+            }
+            attrs.extend(container_attrs(r, n));
+        }
+        if kube_schema {
+            self.kube_schema = true;
+        } else {
+            self.json_schema = true;
+        }
+        let default = fields.iter().all(|f| f.implements_default);
+        self.types[slot] = TypeDef::Struct(StructDef {
+            name: name.clone(),
+            doc,
+            comment: None,
+            attrs,
+            fields,
+            kube_schema,
+            custom_resource: root.is_some(),
+            schema_only: false,
+            default_fns,
+        });
+        (name, default)
+    }
+
+    /// One field of a struct.
+    fn field(
+        &mut self,
+        p: &Prop,
+        ident: &str,
+        rename: Option<String>,
+        child_name: &str,
+        default_fns: &mut Vec<(String, String, String)>,
+    ) -> FieldDef {
+        let n = &p.schema;
+        let t = self.field_type(n, child_name, true);
+        let rust_enum = rust_enum_values(n).is_some();
+        let mut r = self.keywords(n, Site::Field, rust_enum);
+        let nullable = n.nullable == Some(true);
+        let mut serde: Vec<Meta> = Vec::new();
+        let mut schemars: Vec<Meta> = Vec::new();
+        let mut default_call = None;
+        let ty;
+        let literal = n
+            .default
+            .as_ref()
+            .filter(|_| !p.required)
+            .and_then(|d| self.literal_default(n, &d.value, &t, nullable));
+        if p.required {
+            if nullable {
+                ty = format!("Option<{}>", t.data);
+                schemars.push(Meta::str("with", &t.schema));
+                schemars.push(Meta::path("required"));
+            } else {
+                ty = t.data.clone();
+                if t.data != t.schema {
+                    schemars.push(Meta::str("with", &t.schema));
+                }
+            }
+            if let Some(d) = &n.default {
+                r.extends.push(("default".into(), json_arg(&d.value)));
+            }
+        } else if let Some(lit) = literal {
+            match lit {
+                Literal::TypeDefault => {
+                    serde.push(Meta::path("default"));
+                    ty = t.data.clone();
+                }
+                Literal::Fn(body) => {
+                    let fn_name = format!("default_{}", unraw(ident));
+                    let ret = if nullable {
+                        format!("Option<{}>", t.data)
+                    } else {
+                        t.data.clone()
+                    };
+                    serde.push(Meta::str("default", &fn_name));
+                    default_call = Some(format!("{fn_name}()"));
+                    default_fns.push((fn_name, ret.clone(), body));
+                    ty = ret;
+                    if nullable {
+                        schemars.push(Meta::str("with", &t.schema));
+                    }
+                }
+            }
+        } else {
+            ty = format!("Option<{}>", t.data);
+            serde.push(Meta::path("default"));
+            serde.push(Meta::str("skip_serializing_if", "Option::is_none"));
+            schemars.push(Meta::str("with", &t.schema));
+            if let Some(d) = &n.default {
+                r.extends.push(("default".into(), json_arg(&d.value)));
+            }
+        }
+        if let Some(b) = n.nullable {
+            r.extends.push(("nullable".into(), b.to_string()));
+        } else if !p.required && is_int_or_string_like(n) {
+            // kube marks optional int-or-string properties nullable unless told otherwise.
+            r.extends.push(("nullable".into(), "null".into()));
+        }
+        schemars.extend(r.schemars);
+        if !t.inner.is_empty() {
+            schemars.push(Meta::list("inner", t.inner.clone()));
+        }
+        let mut attrs = Vec::new();
+        if let Some(rn) = &rename {
+            attrs.push(Attr::new("serde", vec![Meta::str("rename", rn)]));
+        }
+        if !serde.is_empty() {
+            attrs.push(Attr::new("serde", serde));
+        }
+        if !schemars.is_empty() {
+            attrs.push(Attr::new("schemars", schemars));
+        }
+        if let Some(d) = &r.description {
+            attrs.push(Attr::new("schemars", vec![Meta::str("description", d)]));
+        }
+        for (k, v) in &r.extends {
+            attrs.push(extend_attr(k, v));
+        }
+        for x in &r.x_kube {
+            attrs.push(Attr::new("x_kube", vec![Meta::Raw(x.clone())]));
+        }
+        let implements_default = ty.starts_with("Option<") || t.default || default_call.is_some();
+        FieldDef {
+            doc: r.doc,
+            attrs,
+            comment: None,
+            ident: ident.to_string(),
+            ty,
+            default_call,
+            implements_default,
+        }
+    }
+
+    /// How a default can be a literal: the type's own default, or a function body.
+    fn literal_default(&self, n: &Ir, d: &Value, t: &Ty, nullable: bool) -> Option<Literal> {
+        if t.data != t.schema {
+            return None;
+        }
+        let wrap = |body: String| {
+            Literal::Fn(if nullable {
+                format!("Some({body})")
+            } else {
+                body
+            })
+        };
+        let scalar = |n: &Ir, d: &Value, ty: &str| -> Option<(String, bool)> {
+            match (&n.kind, d) {
+                (Kind::String, Value::String(s)) => match rust_enum_values(n) {
+                    Some(values) => {
+                        let idx = values.iter().position(|v| v == s)?;
+                        let _ = idx;
+                        None
+                    }
+                    None => Some((format!("{}.into()", str_lit(s)), s.is_empty())),
+                },
+                (Kind::Integer, Value::Number(x)) if x.is_i64() || x.is_u64() => {
+                    let v = x.as_i64()?;
+                    if ty == "i32" && i32::try_from(v).is_err() {
+                        return None;
+                    }
+                    Some((v.to_string(), v == 0))
+                }
+                (Kind::Number, Value::Number(x)) => {
+                    let f = x.as_f64()?;
+                    if ty == "f32" && (f as f32) as f64 != f {
+                        return None;
+                    }
+                    Some((float(f), f == 0.0))
+                }
+                (Kind::Boolean, Value::Bool(b)) => Some((b.to_string(), !b)),
+                _ => None,
+            }
+        };
+        match (&n.kind, d) {
+            (Kind::String, Value::String(s)) if rust_enum_values(n).is_some() => {
+                // The enum's variant for this value.
+                Some(wrap(format!(
+                    "{}::{}",
+                    t.data,
+                    self.variant_of(&t.data, s)?
+                )))
+            }
+            (Kind::String | Kind::Integer | Kind::Number | Kind::Boolean, _) => {
+                let (body, is_default) = scalar(n, d, &t.data)?;
+                if is_default && !nullable {
+                    Some(Literal::TypeDefault)
+                } else {
+                    Some(wrap(body))
+                }
+            }
+            (Kind::Array(items), Value::Array(values)) => {
+                let item_ty = t.data.strip_prefix("Vec<")?.strip_suffix('>')?;
+                if values.is_empty() && !nullable {
+                    return Some(Literal::TypeDefault);
+                }
+                let mut out = Vec::new();
+                for v in values {
+                    if rust_enum_values(items).is_some() {
+                        let s = v.as_str()?;
+                        out.push(format!("{item_ty}::{}", self.variant_of(item_ty, s)?));
+                    } else {
+                        if !matches!(item_ty, "String" | "i32" | "i64" | "f32" | "f64" | "bool") {
+                            return None;
+                        }
+                        out.push(scalar(items, v, item_ty)?.0);
+                    }
+                }
+                Some(wrap(vec_lit(&out, 4)))
+            }
+            (
+                Kind::Object {
+                    additional: Some(_),
+                    ..
+                },
+                Value::Object(m),
+            ) if m.is_empty() && !nullable => Some(Literal::TypeDefault),
+            _ => None,
+        }
+    }
+
+    fn variant_of(&self, enum_name: &str, value: &str) -> Option<String> {
+        self.types.iter().find_map(|t| match t {
+            TypeDef::Enum(e) if e.name == enum_name => e
+                .variants
+                .iter()
+                .find(|(ident, rename)| {
+                    rename.as_deref().unwrap_or(&names_variant_json(e, ident)) == value
+                })
+                .map(|(i, _)| i.clone()),
+            _ => None,
+        })
+    }
+
+    /// The types of the spec (and status): the whole file body.
+    pub fn file(
+        mut self,
+        spec: &Ir,
+        status: Option<&Ir>,
+        root: &RootSettings,
+        header: &str,
+    ) -> String {
+        let spec_props = spec.props().unwrap_or(&[]).to_vec();
+        let spec_name = format!("{}Spec", root.kind);
+        self.used.insert(spec_name.clone());
+        let status_name = format!("{}Status", root.kind);
+        self.used.insert(status_name.clone());
+        self.struct_type(spec, &spec_props, &spec_name, true, Some(root));
+        if let Some(st) = status {
+            let props = st.props().unwrap_or(&[]).to_vec();
+            self.struct_type(st, &props, &status_name, true, None);
+        }
+        // Default functions: qualify names used by several structs.
+        let mut counts: std::collections::BTreeMap<String, usize> =
+            std::collections::BTreeMap::new();
+        for t in &self.types {
+            if let TypeDef::Struct(s) = t {
+                for (f, _, _) in &s.default_fns {
+                    *counts.entry(f.clone()).or_default() += 1;
+                }
+            }
+        }
+        let mut out = String::new();
+        out.push_str(header);
+        out.push_str(&self.imports());
+        let types = std::mem::take(&mut self.types);
+        for t in &types {
+            out.push('\n');
+            match t {
+                TypeDef::Struct(s) => out.push_str(&render_struct(s, &counts)),
+                TypeDef::Enum(e) => out.push_str(&render_enum(e)),
+                TypeDef::Newtype(n) => out.push_str(&render_newtype(n)),
+                TypeDef::Pending => {}
+            }
+        }
+        out
+    }
+
+    fn imports(&self) -> String {
+        let mut out = String::new();
+        if self.btreemap {
+            out.push_str("use std::collections::BTreeMap;\n\n");
+        }
+        let mut lines: Vec<String> = Vec::new();
+        for p in &self.well_known {
+            lines.push(format!("use {p};"));
+        }
+        lines.push(if self.kube_schema {
+            "use kube::{CustomResource, KubeSchema};".to_string()
+        } else {
+            "use kube::CustomResource;".to_string()
+        });
+        if self.json_schema {
+            lines.push("use schemars::JsonSchema;".to_string());
+        }
+        lines.push("use serde::{Deserialize, Serialize};".to_string());
+        lines.sort_by_key(|l| use_key(l));
+        for l in lines {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// rustfmt's order of `use` lines: by path segments, a `{..}` list after plain segments.
+fn use_key(line: &str) -> Vec<(u8, String)> {
+    let path = line.trim_start_matches("use ").trim_end_matches(';');
+    path.split("::")
+        .map(|seg| {
+            if seg.starts_with('{') {
+                (2, seg.to_string())
+            } else {
+                (1, seg.to_string())
+            }
+        })
+        .collect()
+}
+
+enum Literal {
+    TypeDefault,
+    Fn(String),
+}
+
+fn names_variant_json(e: &EnumDef, ident: &str) -> String {
+    let rule = e.attrs.iter().find_map(|a| {
+        if a.name != "serde" {
+            return None;
+        }
+        a.items.iter().find_map(|m| match m {
+            Meta::NameValue(k, super::fmt::Lit::Plain(v)) if k == "rename_all" => {
+                let v = v.trim_matches('"');
+                RULES.iter().copied().find(|r| r.name() == v)
+            }
+            _ => None,
+        })
+    });
+    match rule {
+        Some(r) => r.variant(ident),
+        None => ident.to_string(),
+    }
+}
+
+fn extend_attr(key: &str, value: &str) -> Attr {
+    Attr::new(
+        "schemars",
+        vec![Meta::Raw(format!("extend({} = {value})", str_lit(key)))],
+    )
+}
+
+/// Container attributes (x_kube, schemars) of rendered keywords.
+fn container_attrs(r: Rendered, _n: &Ir) -> Vec<Attr> {
+    let mut attrs = Vec::new();
+    for x in r.x_kube {
+        attrs.push(Attr::new("x_kube", vec![Meta::Raw(x)]));
+    }
+    if !r.schemars.is_empty() {
+        attrs.push(Attr::new("schemars", r.schemars));
+    }
+    if let Some(d) = r.description {
+        attrs.push(Attr::new("schemars", vec![Meta::str("description", &d)]));
+    }
+    for (k, v) in r.extends {
+        attrs.push(extend_attr(&k, &v));
+    }
+    attrs
+}
+
+/// Whether clippy's `enum_variant_names` would fire: three or more variants sharing a leading
+/// or trailing camel-case word, or a variant starting or ending with the enum's name.
+fn variant_names_lint(enum_name: &str, variants: &[String]) -> bool {
+    fn words(s: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in s.chars() {
+            if c.is_uppercase() || out.is_empty() {
+                out.push(c.to_string());
+            } else if let Some(last) = out.last_mut() {
+                last.push(c);
+            }
+        }
+        out
+    }
+    for v in variants {
+        if v.starts_with(enum_name) || v.ends_with(enum_name) {
+            return true;
+        }
+    }
+    if variants.len() < 3 {
+        return false;
+    }
+    let ws: Vec<Vec<String>> = variants.iter().map(|v| words(v)).collect();
+    let first = &ws[0];
+    let prefix = ws.iter().all(|w| w.len() > 1 && w.first() == first.first());
+    let suffix = ws.iter().all(|w| w.len() > 1 && w.last() == first.last());
+    prefix || suffix || variants.iter().any(|v| v.len() <= 1)
+}
+
+fn kube_attrs(root: &RootSettings, _spec_name: &str) -> Vec<Attr> {
+    let mut attrs = vec![Attr::new(
+        "kube",
+        vec![
+            Meta::str("group", &root.full_group),
+            Meta::str("version", &root.version),
+        ],
+    )];
+
+    if !root.storage {
+        attrs.push(Attr::new(
+            "kube",
+            vec![Meta::lit("storage", "false".into())],
+        ));
+    }
+    let mut kind = vec![Meta::str("kind", &root.kind)];
+    if let Some(p) = &root.plural {
+        kind.push(Meta::str("plural", p));
+    }
+    if root.namespaced {
+        kind.push(Meta::path("namespaced"));
+    }
+    attrs.push(Attr::new("kube", kind));
+    if let Some(s) = &root.singular {
+        attrs.push(Attr::new("kube", vec![Meta::str("singular", s)]));
+    }
+    if root.has_status {
+        attrs.push(Attr::new(
+            "kube",
+            vec![Meta::str("status", &format!("{}Status", root.kind))],
+        ));
+    }
+    if !root.short_names.is_empty() {
+        attrs.push(Attr::new(
+            "kube",
+            root.short_names
+                .iter()
+                .map(|s| Meta::str("shortname", s))
+                .collect(),
+        ));
+    }
+    if !root.categories.is_empty() {
+        attrs.push(Attr::new(
+            "kube",
+            root.categories
+                .iter()
+                .map(|s| Meta::str("category", s))
+                .collect(),
+        ));
+    }
+    for c in &root.printcolumns {
+        let mut items = vec![
+            Meta::str("name", &c.name),
+            Meta::str("type_", &c.type_),
+            Meta::str("json_path", &c.json_path),
+        ];
+        if let Some(d) = &c.description {
+            items.push(Meta::str("description", d));
+        }
+        if let Some(f) = &c.format {
+            items.push(Meta::str("format", f));
+        }
+        if let Some(p) = c.priority {
+            items.push(Meta::lit("priority", p.to_string()));
+        }
+        attrs.push(Attr::new("kube", vec![Meta::list("printcolumn", items)]));
+    }
+    if let Some((spec, status, selector)) = &root.scale {
+        let mut items = vec![
+            Meta::str("spec_replicas_path", spec),
+            Meta::str("status_replicas_path", status),
+        ];
+        if let Some(s) = selector {
+            items.push(Meta::str("label_selector_path", s));
+        }
+        attrs.push(Attr::new("kube", vec![Meta::list("scale", items)]));
+    }
+    for s in &root.selectable {
+        attrs.push(Attr::new("kube", vec![Meta::str("selectable", s)]));
+    }
+    if !root.served {
+        attrs.push(Attr::new("kube", vec![Meta::lit("served", "false".into())]));
+    }
+    match &root.deprecated {
+        Some(Some(w)) => attrs.push(Attr::new("kube", vec![Meta::str("deprecated", w)])),
+        Some(None) => attrs.push(Attr::new("kube", vec![Meta::path("deprecated")])),
+        None => {}
+    }
+    if let Some(d) = &root.doc {
+        attrs.push(Attr::new("kube", vec![Meta::str("doc", d)]));
+    }
+    attrs
+}
+
+fn derive_line(first: &[&str], default: bool, schema: &str) -> String {
+    let mut d: Vec<&str> = first.to_vec();
+    d.extend(["Deserialize", "Serialize", "Clone", "Debug"]);
+    if default {
+        d.push("Default");
+    }
+    d.push("PartialEq");
+    d.push(schema);
+    derive(&d)
+}
+
+/// `#[derive(..)]`: rustfmt keeps it on one line up to 100 columns.
+fn derive(names: &[&str]) -> String {
+    let line = format!("#[derive({})]\n", names.join(", "));
+    if line.len() <= 101 {
+        return line;
+    }
+    format!("#[derive(\n    {},\n)]\n", names.join(", "))
+}
+
+fn render_doc(doc: &Option<String>, indent: usize) -> String {
+    doc.as_ref()
+        .map(|d| doc_lines(d, indent))
+        .unwrap_or_default()
+}
+
+fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usize>) -> String {
+    let mut out = String::new();
+    if let Some(c) = &s.comment {
+        out.push_str(&format!("// {c}\n"));
+    }
+    out.push_str(&render_doc(&s.doc, 0));
+    let schema = if s.kube_schema {
+        "KubeSchema"
+    } else {
+        "JsonSchema"
+    };
+    let has_fns = !s.default_fns.is_empty();
+    let all_default = s.fields.iter().all(|f| f.implements_default);
+    if s.schema_only {
+        out.push_str(&derive(&[schema]));
+    } else {
+        let first: &[&str] = if s.custom_resource {
+            &["CustomResource"]
+        } else {
+            &[]
+        };
+        out.push_str(&derive_line(first, all_default && !has_fns, schema));
+    }
+    if duplicated_attributes(&s.attrs) {
+        out.push_str("#[allow(clippy::duplicated_attributes)]\n");
+    }
+    for a in &s.attrs {
+        out.push_str(&a.render(0));
+    }
+    let fn_name = |f: &str| -> String {
+        if counts.get(f).copied().unwrap_or(0) > 1 {
+            format!(
+                "default_{}_{}",
+                names::field_ident(&s.name).trim_start_matches("r#"),
+                f.trim_start_matches("default_")
+            )
+        } else {
+            f.to_string()
+        }
+    };
+    if s.fields.is_empty() {
+        out.push_str(&format!("pub struct {} {{}}\n", s.name));
+    } else {
+        out.push_str(&format!("pub struct {} {{\n", s.name));
+        for f in &s.fields {
+            if let Some(c) = &f.comment {
+                out.push_str(&format!("    // {c}\n"));
+            }
+            out.push_str(&render_doc(&f.doc, 4));
+            for a in &f.attrs {
+                let mut a = a.clone();
+                if has_fns {
+                    rename_default_fn(&mut a, &fn_name);
+                }
+                out.push_str(&a.render(4));
+            }
+            if type_complexity(&f.ty) > 250 {
+                out.push_str("    #[allow(clippy::type_complexity)]\n");
+            }
+            out.push_str(&field_line(&f.ident, &f.ty));
+        }
+        out.push_str("}\n");
+    }
+    if has_fns && all_default {
+        let inits: Vec<String> = s
+            .fields
+            .iter()
+            .map(|f| {
+                let value = match &f.default_call {
+                    Some(call) => fn_name(call.trim_end_matches("()")) + "()",
+                    None => "Default::default()".to_string(),
+                };
+                format!("{}: {value}", f.ident)
+            })
+            .collect();
+        out.push_str(&format!(
+            "\nimpl Default for {} {{\n    fn default() -> Self {{\n",
+            s.name
+        ));
+        // rustfmt's `struct_lit_width`: bodies up to 18 columns stay on one line.
+        if inits.join(", ").chars().count() <= 18 {
+            out.push_str(&format!("        Self {{ {} }}\n", inits.join(", ")));
+        } else {
+            out.push_str("        Self {\n");
+            for (f, i) in s.fields.iter().zip(&inits) {
+                let line = format!("            {i},");
+                if line.chars().count() <= super::fmt::MAX_WIDTH {
+                    out.push_str(&format!("{line}\n"));
+                } else {
+                    let value = &i[f.ident.len() + 2..];
+                    out.push_str(&format!(
+                        "            {}:\n                {value},\n",
+                        f.ident
+                    ));
+                }
+            }
+            out.push_str("        }\n");
+        }
+        out.push_str("    }\n}\n");
+    }
+    for (name, ret, body) in &s.default_fns {
+        out.push('\n');
+        out.push_str(&fn_head(&fn_name(name), ret));
+        out.push('\n');
+        out.push_str(&format!("    {body}\n}}\n"));
+    }
+    out
+}
+
+/// `pub name: Type,` in a struct; rustfmt moves a type that does not fit to the next line
+/// (when it fits there).
+fn field_line(ident: &str, ty: &str) -> String {
+    let one = format!("    pub {ident}: {ty},");
+    let next = format!("        {ty},");
+    if one.chars().count() <= super::fmt::MAX_WIDTH {
+        format!("{one}\n")
+    } else if next.chars().count() <= super::fmt::MAX_WIDTH {
+        format!("    pub {ident}:\n{next}\n")
+    } else {
+        let prefix = format!("    pub {ident}: ");
+        format!(
+            "{prefix}{}\n",
+            type_layout(ty, 4, prefix.chars().count(), ",")
+        )
+    }
+}
+
+/// A type as rustfmt breaks it when it does not fit: `Name<` and one argument per line.
+fn type_layout(ty: &str, indent: usize, start: usize, suffix: &str) -> String {
+    if start + ty.chars().count() + suffix.len() <= super::fmt::MAX_WIDTH {
+        return format!("{ty}{suffix}");
+    }
+    let Some(open) = ty.find('<') else {
+        return format!("{ty}{suffix}");
+    };
+    let name = &ty[..open];
+    let inner = &ty[open + 1..ty.len() - 1];
+    let mut args = Vec::new();
+    let mut depth = 0;
+    let mut cur = String::new();
+    for c in inner.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            _ => {}
+        }
+        if c == ',' && depth == 0 {
+            args.push(cur.trim().to_string());
+            cur.clear();
+        } else {
+            cur.push(c);
+        }
+    }
+    args.push(cur.trim().to_string());
+    let pad = " ".repeat(indent + 4);
+    let mut out = format!("{name}<\n");
+    for a in &args {
+        out.push_str(&pad);
+        out.push_str(&type_layout(a, indent + 4, indent + 4, ","));
+        out.push('\n');
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push('>');
+    out.push_str(suffix);
+    out
+}
+
+/// clippy's `type_complexity` score of a type written as `A<B, C<D>>`: every path counts ten
+/// times its nesting level.
+fn type_complexity(ty: &str) -> u64 {
+    let mut score = 0;
+    let mut nest = 1u64;
+    let mut in_name = false;
+    for c in ty.chars() {
+        match c {
+            '<' => {
+                nest += 1;
+                in_name = false;
+            }
+            '>' => {
+                nest -= 1;
+                in_name = false;
+            }
+            ',' | ' ' => in_name = false,
+            ':' => {}
+            _ if !in_name => {
+                score += 10 * nest;
+                in_name = true;
+            }
+            _ => {}
+        }
+    }
+    score
+}
+
+/// Whether clippy's `duplicated_attributes` fires on these attributes: the same `key = "value"`
+/// (or the same key with another literal) twice under the same path, as in two printer columns
+/// of the same type.
+fn duplicated_attributes(attrs: &[Attr]) -> bool {
+    fn walk(m: &Meta, parent: &mut Vec<String>, seen: &mut BTreeSet<String>) -> bool {
+        match m {
+            Meta::Path(p) => !seen.insert(format!("{}:{p}", parent.join(":"))),
+            Meta::NameValue(k, super::fmt::Lit::Plain(v))
+                if v.starts_with('"') || v.starts_with('r') =>
+            {
+                !seen.insert(format!("{}:{k}={v}", parent.join(":")))
+            }
+            Meta::NameValue(k, _) => !seen.insert(format!("{}:{k}", parent.join(":"))),
+            Meta::List(k, items) => {
+                parent.push(k.clone());
+                let mut dup = false;
+                for i in items {
+                    dup |= walk(i, parent, seen);
+                }
+                parent.pop();
+                dup
+            }
+            Meta::Raw(_) => false,
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut dup = false;
+    for a in attrs {
+        let m = Meta::List(a.name.clone(), a.items.clone());
+        if a.items.iter().any(|i| matches!(i, Meta::Raw(_))) {
+            continue;
+        }
+        dup |= walk(&m, &mut Vec::new(), &mut seen);
+    }
+    dup
+}
+
+fn rename_default_fn(a: &mut Attr, fn_name: &dyn Fn(&str) -> String) {
+    if a.name != "serde" {
+        return;
+    }
+    for m in &mut a.items {
+        if let Meta::NameValue(k, super::fmt::Lit::Plain(v)) = m
+            && k == "default"
+        {
+            let inner = v.trim_matches('"');
+            *v = str_lit(&fn_name(inner));
+        }
+    }
+}
+
+fn render_enum(e: &EnumDef) -> String {
+    let mut out = String::new();
+    out.push_str(&render_doc(&e.doc, 0));
+    out.push_str(&derive_line(&[], true, "JsonSchema"));
+    if e.allow_variant_names {
+        out.push_str("#[allow(clippy::enum_variant_names)]\n");
+    }
+    for a in &e.attrs {
+        out.push_str(&a.render(0));
+    }
+    out.push_str(&format!("pub enum {} {{\n", e.name));
+    for (i, (ident, rename)) in e.variants.iter().enumerate() {
+        if i == e.default_index {
+            out.push_str("    #[default]\n");
+        }
+        if let Some(r) = rename {
+            out.push_str(&Attr::new("serde", vec![Meta::str("rename", r)]).render(4));
+        }
+        out.push_str(&format!("    {ident},\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn render_newtype(n: &NewtypeDef) -> String {
+    let mut out = String::new();
+    out.push_str(&render_doc(&n.doc, 0));
+    out.push_str(&derive_line(&[], n.implements_default, "JsonSchema"));
+    if type_complexity(&n.inner) > 250 {
+        out.push_str("#[allow(clippy::type_complexity)]\n");
+    }
+    for a in &n.attrs {
+        out.push_str(&a.render(0));
+    }
+    let one = format!("pub struct {}(pub {});", n.name, n.inner);
+    if n.field_attrs.is_empty()
+        && n.field_doc.is_none()
+        && one.chars().count() <= super::fmt::MAX_WIDTH
+    {
+        out.push_str(&one);
+        out.push('\n');
+    } else {
+        out.push_str(&format!("pub struct {}(\n", n.name));
+        out.push_str(&render_doc(&n.field_doc, 4));
+        for a in &n.field_attrs {
+            out.push_str(&a.render(4));
+        }
+        out.push_str(&format!(
+            "    pub {}\n);\n",
+            type_layout(&n.inner, 4, 8, ",")
+        ));
+    }
+    out
+}

@@ -1,0 +1,336 @@
+//! A sample custom resource built from a CRD schema: required fields, and the fields that have
+//! an example or a default, with values taken from examples, defaults and enums, or made up to
+//! satisfy the field's type, format, bounds and pattern.
+
+use serde_json::{Map, Value, json};
+
+/// Why no value could be built, and where (segments of the schema path: property names, `[]`
+/// for items, `{}` for map values).
+#[derive(Debug)]
+pub struct Failure {
+    pub path: Vec<String>,
+    pub message: String,
+}
+
+/// Strings tried against a pattern, in order.
+const CANDIDATES: &[&str] = &[
+    "example",
+    "example-1",
+    "a",
+    "abc",
+    "x1",
+    "1",
+    "0",
+    "10",
+    "100m",
+    "1Gi",
+    "50%",
+    "1h",
+    "30s",
+    "5m",
+    "v1",
+    "true",
+    "A",
+    "Example",
+    "EXAMPLE",
+    "example.com",
+    "http://example.com",
+    "https://example.com",
+    "example@example.com",
+    "10.0.0.1",
+    "10.0.0.0/8",
+    "1.0.0",
+    "*/5 * * * *",
+    "0 0 * * *",
+    "* * * * *",
+    "2024-01-01T00:00:00Z",
+    "2024-01-01",
+    "a_b",
+    "a.b",
+    "a/b",
+    "example:1",
+    "ZXhhbXBsZQ==",
+    "",
+];
+
+const MAX_DEPTH: usize = 64;
+
+/// Builds a value for `schema`.
+pub fn build(schema: &Value, path: &mut Vec<String>) -> Result<Value, Failure> {
+    node(schema, path, 0)
+}
+
+fn fail(path: &[String], message: impl Into<String>) -> Failure {
+    Failure {
+        path: path.to_vec(),
+        message: message.into(),
+    }
+}
+
+fn num(schema: &Value, key: &str) -> Option<f64> {
+    schema.get(key).and_then(Value::as_f64)
+}
+
+fn node(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, Failure> {
+    if depth > MAX_DEPTH {
+        return Err(fail(
+            path,
+            "the schema is nested too deeply to build a sample",
+        ));
+    }
+    if let Some(e) = schema.get("example") {
+        return Ok(e.clone());
+    }
+    if let Some(d) = schema.get("default") {
+        return Ok(d.clone());
+    }
+    if let Some(Value::Array(values)) = schema.get("enum")
+        && let Some(v) = values.iter().find(|v| !v.is_null())
+    {
+        return Ok(v.clone());
+    }
+    if schema.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true)) {
+        if schema.get("pattern").is_some() || schema.get("minLength").is_some() {
+            return string(schema, path);
+        }
+        return Ok(json!(1));
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => string(schema, path),
+        Some("integer") => integer(schema, path),
+        Some("number") => number(schema, path),
+        Some("boolean") => Ok(json!(false)),
+        Some("array") => array(schema, path, depth),
+        Some("object") | None => object(schema, path, depth),
+        Some(other) => Err(fail(path, format!("unknown type `{other}`"))),
+    }
+}
+
+fn fits(schema: &Value, s: &str) -> bool {
+    let len = s.chars().count() as f64;
+    if num(schema, "minLength").is_some_and(|m| len < m)
+        || num(schema, "maxLength").is_some_and(|m| len > m)
+    {
+        return false;
+    }
+    match schema.get("format").and_then(Value::as_str) {
+        Some("date-time") if !super::validate::is_date_time(s) => return false,
+        Some("date") if !super::validate::is_date(s) => return false,
+        _ => {}
+    }
+    match schema.get("pattern").and_then(Value::as_str) {
+        Some(p) => regex::Regex::new(p).is_ok_and(|re| re.is_match(s)),
+        None => true,
+    }
+}
+
+fn string(schema: &Value, path: &[String]) -> Result<Value, Failure> {
+    let by_format = match schema.get("format").and_then(Value::as_str) {
+        Some("date-time") => Some("2024-01-01T00:00:00Z"),
+        Some("date") => Some("2024-01-01"),
+        Some("byte") => Some("ZXhhbXBsZQ=="),
+        Some("uri") => Some("https://example.com"),
+        Some("email") => Some("example@example.com"),
+        Some("hostname") => Some("example.com"),
+        Some("ipv4") => Some("10.0.0.1"),
+        Some("uuid") => Some("00000000-0000-0000-0000-000000000001"),
+        Some("duration") => Some("1h"),
+        _ => None,
+    };
+    let mut tried: Vec<String> = by_format.into_iter().map(str::to_string).collect();
+    tried.extend(CANDIDATES.iter().map(|s| s.to_string()));
+    if let Some(min) = num(schema, "minLength") {
+        tried.push("x".repeat(min as usize));
+        tried.push(format!(
+            "example{}",
+            "x".repeat((min as usize).saturating_sub(7))
+        ));
+    }
+    if let Some(max) = num(schema, "maxLength") {
+        tried.push("example".chars().take(max as usize).collect());
+    }
+    for t in &tried {
+        if fits(schema, t) {
+            return Ok(json!(t));
+        }
+    }
+    if let Some(p) = schema.get("pattern").and_then(Value::as_str) {
+        return Err(fail(
+            path,
+            format!("kubeforge cannot make up a value that matches the pattern `{p}`"),
+        ));
+    }
+    Err(fail(
+        path,
+        "kubeforge cannot make up a string of the allowed length",
+    ))
+}
+
+fn integer(schema: &Value, path: &[String]) -> Result<Value, Failure> {
+    let lo = num(schema, "minimum").map(|m| {
+        if schema.get("exclusiveMinimum") == Some(&Value::Bool(true)) {
+            m.floor() + 1.0
+        } else {
+            m.ceil()
+        }
+    });
+    let hi = num(schema, "maximum").map(|m| {
+        if schema.get("exclusiveMaximum") == Some(&Value::Bool(true)) {
+            m.ceil() - 1.0
+        } else {
+            m.floor()
+        }
+    });
+    let step = num(schema, "multipleOf").filter(|m| *m > 0.0);
+    let mut v: f64 = 1.0;
+    if let Some(l) = lo
+        && v < l
+    {
+        v = l;
+    }
+    if let Some(h) = hi
+        && v > h
+    {
+        v = h;
+    }
+    if let Some(m) = step {
+        let up = (v / m).ceil() * m;
+        v = if hi.is_none_or(|h| up <= h) {
+            up
+        } else {
+            (v / m).floor() * m
+        };
+        if v.fract() != 0.0 {
+            return Err(fail(path, format!("no integer is a multiple of {m}")));
+        }
+    }
+    if hi.is_some_and(|h| v > h) || lo.is_some_and(|l| v < l) {
+        return Err(fail(path, "no integer satisfies the bounds"));
+    }
+    Ok(json!(v as i64))
+}
+
+fn number(schema: &Value, path: &[String]) -> Result<Value, Failure> {
+    let lo = num(schema, "minimum");
+    let hi = num(schema, "maximum");
+    let excl_lo = schema.get("exclusiveMinimum") == Some(&Value::Bool(true));
+    let excl_hi = schema.get("exclusiveMaximum") == Some(&Value::Bool(true));
+    let ok = |v: f64| {
+        lo.is_none_or(|l| v > l || (!excl_lo && v == l))
+            && hi.is_none_or(|h| v < h || (!excl_hi && v == h))
+            && num(schema, "multipleOf")
+                .is_none_or(|m| m <= 0.0 || ((v / m) - (v / m).round()).abs() < 1e-9)
+    };
+    let mut candidates = vec![1.0, 0.5, 0.0];
+    if let Some(l) = lo {
+        candidates.extend([l, l + 1.0, l + 0.5, l + 0.1]);
+    }
+    if let Some(h) = hi {
+        candidates.extend([h, h - 1.0, h - 0.5, h - 0.1]);
+    }
+    if let (Some(l), Some(h)) = (lo, hi) {
+        candidates.push((l + h) / 2.0);
+    }
+    if let Some(m) = num(schema, "multipleOf").filter(|m| *m > 0.0) {
+        let base = lo.unwrap_or(0.0);
+        candidates.extend([(base / m).ceil() * m, ((base / m).ceil() + 1.0) * m]);
+    }
+    candidates
+        .into_iter()
+        .find(|v| ok(*v))
+        .map(|v| json!(v))
+        .ok_or_else(|| fail(path, "no number satisfies the bounds"))
+}
+
+fn array(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, Failure> {
+    let n = num(schema, "minItems").unwrap_or(0.0) as usize;
+    let mut out = Vec::new();
+    if n == 0 {
+        return Ok(Value::Array(out));
+    }
+    let items = schema.get("items").cloned().unwrap_or(json!({}));
+    path.push("[]".into());
+    let first = node(&items, path, depth + 1)?;
+    path.pop();
+    let keys: Vec<String> = schema
+        .get("x-kubernetes-list-map-keys")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let unique = matches!(
+        schema.get("x-kubernetes-list-type").and_then(Value::as_str),
+        Some("set" | "map")
+    );
+    for i in 0..n {
+        let mut v = first.clone();
+        if unique && i > 0 {
+            let vary = |x: &mut Value| match x {
+                Value::String(s) => s.push_str(&format!("-{i}")),
+                Value::Number(num) => *x = json!(num.as_f64().unwrap_or(0.0) as i64 + i as i64),
+                _ => {}
+            };
+            if keys.is_empty() {
+                vary(&mut v);
+            } else if let Value::Object(m) = &mut v
+                && let Some(k) = keys.first()
+                && let Some(x) = m.get_mut(k)
+            {
+                vary(x);
+            }
+        }
+        out.push(v);
+    }
+    Ok(Value::Array(out))
+}
+
+fn object(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, Failure> {
+    let mut out = Map::new();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (k, s) in props {
+            let shown = s.get("example").is_some() || s.get("default").is_some();
+            if required.contains(&k.as_str()) || shown {
+                path.push(k.clone());
+                let v = node(s, path, depth + 1)?;
+                path.pop();
+                out.insert(k.clone(), v);
+            }
+        }
+        // Enough properties for `minProperties`.
+        let min = num(schema, "minProperties").unwrap_or(0.0) as usize;
+        for (k, s) in props {
+            if out.len() >= min {
+                break;
+            }
+            if !out.contains_key(k) {
+                path.push(k.clone());
+                let v = node(s, path, depth + 1)?;
+                path.pop();
+                out.insert(k.clone(), v);
+            }
+        }
+    }
+    if let Some(a) = schema.get("additionalProperties").filter(|a| a.is_object()) {
+        let n = num(schema, "minProperties").unwrap_or(0.0) as usize;
+        for i in 0..n {
+            path.push("{}".into());
+            let v = node(a, path, depth + 1)?;
+            path.pop();
+            out.insert(format!("key{}", i + 1), v);
+        }
+    }
+    if schema.get("x-kubernetes-embedded-resource") == Some(&Value::Bool(true)) {
+        out.entry("apiVersion").or_insert(json!("v1"));
+        out.entry("kind").or_insert(json!("ConfigMap"));
+        out.entry("metadata").or_insert(json!({"name": "example"}));
+    }
+    Ok(Value::Object(out))
+}
