@@ -4,16 +4,23 @@
 //! The CRDs each project's `crdgen` prints from its compiled types must equal the CRDs kubeforge
 //! derived from the source.
 //!
+//! One more member, `descriptions`, holds the types generated from resource descriptions (every
+//! keyword case and fixture, random descriptions, and the shared CRDs when present; see
+//! tests/description_support/scratch.rs), checked the same way: its binary prints each module's
+//! `crd()`, which must equal what kubeforge derives from that module's source.
+//!
 //! Dependencies stay compiled in target/compile-gate between runs. After changing the
 //! dependencies of generated projects, refresh the lockfile with
 //! `KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test compile_gate`.
 
 mod common;
+mod description_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{SCENARIOS, repo};
+use description_support::scratch;
 
 const LOCKFILE: &str = "tests/compile-gate/Cargo.lock";
 
@@ -76,7 +83,11 @@ fn generated_projects_build_test_lint_and_format() {
         copy_tree(&fixture, &ws.join("fidelity"));
         members.push(("fidelity".into(), ws.join("fidelity")));
     }
-    let list: Vec<String> = members.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    let descriptions = scratch::modules();
+    let project = std::fs::read_to_string(ws.join(SCENARIOS[0].name).join("Cargo.toml")).unwrap();
+    scratch::write_crate(&ws.join(scratch::CRATE), &descriptions, &project);
+    let mut list: Vec<String> = members.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    list.push(format!("\"{}\"", scratch::CRATE));
     std::fs::write(
         ws.join("Cargo.toml"),
         format!(
@@ -166,4 +177,23 @@ fn generated_projects_build_test_lint_and_format() {
             );
         }
     }
+
+    // The types generated from descriptions: the binary built above (with the workspace's
+    // features, so nothing is built again) prints every module's `crd()`.
+    let bin = repo().join("target/compile-gate/debug").join(format!(
+        "{}{}",
+        scratch::BIN,
+        std::env::consts::EXE_SUFFIX
+    ));
+    let out = Command::new(&bin)
+        .output()
+        .expect("the descriptions binary runs");
+    assert!(
+        out.status.success(),
+        "{} failed:\n{}",
+        bin.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let failures = scratch::compare(&String::from_utf8(out.stdout).unwrap(), &descriptions);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -77,6 +77,13 @@ fn cases() -> Vec<Bad> {
             "quote the value",
         ),
         bad(
+            "sample_breaks_rule",
+            "version: v1\nkind: Case\nspec:\n  x-kubernetes-validations:\n    - rule: self.replicas > 5\n      message: more than 5\n  properties:\n    replicas:\n      type: integer\n      format: int32\n      default: 1\n",
+            (4, 3),
+            "the sample object breaks the CEL rule `self.replicas > 5` at `spec`: more than 5",
+            "add `example:` values",
+        ),
+        bad(
             "unknown_top_key",
             "version: v1\nkind: Case\nspecs: {}\n",
             (3, 1),
@@ -603,5 +610,17 @@ fn hostile_yaml_is_an_error_not_a_panic() {
         if let Err(e) = result {
             assert_eq!(e.exit_code(), 2, "{text:?}: {e}");
         }
+    }
+}
+
+#[test]
+fn empty_and_non_map_files_are_errors() {
+    for text in ["", "null\n", "- a\n- b\n", "just text\n", "{}\n"] {
+        let err = kubeforge::description::parse(Path::new("e.yaml"), text).unwrap_err();
+        let Error::InvalidFile { line, hint, .. } = &err else {
+            panic!("{text:?}: {err}");
+        };
+        assert!(*line >= 1, "{text:?}: {err}");
+        assert!(hint.is_some(), "{text:?}: {err}");
     }
 }

@@ -16,7 +16,10 @@ fn shared_crds_are_reproduced() {
     assert!(!cases.is_empty(), "no CRDs in {}", dir.display());
     let mut failures = Vec::new();
     for case in &cases {
-        let out = match generate(&case.name, &case.yaml) {
+        let started = std::time::Instant::now();
+        let generated = generate(&case.name, &case.yaml);
+        let elapsed = started.elapsed();
+        let out = match generated {
             Ok(out) => out,
             Err(e) => {
                 failures.push(format!("{}: not accepted: {e}", case.name));
@@ -43,9 +46,10 @@ fn shared_crds_are_reproduced() {
             }
         }
         println!(
-            "{}: reproduced ({} bytes of Rust)",
+            "{}: reproduced ({} bytes of Rust, generated in {} ms)",
             case.name,
-            out.types_rs.len()
+            out.types_rs.len(),
+            elapsed.as_millis()
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -440,7 +440,7 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
                 return Err(d.error_at(
                     "kind",
                     "the scaffolded controller reports status conditions, but this description's status has no `conditions` list",
-                    "add `conditions: {type: array, items: Condition, x-kubernetes-list-type: map, x-kubernetes-list-map-keys: [type]}` and `observedGeneration: int64` to `status`, or pass --controller=false",
+                    "add to the description's `status` properties a `conditions` list that is always present, `conditions: {type: array, items: Condition, default: [], x-kubernetes-list-type: map, x-kubernetes-list-map-keys: [type]}` (or `required: true` in place of `default: []`), and `observedGeneration: int64`; or pass --controller=false",
                 ));
             }
             Some(g)

@@ -109,7 +109,8 @@ impl Attr {
         }
         format!(
             "{pad}#[{}]\n",
-            list(&self.name, &self.items, indent, 2, "]")
+            // `#[` plus one column: rustfmt keeps an attribute on one line below 100 columns.
+            list(&self.name, &self.items, indent, 3, "]")
         )
     }
 }
@@ -246,8 +247,11 @@ pub fn doc_lines(text: &str, indent: usize) -> String {
 /// `fn name() -> ty {` as rustfmt breaks it when too long.
 pub fn fn_head(name: &str, ty: &str) -> String {
     let one = format!("fn {name}() -> {ty} {{");
+    let head = format!("fn {name}() -> {ty}");
     if width(&one) <= MAX_WIDTH {
         one
+    } else if width(&head) <= MAX_WIDTH {
+        format!("{head}\n{{")
     } else {
         format!("fn {name}()\n-> {ty} {{")
     }

@@ -409,13 +409,6 @@ impl<'a> Lower<'a> {
                 "x-kubernetes-embedded-resource",
                 ir.embedded_resource.is_some(),
             ),
-            (
-                "x-kubernetes-preserve-unknown-fields",
-                ir.preserve_unknown_fields.is_some(),
-            ),
-            ("x-kubernetes-map-type", ir.map_type.is_some()),
-            ("example", ir.example.is_some()),
-            ("title", ir.title.is_some() && name == "status"),
         ] {
             if set {
                 return Err(self.errs.at(
@@ -1157,7 +1150,11 @@ impl<'a> Lower<'a> {
             ));
         }
         if let (Some(m), Some(_)) = (&c.message_expression, &c.message) {
-            let _ = m;
+            return Err(e.at(
+                m.pos(),
+                "a CEL rule with both `message` and `messageExpression`",
+                "keep one: kube-derive's `Rule` carries a message or a message expression, not both",
+            ));
         }
         if let Some(o) = &c.optional_old_self
             && o.value
@@ -1216,8 +1213,6 @@ fn kind_word(k: &Kind) -> &'static str {
 fn kind_article(k: &Kind) -> String {
     match k {
         Kind::WellKnown(w) => format!("the {}", w.name),
-        Kind::Integer | Kind::IntOrString => format!("the {}", kind_word(k)),
-        Kind::Object { .. } | Kind::Array(_) => format!("the {}", kind_word(k)),
         _ => format!("the {}", kind_word(k)),
     }
 }

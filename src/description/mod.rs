@@ -111,6 +111,8 @@ pub struct Description {
     status: Option<Ir>,
     /// Where each schema node was written (`["spec", "jobTemplate", "[]"]`).
     places: BTreeMap<Vec<String>, Pos>,
+    /// Where well-known types are used.
+    known: sample::Known,
     /// Values the caller resolved from flags and the project.
     resolved: Option<Resolved>,
 }
@@ -206,24 +208,32 @@ fn yaml_error(e: Error) -> Error {
     }
 }
 
-fn places(ir: &Ir, path: &mut Vec<String>, out: &mut BTreeMap<Vec<String>, Pos>) {
+fn places(
+    ir: &Ir,
+    path: &mut Vec<String>,
+    out: &mut BTreeMap<Vec<String>, Pos>,
+    known: &mut sample::Known,
+) {
     out.insert(path.clone(), ir.pos);
+    if let Kind::WellKnown(w) = &ir.kind {
+        known.insert(path.clone(), w.name);
+    }
     match &ir.kind {
         Kind::Object { props, additional } => {
             for p in props {
                 path.push(p.name.clone());
-                places(&p.schema, path, out);
+                places(&p.schema, path, out, known);
                 path.pop();
             }
             if let Some(a) = additional {
                 path.push("{}".into());
-                places(a, path, out);
+                places(a, path, out, known);
                 path.pop();
             }
         }
         Kind::Array(items) => {
             path.push("[]".into());
-            places(items, path, out);
+            places(items, path, out, known);
             path.pop();
         }
         _ => {}
@@ -589,9 +599,20 @@ fn parse_here(file: &Path, text: &str) -> Result<Description, Error> {
         _ => None,
     };
     let mut place_map = BTreeMap::new();
-    places(&spec, &mut vec!["spec".to_string()], &mut place_map);
+    let mut known = sample::Known::new();
+    places(
+        &spec,
+        &mut vec!["spec".to_string()],
+        &mut place_map,
+        &mut known,
+    );
     if let Some(s) = &status {
-        places(s, &mut vec!["status".to_string()], &mut place_map);
+        places(
+            s,
+            &mut vec!["status".to_string()],
+            &mut place_map,
+            &mut known,
+        );
     }
     Ok(Description {
         file: file.to_path_buf(),
@@ -613,6 +634,7 @@ fn parse_here(file: &Path, text: &str) -> Result<Description, Error> {
         spec,
         status,
         places: place_map,
+        known,
         resolved: None,
     })
 }
@@ -828,23 +850,55 @@ impl Description {
 
 /// The JSON Schema of the description format (schemars on the structs that parse it).
 pub fn json_schema() -> Value {
-    let mut schema = schemars::schema_for!(DescriptionFile).to_value();
-    if let Value::Object(m) = &mut schema {
-        m.insert(
-            "$id".into(),
-            Value::String("https://kubeforge.dev/schemas/description.json".into()),
-        );
-    }
-    schema
+    schemars::schema_for!(DescriptionFile).to_value()
 }
 
 fn header(r: &Resolved, full_group: &str) -> String {
     format!(
-        "//! The `{kind}` kind of `{full_group}/{version}`.\n//!\n//! These types are the source of the CRD `{plural}.{full_group}`. They were generated from a\n//! resource description; after editing them, run `kubeforge generate` to update\n//! `config/crd/bases/`.\n\n",
+        "//! The `{kind}` kind of `{full_group}/{version}`.\n//!\n//! These types are the source of the CRD `{plural}.{full_group}`. They were generated from a\n//! resource description; after editing them, run `kubeforge generate` to update\n//! `config/crd/bases/`.\n//!\n//! Optional fields are `Option`s whose schema comes from `#[schemars(with = \"T\")]`, so that the\n//! CRD does not mark them nullable; `#[schemars(extend(..))]` carries the keywords that schemars\n//! has no attribute for.\n\n",
         kind = r.kind,
         version = r.version,
         plural = r.plural,
     )
+}
+
+/// The sample satisfies the CRD's CEL rules (evaluated with kube-cel, as the API server would
+/// on create). Rules kube-cel cannot evaluate (functions it lacks) are left to the API server.
+fn check_sample_rules(
+    desc: &Description,
+    root_schema: &Value,
+    sample: &Value,
+) -> Result<(), Error> {
+    use kube_cel::ErrorKind;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        kube_cel::Validator::new().validate(root_schema, sample, None)
+    }));
+    let Ok(Err(errors)) = outcome else {
+        return Ok(());
+    };
+    for err in errors.as_slice() {
+        let what = match err.kind {
+            ErrorKind::ValidationFailure => "breaks",
+            ErrorKind::InvalidResult => "makes a rule return something else than a boolean:",
+            ErrorKind::EvaluationError => "makes the evaluation fail of",
+            _ => continue,
+        };
+        let segs: Vec<String> = err
+            .field_path
+            .split('.')
+            .map(|s| s.split('[').next().unwrap_or(s).to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        return Err(errs(&desc.file).at(
+            place_of(&desc.places, &segs),
+            format!(
+                "the sample object {what} the CEL rule `{}` at `{}`: {}",
+                err.rule, err.field_path, err.message
+            ),
+            "add `example:` values (or defaults) that satisfy the rule; kubeforge builds the sample from them",
+        ));
+    }
+    Ok(())
 }
 
 /// Generates the types file and the sample of a description. `full_group` is the API group
@@ -913,10 +967,25 @@ pub fn generate(
         &header(&id, full_group),
     );
 
-    // Derive the CRD from the generated types, as `kubeforge generate` will.
+    // Derive the CRD from the generated types, as `kubeforge generate` will. Alone, this version
+    // must be the storage version, so a non-storage version is derived as if it were one.
+    let stored = if storage {
+        types_rs.clone()
+    } else {
+        let root = rust::RootSettings {
+            storage: true,
+            ..root
+        };
+        rust::Codegen::new(&id.kind).file(
+            &desc.spec,
+            desc.status.as_ref(),
+            &root,
+            &header(&id, full_group),
+        )
+    };
     let source = crate::crd::SourceFile {
         path: PathBuf::from("src/api/generated.rs"),
-        text: types_rs.clone(),
+        text: stored,
     };
     let crds = crate::crd::crds_from_sources(&[source], &crate::crd::CrdOptions::default())
         .map_err(|err| {
@@ -970,7 +1039,7 @@ pub fn generate(
     let spec_schema = &root_schema["properties"]["spec"];
     let mut path = vec!["spec".to_string()];
     let spec_value =
-        sample::build(spec_schema, &mut path).map_err(|f| {
+        sample::build(spec_schema, &mut path, &desc.known).map_err(|f| {
             e.at(
             place_of(&desc.places, &f.path),
             format!("cannot build the sample's `{}`: {}", show_path(&f.path), f.message),
@@ -1000,6 +1069,7 @@ pub fn generate(
         "metadata": {"name": sample_name},
         "spec": spec_value,
     });
+    check_sample_rules(desc, &root_schema, &sample)?;
     let sample_yaml = crate::yaml::to_string(&sample)?;
     Ok(Generated {
         types_rs,

@@ -31,7 +31,7 @@ use super::fmt::{
 };
 use super::format::{ListType, MapType};
 use super::ir::{Ir, Kind, Prop, WellKnown};
-use super::names::{self, RULES, Rule, best_rule, field_ident, pascal, unraw, variant_ident};
+use super::names::{RULES, Rule, best_rule, field_ident, pascal, unraw, variant_ident};
 
 /// Names the generated file imports or that the derives bring into scope.
 const RESERVED: &[&str] = &[
@@ -150,6 +150,8 @@ struct FieldDef {
     ty: String,
     /// The field's value in a hand-written `Default`: a default function call.
     default_call: Option<String>,
+    /// The field's value in a hand-written `Default` when its type has no `Default`.
+    default_value: Option<String>,
     implements_default: bool,
 }
 
@@ -955,6 +957,7 @@ impl Codegen {
                 ident,
                 ty: "BTreeMap<String, serde_json::Value>".into(),
                 default_call: None,
+                default_value: None,
                 implements_default: true,
             });
         }
@@ -1093,7 +1096,12 @@ impl Codegen {
         for x in &r.x_kube {
             attrs.push(Attr::new("x_kube", vec![Meta::Raw(x.clone())]));
         }
-        let implements_default = ty.starts_with("Option<") || t.default || default_call.is_some();
+        let mut implements_default =
+            ty.starts_with("Option<") || t.default || default_call.is_some();
+        let default_value = (!implements_default)
+            .then(|| value_without_default(&ty))
+            .flatten();
+        implements_default |= default_value.is_some();
         FieldDef {
             doc: r.doc,
             attrs,
@@ -1101,6 +1109,7 @@ impl Codegen {
             ident: ident.to_string(),
             ty,
             default_call,
+            default_value,
             implements_default,
         }
     }
@@ -1223,18 +1232,34 @@ impl Codegen {
             let props = st.props().unwrap_or(&[]).to_vec();
             self.struct_type(st, &props, &status_name, true, None);
         }
-        // Default functions: qualify names used by several structs.
-        let mut counts: std::collections::BTreeMap<String, usize> =
-            std::collections::BTreeMap::new();
+        // Default functions: a number after names that several structs use.
+        let mut counts: FnNames = FnNames::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
         for t in &self.types {
             if let TypeDef::Struct(s) = t {
                 for (f, _, _) in &s.default_fns {
-                    *counts.entry(f.clone()).or_default() += 1;
+                    let mut name = f.clone();
+                    let mut i = 2;
+                    while !taken.insert(name.clone()) {
+                        name = format!("{f}_{i}");
+                        i += 1;
+                    }
+                    counts.insert((s.name.clone(), f.clone()), name);
                 }
             }
         }
         let mut out = String::new();
         out.push_str(header);
+        // Deeply nested maps and lists make types clippy finds complex; derives (KubeSchema)
+        // copy the fields elsewhere, so only a module-wide allow reaches them.
+        let complex = self.types.iter().any(|t| match t {
+            TypeDef::Struct(s) => s.fields.iter().any(|f| type_complexity(&f.ty) > 250),
+            TypeDef::Newtype(n) => type_complexity(&n.inner) > 250,
+            _ => false,
+        });
+        if complex {
+            out.push_str("#![allow(clippy::type_complexity)]\n\n");
+        }
         out.push_str(&self.imports());
         let types = std::mem::take(&mut self.types);
         for t in &types {
@@ -1488,7 +1513,10 @@ fn render_doc(doc: &Option<String>, indent: usize) -> String {
         .unwrap_or_default()
 }
 
-fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usize>) -> String {
+/// The final name of each default function, by (struct, function).
+type FnNames = std::collections::BTreeMap<(String, String), String>;
+
+fn render_struct(s: &StructDef, counts: &FnNames) -> String {
     let mut out = String::new();
     if let Some(c) = &s.comment {
         out.push_str(&format!("// {c}\n"));
@@ -1501,6 +1529,7 @@ fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usiz
     };
     let has_fns = !s.default_fns.is_empty();
     let all_default = s.fields.iter().all(|f| f.implements_default);
+    let hand_written = has_fns || s.fields.iter().any(|f| f.default_value.is_some());
     if s.schema_only {
         out.push_str(&derive(&[schema]));
     } else {
@@ -1509,7 +1538,7 @@ fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usiz
         } else {
             &[]
         };
-        out.push_str(&derive_line(first, all_default && !has_fns, schema));
+        out.push_str(&derive_line(first, all_default && !hand_written, schema));
     }
     if duplicated_attributes(&s.attrs) {
         out.push_str("#[allow(clippy::duplicated_attributes)]\n");
@@ -1518,15 +1547,10 @@ fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usiz
         out.push_str(&a.render(0));
     }
     let fn_name = |f: &str| -> String {
-        if counts.get(f).copied().unwrap_or(0) > 1 {
-            format!(
-                "default_{}_{}",
-                names::field_ident(&s.name).trim_start_matches("r#"),
-                f.trim_start_matches("default_")
-            )
-        } else {
-            f.to_string()
-        }
+        counts
+            .get(&(s.name.clone(), f.to_string()))
+            .cloned()
+            .unwrap_or_else(|| f.to_string())
     };
     if s.fields.is_empty() {
         out.push_str(&format!("pub struct {} {{}}\n", s.name));
@@ -1544,21 +1568,19 @@ fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usiz
                 }
                 out.push_str(&a.render(4));
             }
-            if type_complexity(&f.ty) > 250 {
-                out.push_str("    #[allow(clippy::type_complexity)]\n");
-            }
             out.push_str(&field_line(&f.ident, &f.ty));
         }
         out.push_str("}\n");
     }
-    if has_fns && all_default {
+    if hand_written && all_default {
         let inits: Vec<String> = s
             .fields
             .iter()
             .map(|f| {
-                let value = match &f.default_call {
-                    Some(call) => fn_name(call.trim_end_matches("()")) + "()",
-                    None => "Default::default()".to_string(),
+                let value = match (&f.default_call, &f.default_value) {
+                    (Some(call), _) => fn_name(call.trim_end_matches("()")) + "()",
+                    (None, Some(v)) => v.clone(),
+                    (None, None) => "Default::default()".to_string(),
                 };
                 format!("{}: {value}", f.ident)
             })
@@ -1574,10 +1596,14 @@ fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usiz
             out.push_str("        Self {\n");
             for (f, i) in s.fields.iter().zip(&inits) {
                 let line = format!("            {i},");
+                let value = &i[f.ident.len() + 2..];
+                let open = format!("            {}: {}", f.ident, value.trim_end_matches(')'));
                 if line.chars().count() <= super::fmt::MAX_WIDTH {
                     out.push_str(&format!("{line}\n"));
+                } else if value.ends_with("()") && open.chars().count() <= super::fmt::MAX_WIDTH {
+                    // rustfmt breaks inside the empty argument list first.
+                    out.push_str(&format!("{open}\n            ),\n"));
                 } else {
-                    let value = &i[f.ident.len() + 2..];
                     out.push_str(&format!(
                         "            {}:\n                {value},\n",
                         f.ident
@@ -1595,6 +1621,16 @@ fn render_struct(s: &StructDef, counts: &std::collections::BTreeMap<String, usiz
         out.push_str(&format!("    {body}\n}}\n"));
     }
     out
+}
+
+/// A value for a hand-written `Default` of well-known types that have no `Default`.
+fn value_without_default(ty: &str) -> Option<String> {
+    let last = ty.rsplit("::").next().unwrap_or(ty);
+    match last {
+        "Time" | "MicroTime" => Some(format!("{ty}(Default::default())")),
+        "Duration" => Some("std::time::Duration::ZERO.into()".to_string()),
+        _ => None,
+    }
 }
 
 /// `pub name: Type,` in a struct; rustfmt moves a type that does not fit to the next line
@@ -1762,9 +1798,6 @@ fn render_newtype(n: &NewtypeDef) -> String {
     let mut out = String::new();
     out.push_str(&render_doc(&n.doc, 0));
     out.push_str(&derive_line(&[], n.implements_default, "JsonSchema"));
-    if type_complexity(&n.inner) > 250 {
-        out.push_str("#[allow(clippy::type_complexity)]\n");
-    }
     for a in &n.attrs {
         out.push_str(&a.render(0));
     }

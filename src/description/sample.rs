@@ -55,9 +55,13 @@ const CANDIDATES: &[&str] = &[
 
 const MAX_DEPTH: usize = 64;
 
+/// Well-known types by their place in the schema (`["spec", "timeout"]` → `Duration`), whose
+/// values need a form their schema does not say.
+pub type Known = std::collections::BTreeMap<Vec<String>, &'static str>;
+
 /// Builds a value for `schema`.
-pub fn build(schema: &Value, path: &mut Vec<String>) -> Result<Value, Failure> {
-    node(schema, path, 0)
+pub fn build(schema: &Value, path: &mut Vec<String>, known: &Known) -> Result<Value, Failure> {
+    node(schema, path, 0, known)
 }
 
 fn fail(path: &[String], message: impl Into<String>) -> Failure {
@@ -71,7 +75,12 @@ fn num(schema: &Value, key: &str) -> Option<f64> {
     schema.get(key).and_then(Value::as_f64)
 }
 
-fn node(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, Failure> {
+fn node(
+    schema: &Value,
+    path: &mut Vec<String>,
+    depth: usize,
+    known: &Known,
+) -> Result<Value, Failure> {
     if depth > MAX_DEPTH {
         return Err(fail(
             path,
@@ -83,6 +92,12 @@ fn node(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, F
     }
     if let Some(d) = schema.get("default") {
         return Ok(d.clone());
+    }
+    match known.get(path.as_slice()).copied() {
+        Some("Duration") => return Ok(json!("1h")),
+        Some("Quantity") => return Ok(json!("1")),
+        Some("MicroTime") => return Ok(json!("2024-01-01T00:00:00.000000Z")),
+        _ => {}
     }
     if let Some(Value::Array(values)) = schema.get("enum")
         && let Some(v) = values.iter().find(|v| !v.is_null())
@@ -100,8 +115,8 @@ fn node(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, F
         Some("integer") => integer(schema, path),
         Some("number") => number(schema, path),
         Some("boolean") => Ok(json!(false)),
-        Some("array") => array(schema, path, depth),
-        Some("object") | None => object(schema, path, depth),
+        Some("array") => array(schema, path, depth, known),
+        Some("object") | None => object(schema, path, depth, known),
         Some(other) => Err(fail(path, format!("unknown type `{other}`"))),
     }
 }
@@ -242,7 +257,12 @@ fn number(schema: &Value, path: &[String]) -> Result<Value, Failure> {
         .ok_or_else(|| fail(path, "no number satisfies the bounds"))
 }
 
-fn array(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, Failure> {
+fn array(
+    schema: &Value,
+    path: &mut Vec<String>,
+    depth: usize,
+    known: &Known,
+) -> Result<Value, Failure> {
     let n = num(schema, "minItems").unwrap_or(0.0) as usize;
     let mut out = Vec::new();
     if n == 0 {
@@ -250,7 +270,7 @@ fn array(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, 
     }
     let items = schema.get("items").cloned().unwrap_or(json!({}));
     path.push("[]".into());
-    let first = node(&items, path, depth + 1)?;
+    let first = node(&items, path, depth + 1, known)?;
     path.pop();
     let keys: Vec<String> = schema
         .get("x-kubernetes-list-map-keys")
@@ -287,7 +307,12 @@ fn array(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, 
     Ok(Value::Array(out))
 }
 
-fn object(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value, Failure> {
+fn object(
+    schema: &Value,
+    path: &mut Vec<String>,
+    depth: usize,
+    known: &Known,
+) -> Result<Value, Failure> {
     let mut out = Map::new();
     let required: Vec<&str> = schema
         .get("required")
@@ -299,7 +324,7 @@ fn object(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value,
             let shown = s.get("example").is_some() || s.get("default").is_some();
             if required.contains(&k.as_str()) || shown {
                 path.push(k.clone());
-                let v = node(s, path, depth + 1)?;
+                let v = node(s, path, depth + 1, known)?;
                 path.pop();
                 out.insert(k.clone(), v);
             }
@@ -312,7 +337,7 @@ fn object(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value,
             }
             if !out.contains_key(k) {
                 path.push(k.clone());
-                let v = node(s, path, depth + 1)?;
+                let v = node(s, path, depth + 1, known)?;
                 path.pop();
                 out.insert(k.clone(), v);
             }
@@ -322,7 +347,7 @@ fn object(schema: &Value, path: &mut Vec<String>, depth: usize) -> Result<Value,
         let n = num(schema, "minProperties").unwrap_or(0.0) as usize;
         for i in 0..n {
             path.push("{}".into());
-            let v = node(a, path, depth + 1)?;
+            let v = node(a, path, depth + 1, known)?;
             path.pop();
             out.insert(format!("key{}", i + 1), v);
         }

@@ -1,8 +1,11 @@
 //! Shared by the description tests: keyword cases, random descriptions, the shared CRDs as
-//! descriptions, and helpers to generate and derive.
+//! descriptions, helpers to generate and derive, and the crate of generated types that the
+//! compile gate builds.
 #![allow(dead_code)]
 // `*rng.pick(..)` fixes the element type to `&str`; without the deref it is inferred as `str`.
 #![allow(clippy::explicit_auto_deref)]
+
+pub mod scratch;
 
 use std::path::{Path, PathBuf};
 
@@ -692,6 +695,31 @@ pub fn keyword_cases() -> Vec<Case> {
             &["/// The spec.\n", "#[x_kube(validation = \"has(self.f)\")]"],
             SPEC,
             json!({"type": "object", "title": "Spec", "description": "The spec.", "minProperties": 1, "x-kubernetes-validations": [{"rule": "has(self.f)"}], "properties": {"f": {"type": "string"}}}),
+        ),
+        whole(
+            "status_title_and_rules",
+            "version: v1\nkind: Case\nspec:\n  properties:\n    f: string\nstatus:\n  title: Status\n  x-kubernetes-validations:\n    - rule: self.ready || !self.ready\n  required: [ready]\n  properties:\n    ready: boolean\n",
+            &["#[schemars(title = \"Status\")]", "pub ready: bool,"],
+            "/spec/versions/0/schema/openAPIV3Schema/properties/status",
+            json!({"type": "object", "nullable": true, "title": "Status", "required": ["ready"], "properties": {"ready": {"type": "boolean"}}, "x-kubernetes-validations": [{"rule": "self.ready || !self.ready"}]}),
+        ),
+        whole(
+            "spec_keeps_unknown_fields",
+            "version: v1\nkind: Case\nspec:\n  x-kubernetes-preserve-unknown-fields: true\n  x-kubernetes-map-type: atomic\n  example: {f: x}\n  properties:\n    f: string\n",
+            &["#[serde(flatten)]"],
+            SPEC,
+            json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-map-type": "atomic", "example": {"f": "x"}, "properties": {"f": {"type": "string"}}}),
+        ),
+        whole(
+            "required_time_and_duration",
+            "version: v1\nkind: Case\nspec:\n  required: [at, every]\n  properties:\n    at: Time\n    every: Duration\n    micro: {type: MicroTime, required: true}\n",
+            &[
+                "at: Time(Default::default()),",
+                "every: std::time::Duration::ZERO.into(),",
+                "impl Default for CaseSpec {",
+            ],
+            SPEC,
+            Value::Null,
         ),
         whole(
             "status_only_subresource",
