@@ -112,6 +112,54 @@ pub enum CreateCommand {
         kubeforge create api --group webapp --version v2 --kind Guestbook --storage"
     )]
     Api(CreateApiArgs),
+
+    /// Add admission webhooks (defaulting, validation) or conversion to a kind.
+    #[command(
+        after_help = "Examples:\n  kubeforge create webhook --group webapp --version v1 --kind Guestbook --defaulting\n  \
+        kubeforge create webhook --group webapp --version v1 --kind Guestbook --programmatic-validation\n  \
+        kubeforge create webhook --group webapp --version v1 --kind Guestbook --conversion --spoke v2\n  \
+        kubeforge create webhook --group core --version v1 --kind Pod --defaulting\n\n\
+        Webhooks can be added one at a time: each run adds only what the kind lacks and leaves the\n\
+        code already there as it is."
+    )]
+    Webhook(CreateWebhookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateWebhookArgs {
+    /// API group, without the project domain (e.g. `webapp`); `core`, `apps`, ... for the kinds
+    /// of Kubernetes itself.
+    #[arg(long)]
+    pub group: String,
+
+    /// API version (e.g. `v1`). With --conversion, the hub: the storage version.
+    #[arg(long)]
+    pub version: String,
+
+    /// Kind, in UpperCamelCase (e.g. `Guestbook`).
+    #[arg(long)]
+    pub kind: String,
+
+    /// A mutating webhook that sets defaults (`default(&mut K)`).
+    #[arg(long)]
+    pub defaulting: bool,
+
+    /// A validating webhook (`validate_create`, `validate_update`, `validate_delete`).
+    #[arg(long)]
+    pub programmatic_validation: bool,
+
+    /// Conversion between this version (the hub) and the --spoke versions, served at /convert.
+    #[arg(long, requires = "spoke")]
+    pub conversion: bool,
+
+    /// The other versions of the kind, converted to and from the hub (comma-separated).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        requires = "conversion",
+        value_name = "VERSION"
+    )]
+    pub spoke: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 pub mod rbac;
 pub mod scaffold;
+pub mod webhook_manifests;
 pub mod yaml;
 
 use std::io::Write;
@@ -32,6 +33,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Create(CreateCommand::Api(args)) => {
             finish(commands::create_api::plan(&root, args)?, cli.dry_run, out)
         }
+        Command::Create(CreateCommand::Webhook(args)) => finish(
+            commands::create_webhook::plan(&root, args)?,
+            cli.dry_run,
+            out,
+        ),
         Command::Edit(args) => finish(commands::edit::plan(&root, args)?, cli.dry_run, out),
         Command::Generate(args) => {
             let settings = commands::generate::Settings::resolve(args);

@@ -102,3 +102,133 @@ fn snapshot_manifests_and_scripts_are_valid() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// The rendered objects of an overlay, parsed.
+fn rendered(dir: &Path, overlay: &str) -> Vec<serde_json::Value> {
+    let text = run(dir, "kubectl", &["kustomize", overlay]).unwrap();
+    kubeforge::yaml::values_from_str(Path::new(overlay), &text).unwrap()
+}
+
+fn find<'a>(objects: &'a [serde_json::Value], kind: &str) -> Vec<&'a serde_json::Value> {
+    objects.iter().filter(|o| o["kind"] == kind).collect()
+}
+
+/// In the projects with webhooks, `config/default` renders objects that agree with each other:
+/// the webhook configurations and converted CRDs call the webhook Service where it is, with the
+/// CA of the certificate whose DNS names are the Service's, and the manager mounts that
+/// certificate's secret and serves the webhook port.
+#[test]
+fn webhook_objects_agree_in_config_default() {
+    if !have("kubectl") {
+        return;
+    }
+    let mut checked = 0;
+    for s in SCENARIOS {
+        let dir = repo().join("snapshots").join(s.name);
+        if !dir.join("config/webhook/kustomization.yaml").exists() {
+            continue;
+        }
+        checked += 1;
+        let objects = rendered(&dir, "config/default");
+        let services = find(&objects, "Service");
+        let service = services
+            .iter()
+            .find(|o| {
+                o["metadata"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("-webhook-service")
+            })
+            .unwrap_or_else(|| panic!("{}: no webhook Service", s.name));
+        let (svc, ns) = (
+            &service["metadata"]["name"],
+            &service["metadata"]["namespace"],
+        );
+        let certificate = find(&objects, "Certificate")[0];
+        let cert_ref = format!(
+            "{}/{}",
+            certificate["metadata"]["namespace"].as_str().unwrap(),
+            certificate["metadata"]["name"].as_str().unwrap()
+        );
+        let svc_dns = format!("{}.{}.svc", svc.as_str().unwrap(), ns.as_str().unwrap());
+        assert_eq!(
+            certificate["spec"]["dnsNames"],
+            serde_json::json!([svc_dns, format!("{svc_dns}.cluster.local")]),
+            "{}",
+            s.name
+        );
+        let mut calls = 0;
+        for kind in [
+            "MutatingWebhookConfiguration",
+            "ValidatingWebhookConfiguration",
+        ] {
+            for config in find(&objects, kind) {
+                assert_eq!(
+                    config["metadata"]["annotations"]["cert-manager.io/inject-ca-from"], cert_ref,
+                    "{}: {kind}",
+                    s.name
+                );
+                for hook in config["webhooks"].as_array().unwrap() {
+                    let to = &hook["clientConfig"]["service"];
+                    assert_eq!((&to["name"], &to["namespace"]), (svc, ns), "{}", s.name);
+                    assert!(to["path"].as_str().unwrap().starts_with('/'));
+                    calls += 1;
+                }
+            }
+        }
+        for crd in find(&objects, "CustomResourceDefinition") {
+            let conversion = &crd["spec"]["conversion"];
+            if conversion["strategy"] != "Webhook" {
+                assert!(crd["metadata"]["annotations"]["cert-manager.io/inject-ca-from"].is_null());
+                continue;
+            }
+            assert_eq!(
+                crd["metadata"]["annotations"]["cert-manager.io/inject-ca-from"], cert_ref,
+                "{}",
+                s.name
+            );
+            let to = &conversion["webhook"]["clientConfig"]["service"];
+            assert_eq!((&to["name"], &to["namespace"]), (svc, ns), "{}", s.name);
+            assert_eq!(to["path"], "/convert");
+            calls += 1;
+        }
+        assert!(calls > 0, "{}: nothing calls the webhook Service", s.name);
+        let deployment = find(&objects, "Deployment")[0];
+        let pod = &deployment["spec"]["template"]["spec"];
+        let volume = pod["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["secret"]["secretName"] == certificate["spec"]["secretName"])
+            .unwrap_or_else(|| panic!("{}: the certificate's secret is not mounted", s.name));
+        let manager = &pod["containers"][0];
+        assert!(
+            manager["volumeMounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["name"] == volume["name"]
+                    && m["mountPath"] == "/tmp/k8s-webhook-server/serving-certs"),
+            "{}",
+            s.name
+        );
+        assert!(
+            manager["ports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "webhook-server" && p["containerPort"] == 9443),
+            "{}",
+            s.name
+        );
+        let policies = find(&objects, "NetworkPolicy");
+        assert!(
+            policies
+                .iter()
+                .any(|p| p["spec"]["ingress"][0]["ports"][0]["port"] == "webhook-server"),
+            "{}: no NetworkPolicy lets the API server in",
+            s.name
+        );
+    }
+    assert!(checked >= 1, "no snapshot project has webhooks");
+}

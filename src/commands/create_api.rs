@@ -204,6 +204,7 @@ pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
         ),
         controller: want_controller || current.as_ref().is_some_and(|c| c.controller),
         builtin: false,
+        webhooks: current.as_ref().and_then(|c| c.webhooks.clone()),
     };
     match project
         .resources
@@ -267,18 +268,27 @@ fn resolve_builtin(mut project: Project, args: &Request) -> Result<Settings> {
         ));
     }
     let existing = project.find(group, &args.version, &args.kind).cloned();
+    let had_controller = existing.as_ref().is_some_and(|e| e.controller);
+    let want_controller = args.controller != Some(false);
     let entry = ResourceEntry {
         group: group.clone(),
         version: args.version.clone(),
         kind: args.kind.clone(),
         plural: known.plural.to_string(),
         api: None,
-        controller: true,
+        controller: want_controller || had_controller,
         builtin: true,
+        webhooks: existing.as_ref().and_then(|e| e.webhooks.clone()),
     };
-    let scaffold_controller = args.controller != Some(false) && (existing.is_none() || args.force);
-    if existing.is_none() {
-        project.resources.push(entry.clone());
+    // A kind that so far has only webhooks gets its controller now.
+    let scaffold_controller = want_controller && (!had_controller || args.force);
+    match project
+        .resources
+        .iter_mut()
+        .find(|r| r.group == *group && r.version == args.version && r.kind == args.kind)
+    {
+        Some(slot) => *slot = entry.clone(),
+        None => project.resources.push(entry.clone()),
     }
     let resource = Resource::new(&project, &entry);
     if scaffold_controller {

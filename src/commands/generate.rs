@@ -1,5 +1,6 @@
-//! `kubeforge generate`: CRDs and RBAC re-derived from the project's Rust source, compiling
-//! nothing. `create api` runs the same derivation on the files it plans, so there is one path.
+//! `kubeforge generate`: CRDs, RBAC and webhook manifests re-derived from the project's Rust
+//! source, compiling nothing. `create api` runs the same derivation on the files it plans, so there
+//! is one path.
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +39,8 @@ pub fn plan(root: &Path, settings: &Settings) -> Result<Plan> {
 }
 
 /// Plans every derived file: one CRD per kind under `config/crd/bases/` (listed in the CRD
-/// kustomization) and `config/rbac/role.yaml`.
+/// kustomization), `config/rbac/role.yaml`, and `config/webhook/manifests.yaml` when the source
+/// has webhook markers.
 pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<()> {
     // Files rendered by this command are checked first, so a broken template is reported as one.
     crate::scaffold::writer::check(plan)?;
@@ -69,9 +71,11 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
     }
 
     let mut markers = Vec::new();
+    let mut webhook_markers = Vec::new();
     for path in plan.list("src", ".rs")? {
         let text = plan.read(&path)?.unwrap_or_default();
         markers.extend(crate::rbac::markers(&path, &text)?);
+        webhook_markers.extend(crate::webhook_manifests::markers(&path, &text)?);
     }
     for b in project.resources.iter().filter(|r| r.builtin) {
         if let Some(known) = crate::model::builtin::find(&b.group, &b.version, &b.kind)
@@ -88,5 +92,6 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
     let roles = crate::rbac::role_yaml(&markers, project.namespaced, &cluster_scoped)?;
     plan.notes.extend(roles.warnings);
     plan.regenerate(ROLE, roles.yaml)?;
+    crate::webhook_manifests::plan(plan, &webhook_markers)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! them writes to disk (the engine does, after checking the whole plan).
 
 pub mod create_api;
+pub mod create_webhook;
 pub mod edit;
 pub mod generate;
 pub mod init;
@@ -26,6 +27,10 @@ pub struct TemplateContext<'a> {
     pub resource: Option<&'a Resource>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<FragmentContext>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<&'a create_webhook::WebhookContext>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoke: Option<&'a create_webhook::SpokeContext>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +73,8 @@ impl<'a> TemplateContext<'a> {
             },
             resource: None,
             fragment: None,
+            webhook: None,
+            spoke: None,
         }
     }
 

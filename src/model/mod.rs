@@ -5,5 +5,5 @@ pub mod names;
 pub mod project;
 pub mod resource;
 
-pub use project::{ApiOptions, License, Project, ResourceEntry};
+pub use project::{ApiOptions, License, Project, ResourceEntry, WebhookOptions};
 pub use resource::Resource;

@@ -53,6 +53,12 @@ pub struct ResourcePaths {
     pub controller_group_mod: Option<String>,
     /// The module `src/api/mod.rs` declares for this resource (`v1`, or the group module).
     pub api_root_module: String,
+    /// Where the kind's webhooks live: `src/webhooks/v1` or `src/webhooks/<group>/v1`.
+    pub webhook_dir: String,
+    /// `src/webhooks/<group>/mod.rs` in the multigroup layout.
+    pub webhook_group_mod: Option<String>,
+    /// `<webhook_dir>/mod.rs`.
+    pub webhook_version_mod: String,
 }
 
 impl Resource {
@@ -91,6 +97,11 @@ impl Resource {
                 format!("src/api/{version_module}"),
                 "src/controllers".to_string(),
             )
+        };
+        let webhook_dir = if project.multigroup {
+            format!("src/webhooks/{group_module}/{version_module}")
+        } else {
+            format!("src/webhooks/{version_module}")
         };
         let singular = entry.kind.to_ascii_lowercase();
         let explicit_plural = if kube_derive_plural(&entry.kind) == entry.plural {
@@ -138,6 +149,11 @@ impl Resource {
                 } else {
                     version_module.clone()
                 },
+                webhook_group_mod: project
+                    .multigroup
+                    .then(|| format!("src/webhooks/{group_module}/mod.rs")),
+                webhook_version_mod: format!("{webhook_dir}/mod.rs"),
+                webhook_dir,
                 api_dir,
                 controller_dir,
             },
@@ -149,13 +165,15 @@ impl Resource {
         }
     }
 
-    /// The output path of a per-resource template: `{api_dir}`, `{controller_dir}`, `{module}`,
-    /// `{group}` and `{version}` replaced.
+    /// The output path of a per-resource template: `{api_dir}`, `{controller_dir}`,
+    /// `{webhook_dir}`, `{module}`, `{plural}`, `{group}` and `{version}` replaced.
     pub fn expand(&self, pattern: &str) -> String {
         pattern
             .replace("{api_dir}", &self.paths.api_dir)
             .replace("{controller_dir}", &self.paths.controller_dir)
+            .replace("{webhook_dir}", &self.paths.webhook_dir)
             .replace("{module}", &self.module)
+            .replace("{plural}", &self.plural)
             .replace(
                 "{group}",
                 if self.group.is_empty() {

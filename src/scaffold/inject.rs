@@ -29,11 +29,33 @@ pub fn inject(text: &str, marker: &str, fragment: &str) -> Injected {
     if contains_block(text, fragment) {
         return Injected::AlreadyPresent;
     }
+    // A lone `mod` line joins the `mod` lines above the marker in the order rustfmt keeps them,
+    // so that `cargo fmt --check` passes whatever order the modules were added in.
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut at = lines.iter().position(|l| l.trim() == marker);
+    if let (Some(marker_at), Some(name)) = (at, lone_mod(fragment)) {
+        let mut first = marker_at;
+        while first > 0 && mod_name(lines[first - 1]).is_some() {
+            first -= 1;
+        }
+        at = Some(
+            (first..marker_at)
+                .find(|&i| mod_name(lines[i]).is_some_and(|other| version_cmp(other, name).is_gt()))
+                .unwrap_or(marker_at),
+        );
+    }
+    let Some(at) = at else {
+        return Injected::MarkerMissing;
+    };
+    let marker_line = lines
+        .iter()
+        .find(|l| l.trim() == marker)
+        .copied()
+        .unwrap_or_default();
+    let indent = &marker_line[..marker_line.len() - marker_line.trim_start().len()];
     let mut out = String::with_capacity(text.len() + fragment.len() + 16);
-    let mut done = false;
-    for line in text.split_inclusive('\n') {
-        if !done && line.trim() == marker {
-            let indent = &line[..line.len() - line.trim_start().len()];
+    for (i, line) in lines.iter().enumerate() {
+        if i == at {
             for frag_line in fragment.lines() {
                 if !frag_line.trim().is_empty() {
                     out.push_str(indent);
@@ -41,15 +63,63 @@ pub fn inject(text: &str, marker: &str, fragment: &str) -> Injected {
                 }
                 out.push('\n');
             }
-            done = true;
         }
         out.push_str(line);
     }
-    if done {
-        Injected::Inserted(out)
-    } else {
-        Injected::MarkerMissing
+    Injected::Inserted(out)
+}
+
+/// The module a fragment declares, when it is one `mod` line.
+fn lone_mod(fragment: &str) -> Option<&str> {
+    let mut lines = fragment.lines().filter(|l| !l.trim().is_empty());
+    let name = mod_name(lines.next()?)?;
+    lines.next().is_none().then_some(name)
+}
+
+/// `guestbook` of `pub mod guestbook;` (or `mod guestbook;`).
+fn mod_name(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let rest = line.strip_prefix("pub ").unwrap_or(line);
+    rest.strip_prefix("mod ")?.strip_suffix(';')
+}
+
+/// Names compared as rustfmt sorts them: runs of digits by value (`v2` before `v10`).
+fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in s.char_indices().skip(1) {
+            let prev = s[..i].chars().next_back().unwrap_or(c);
+            if prev.is_ascii_digit() != c.is_ascii_digit() {
+                out.push((
+                    s[start..i].starts_with(|c: char| c.is_ascii_digit()),
+                    &s[start..i],
+                ));
+                start = i;
+            }
+        }
+        if !s.is_empty() {
+            out.push((
+                s[start..].starts_with(|c: char| c.is_ascii_digit()),
+                &s[start..],
+            ));
+        }
+        out
     }
+    for (x, y) in chunks(a).into_iter().zip(chunks(b)) {
+        let order = match (x, y) {
+            ((true, x), (true, y)) => x
+                .parse::<u128>()
+                .unwrap_or(u128::MAX)
+                .cmp(&y.parse::<u128>().unwrap_or(u128::MAX))
+                .then(x.len().cmp(&y.len())),
+            ((_, x), (_, y)) => x.cmp(y),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    chunks(a).len().cmp(&chunks(b).len())
 }
 
 /// Whether the non-blank lines of `fragment`, trimmed, appear consecutively among the non-blank
@@ -118,6 +188,46 @@ mod tests {
             "mod guestbook;\npub use guestbook::*;\n",
         );
         assert!(matches!(got, Injected::Inserted(_)));
+    }
+
+    #[test]
+    fn a_mod_line_joins_the_mod_lines_above_in_order() {
+        let text = "//! Doc.\n\npub mod guestbook;\npub mod v10;\n// +kubeforge:scaffold:m\n";
+        let at = |name: &str| match inject(
+            text,
+            "// +kubeforge:scaffold:m",
+            &format!("pub mod {name};\n"),
+        ) {
+            Injected::Inserted(out) => out,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            at("cache"),
+            "//! Doc.\n\npub mod cache;\npub mod guestbook;\npub mod v10;\n// +kubeforge:scaffold:m\n"
+        );
+        assert_eq!(
+            at("guestbook_conversion"),
+            "//! Doc.\n\npub mod guestbook;\npub mod guestbook_conversion;\npub mod v10;\n// +kubeforge:scaffold:m\n"
+        );
+        assert_eq!(
+            at("v2"),
+            "//! Doc.\n\npub mod guestbook;\npub mod v2;\npub mod v10;\n// +kubeforge:scaffold:m\n"
+        );
+        assert_eq!(
+            at("zebra"),
+            "//! Doc.\n\npub mod guestbook;\npub mod v10;\npub mod zebra;\n// +kubeforge:scaffold:m\n"
+        );
+        // Not a lone mod line: right above the marker.
+        let Injected::Inserted(out) = inject(
+            text,
+            "// +kubeforge:scaffold:m",
+            "pub mod a;\npub use a::*;\n",
+        ) else {
+            panic!()
+        };
+        assert!(
+            out.ends_with("pub mod v10;\npub mod a;\npub use a::*;\n// +kubeforge:scaffold:m\n")
+        );
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "api", "--group", "ship", "--version", "v1beta1", "--kind", "Frigate"],
             &["create", "api", "--group", "sea-ops", "--version", "v1", "--kind", "Admiral", "--namespaced=false"],
             &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false"],
+            &["create", "webhook", "--group", "ship", "--version", "v1beta1", "--kind", "Frigate", "--programmatic-validation"],
+            &["create", "webhook", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--defaulting"],
         ],
     },
     // A namespaced manager (a Role, its own namespace) with a cluster-scoped kind, whose rules go
@@ -124,12 +126,28 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "api", "--group", "cache", "--version", "v1alpha1", "--kind", "Shard", "--namespaced=false"],
         ],
     },
-    // A kind generated from a resource description that uses every keyword.
+    // Webhooks added one at a time: defaulting, then validation, then conversion between the
+    // storage version v1 (the hub) and v2; and a defaulting webhook on core/v1 Pods.
+    Scenario {
+        name: "webhooks",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "webhook-operator"],
+            &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"],
+            &["create", "api", "--group", "webapp", "--version", "v2", "--kind", "Guestbook"],
+            &["create", "webhook", "--group", "webapp", "--version", "v1", "--kind", "Guestbook", "--defaulting"],
+            &["create", "webhook", "--group", "webapp", "--version", "v1", "--kind", "Guestbook", "--programmatic-validation"],
+            &["create", "webhook", "--group", "webapp", "--version", "v1", "--kind", "Guestbook", "--conversion", "--spoke", "v2"],
+            &["create", "webhook", "--group", "core", "--version", "v1", "--kind", "Pod", "--defaulting"],
+        ],
+    },
+    // A kind generated from a resource description that uses every keyword, with webhooks whose
+    // examples and tests work from labels and the kind's sample.
     Scenario {
         name: "cronjob",
         commands: &[
             &["init", "--domain", "example.com", "--project-name", "cronjob-operator"],
             &["create", "api", "--group", "batch", "--from", "{fixtures}/descriptions/cronjob.yaml"],
+            &["create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--defaulting", "--programmatic-validation"],
         ],
     },
 ];

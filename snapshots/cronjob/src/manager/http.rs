@@ -12,27 +12,45 @@
 // See the License for the specific language governing permissions and
 // limitations under the License.
 
-//! A small HTTP/1 server for the probes and the metrics: each path maps to one fixed answer.
+//! A small HTTP server, plain or over TLS, for the probes, the metrics and the webhooks.
+//!
+//! Each request is read whole (up to [`MAX_BODY`]) and answered by a [`Handler`]; [`Routes`]
+//! turns a function of the path into one, for the servers whose answers depend on nothing else.
 
 use std::{
     convert::Infallible,
     fmt,
+    future::Future,
     net::{Ipv4Addr, SocketAddr},
     str::FromStr,
     time::Duration,
 };
 
 use anyhow::Context as _;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::{
-    Request, Response, StatusCode,
+    Response, StatusCode,
     body::{Bytes, Incoming},
     header::CONTENT_TYPE,
-    server::conn::http1,
+    server::conn::{http1, http2},
     service::service_fn,
 };
-use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::TcpListener,
+};
+use tokio_rustls::TlsAcceptor;
+
+/// The largest request body read, in bytes: an AdmissionReview holds an object and its old
+/// version, each up to the 3 MiB that etcd stores.
+pub const MAX_BODY: usize = 7 * 1024 * 1024;
+
+/// How long a client may take to finish the TLS handshake or to send the request headers.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request, with its body read.
+pub type Request = hyper::Request<Bytes>;
 
 /// Where a server listens: `host:port`, `:port` (every interface), or `0` (nowhere: off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +110,37 @@ impl Reply {
         }
     }
 
+    /// A JSON answer.
+    pub fn json(status: StatusCode, body: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            content_type: "application/json",
+            body: body.into(),
+        }
+    }
+
     /// `404 Not Found`.
     pub fn not_found() -> Reply {
         Reply::text(StatusCode::NOT_FOUND, "not found\n")
+    }
+}
+
+/// What answers the requests of a server.
+pub trait Handler: Clone + Send + Sync + 'static {
+    /// The answer to `request`.
+    fn handle(&self, request: Request) -> impl Future<Output = Reply> + Send;
+}
+
+/// A [`Handler`] whose answers depend on the path only.
+#[derive(Clone)]
+pub struct Routes<F>(pub F);
+
+impl<F> Handler for Routes<F>
+where
+    F: Fn(&str) -> Reply + Clone + Send + Sync + 'static,
+{
+    async fn handle(&self, request: Request) -> Reply {
+        (self.0)(request.uri().path())
     }
 }
 
@@ -107,11 +153,9 @@ pub async fn bind(address: SocketAddr, what: &str) -> anyhow::Result<TcpListener
     Ok(listener)
 }
 
-/// Answers each request with `routes(path)`, for as long as the process runs.
-pub async fn serve<R>(listener: TcpListener, routes: R)
-where
-    R: Fn(&str) -> Reply + Clone + Send + Sync + 'static,
-{
+/// Answers each request with `handler`, over TLS when `tls` is given, for as long as the
+/// process runs. Over TLS, a client that negotiates `h2` (ALPN) is served HTTP/2.
+pub async fn serve<H: Handler>(listener: TcpListener, tls: Option<TlsAcceptor>, handler: H) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -122,25 +166,74 @@ where
                 continue;
             }
         };
-        let routes = routes.clone();
-        let service = service_fn(move |request: Request<Incoming>| {
-            let reply = routes(request.uri().path());
-            let response = Response::builder()
-                .status(reply.status)
-                .header(CONTENT_TYPE, reply.content_type)
-                .body(Full::new(Bytes::from(reply.body)));
-            async move { Ok::<_, Infallible>(response.expect("a valid response")) }
-        });
+        let handler = handler.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let connection = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
-                .serve_connection(TokioIo::new(stream), service);
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "HTTP connection failed");
+            let Some(tls) = tls else {
+                return serve_connection(stream, false, handler).await;
+            };
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await {
+                Ok(Ok(stream)) => {
+                    let http2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
+                    serve_connection(stream, http2, handler).await
+                }
+                Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+                Err(_) => tracing::debug!("TLS handshake timed out"),
             }
         });
     }
+}
+
+/// Serves the requests of one connection, in HTTP/2 or HTTP/1.1.
+async fn serve_connection<S, H>(stream: S, http2: bool, handler: H)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Handler,
+{
+    let service = service_fn(move |request: hyper::Request<Incoming>| {
+        let handler = handler.clone();
+        async move { Ok::<_, Infallible>(respond(&handler, request).await) }
+    });
+    let io = TokioIo::new(stream);
+    let result = if http2 {
+        http2::Builder::new(TokioExecutor::new())
+            .timer(TokioTimer::new())
+            .serve_connection(io, service)
+            .await
+    } else {
+        http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HANDSHAKE_TIMEOUT)
+            .serve_connection(io, service)
+            .await
+    };
+    if let Err(error) = result {
+        tracing::debug!(%error, "HTTP connection failed");
+    }
+}
+
+/// Reads the body of `request` and answers it with `handler`.
+async fn respond<H: Handler>(
+    handler: &H,
+    request: hyper::Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let reply = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(body) => {
+            handler
+                .handle(Request::from_parts(parts, body.to_bytes()))
+                .await
+        }
+        Err(error) => Reply::text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("cannot read the request body: {error}\n"),
+        ),
+    };
+    Response::builder()
+        .status(reply.status)
+        .header(CONTENT_TYPE, reply.content_type)
+        .body(Full::new(Bytes::from(reply.body)))
+        .expect("a valid response")
 }
 
 #[cfg(test)]

@@ -19,10 +19,14 @@
 //! - [`leader`]: leader election on a Lease, so that only one replica reconciles at a time.
 //! - [`shutdown`]: stops the controllers gracefully on SIGTERM or Ctrl+C.
 //! - [`logging`]: text or JSON logs, filtered by `RUST_LOG`.
-//! - [`http`]: the small HTTP server behind the probes and the metrics.
+//! - [`http`]: the small HTTP server behind the probes, the metrics and the webhooks.
+//! - [`tls`]: certificates for the servers over HTTPS, reloaded when they change.
+//! - [`auth`]: who may read the secure metrics (TokenReview and SubjectAccessReview).
+//! - [`webhook`]: admission and conversion webhooks, served on every replica.
 //!
 //! [`Manager`] holds what the controllers share; [`Manager::run`] runs them.
 
+pub mod auth;
 pub mod health;
 pub mod http;
 pub mod leader;
@@ -31,6 +35,8 @@ pub mod metrics;
 #[cfg(target_os = "linux")]
 pub mod process;
 pub mod shutdown;
+pub mod tls;
+pub mod webhook;
 
 use std::{future::Future, sync::Arc};
 
@@ -44,6 +50,8 @@ pub use http::BindAddress;
 pub use leader::LeaderElection;
 pub use logging::LogFormat;
 pub use metrics::Metrics;
+pub use tls::{CertSource, TlsOptions};
+pub use webhook::Webhook;
 
 /// A controller as the manager runs it: the future of its `run` function.
 pub type ControllerFuture = BoxFuture<'static, anyhow::Result<()>>;
@@ -64,14 +72,40 @@ pub struct Manager {
 }
 
 /// How to run: the flags of the manager binary.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Options {
     /// Where to serve `/metrics`.
     pub metrics_address: BindAddress,
+    /// Serve `/metrics` over HTTPS, only to the callers allowed to `get /metrics`; `None`
+    /// serves it over plain HTTP to anyone.
+    pub metrics_tls: Option<TlsOptions>,
     /// Where to serve `/healthz` and `/readyz`.
     pub health_address: BindAddress,
     /// Run the controllers only while holding this lease; `None` runs them right away.
     pub leader_election: Option<LeaderElection>,
+    /// The webhook server; `None` runs without it.
+    pub webhooks: Option<WebhookServer>,
+}
+
+/// How to serve the webhooks.
+pub struct WebhookServer {
+    /// Where to serve them, over HTTPS.
+    pub address: BindAddress,
+    /// The certificate and the protocols of the server.
+    pub tls: TlsOptions,
+    /// The webhooks of the project (`crate::webhooks::all`); the server starts only when
+    /// there are some.
+    pub webhooks: Vec<Webhook>,
+}
+
+impl std::fmt::Debug for WebhookServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookServer")
+            .field("address", &self.address)
+            .field("tls", &self.tls)
+            .field("webhooks", &self.webhooks.len())
+            .finish()
+    }
 }
 
 impl Manager {
@@ -106,8 +140,8 @@ impl Manager {
         Box::pin(run(self.clone()))
     }
 
-    /// Serves the metrics and the probes, then runs the controllers (once this replica leads,
-    /// with leader election) until SIGTERM or Ctrl+C.
+    /// Serves the metrics, the probes and the webhooks, then runs the controllers (once this
+    /// replica leads, with leader election) until SIGTERM or Ctrl+C.
     ///
     /// Fails when a server cannot listen, when a controller fails, and when this replica loses
     /// the leader lease.
@@ -157,20 +191,57 @@ impl Manager {
         }
     }
 
-    /// Starts the servers of the metrics and of the probes, unless their address is `0`.
+    /// Starts the servers of the metrics, of the probes and of the webhooks, each unless its
+    /// address is `0`; the webhook server only when the project has webhooks.
     async fn serve(&self, options: &Options) -> anyhow::Result<()> {
         if let Some(address) = options.metrics_address.socket_addr() {
             let metrics = self.metrics.clone();
-            let routes = move |path: &str| metrics::route(&metrics, path);
-            let listener = http::bind(address, "metrics").await?;
-            tokio::spawn(http::serve(listener, routes));
+            let routes = http::Routes(move |path: &str| metrics::route(&metrics, path));
+            match &options.metrics_tls {
+                Some(tls) => {
+                    let acceptor = tls.acceptor(&self.shutdown)?;
+                    let protected = auth::Protected {
+                        authorizer: auth::Authorizer::new(self.client.clone()),
+                        inner: routes,
+                    };
+                    let listener = http::bind(address, "secure metrics").await?;
+                    tokio::spawn(http::serve(listener, Some(acceptor), protected));
+                }
+                None => {
+                    let listener = http::bind(address, "metrics").await?;
+                    tokio::spawn(http::serve(listener, None, routes));
+                }
+            }
         }
         if let Some(address) = options.health_address.socket_addr() {
             let health = self.health.clone();
-            let routes = move |path: &str| health::route(&health, path);
+            let routes = http::Routes(move |path: &str| health::route(&health, path));
             let listener = http::bind(address, "health probe").await?;
-            tokio::spawn(http::serve(listener, routes));
+            tokio::spawn(http::serve(listener, None, routes));
         }
+        if let Some(server) = &options.webhooks {
+            self.serve_webhooks(server).await?;
+        }
+        Ok(())
+    }
+
+    /// Starts the webhook server, unless the project has no webhooks.
+    async fn serve_webhooks(&self, server: &WebhookServer) -> anyhow::Result<()> {
+        let Some(address) = server.address.socket_addr() else {
+            return Ok(());
+        };
+        if server.webhooks.is_empty() {
+            tracing::debug!("no webhooks to serve");
+            return Ok(());
+        }
+        let webhooks = webhook::Webhooks::new(server.webhooks.clone())?;
+        let acceptor = server.tls.acceptor(&self.shutdown).context(
+            "cannot load the certificate of the webhook server (run with ENABLE_WEBHOOKS=false \
+             to run without webhooks)",
+        )?;
+        let listener = http::bind(address, "webhook").await?;
+        tracing::info!(paths = ?webhooks.paths(), "serving the webhooks");
+        tokio::spawn(http::serve(listener, Some(acceptor), webhooks));
         Ok(())
     }
 }

@@ -2,9 +2,10 @@
 # End-to-end test of solo on a local kind cluster: `make test-e2e`.
 #
 # Creates the kind cluster (or reuses it), builds the manager's image and loads it into the
-# cluster, installs the CRDs, deploys the manager, waits until it is available, checks that its
-# metrics answer, then applies config/samples and waits until every sample is Ready. The cluster
-# is deleted at the end, unless KEEP_CLUSTER=1.
+# cluster, installs cert-manager (when the project has webhooks) and the CRDs, deploys the manager,
+# waits until it is available, checks that its metrics answer an authorized caller and refuse an
+# anonymous one, then applies config/samples (through the webhooks, if any) and waits until every
+# sample is Ready. The cluster is deleted at the end, unless KEEP_CLUSTER=1.
 #
 # Needs kind, kubectl, make and a container engine. Environment:
 #   KIND_CLUSTER    name of the kind cluster (default solo-test-e2e)
@@ -13,6 +14,7 @@
 #   KIND_NODE_IMAGE node image of a new cluster, for another Kubernetes version (default: kind's)
 #   KEEP_CLUSTER=1  keep the cluster, for a look around or a faster next run
 #   TIMEOUT         how long to wait for each step (default 2m)
+#   CERT_MANAGER_VERSION  the cert-manager release installed for webhooks (default v1.16.2)
 #   KIND, KUBECTL, CONTAINER_TOOL, MAKE   the tools (default kind, kubectl, docker, make)
 set -euo pipefail
 
@@ -25,6 +27,7 @@ MAKE=${MAKE:-make}
 CLUSTER=${KIND_CLUSTER:-solo-test-e2e}
 IMAGE=${E2E_IMG:-solo:e2e}
 TIMEOUT=${TIMEOUT:-2m}
+CERT_MANAGER_VERSION=${CERT_MANAGER_VERSION:-v1.16.2}
 
 # Where config/default puts the manager.
 NAMESPACE=solo-system
@@ -101,6 +104,12 @@ else
   log "No CRDs yet (config/crd appears with the first \`kubeforge create api\`)"
 fi
 
+if [ -f config/certmanager/kustomization.yaml ]; then
+  log "Installing cert-manager $CERT_MANAGER_VERSION for the webhooks' certificate"
+  kubectl apply -f "https://github.com/cert-manager/cert-manager/releases/download/$CERT_MANAGER_VERSION/cert-manager.yaml"
+  kubectl -n cert-manager wait --for=condition=Available deployment --all --timeout="$TIMEOUT"
+fi
+
 log "Deploying the manager"
 "$MAKE" deploy IMG="$IMAGE" KUBECTL="$KUBECTL --context kind-$CLUSTER"
 if [ "$reused" = true ]; then
@@ -113,16 +122,30 @@ kubectl -n "$NAMESPACE" wait --for=condition=Available "deployment/$DEPLOYMENT" 
 log "Reading the metrics from a namespace labelled metrics=enabled"
 kubectl create namespace "$CLIENT_NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
 kubectl label namespace "$CLIENT_NAMESPACE" metrics=enabled --overwrite
+# A caller allowed to read the metrics: a service account bound to the metrics-reader role.
+kubectl -n "$CLIENT_NAMESPACE" create serviceaccount metrics-client --dry-run=client -o yaml |
+  kubectl apply -f -
+kubectl create clusterrolebinding "$CLIENT_NAMESPACE-metrics-reader" \
+  --clusterrole=solo-metrics-reader \
+  --serviceaccount="$CLIENT_NAMESPACE:metrics-client" --dry-run=client -o yaml | kubectl apply -f -
+TOKEN=$(kubectl -n "$CLIENT_NAMESPACE" create token metrics-client)
 kubectl -n "$CLIENT_NAMESPACE" delete pod metrics-client --ignore-not-found
-# The pod's exit status is the check's: a few tries, while the Service's endpoints settle.
-# shellcheck disable=SC2016 # $URL is expanded in the pod, by its shell.
-kubectl -n "$CLIENT_NAMESPACE" run metrics-client --image=busybox:1.36 --restart=Never \
+# The pod's exit status is the check's: a few tries, while the Service's endpoints settle. The
+# manager's certificate is self-signed, hence -k.
+# shellcheck disable=SC2016 # $URL and $TOKEN are expanded in the pod, by its shell.
+kubectl -n "$CLIENT_NAMESPACE" run metrics-client --image=curlimages/curl:8.11.1 --restart=Never \
   --rm --attach --quiet --pod-running-timeout="$TIMEOUT" \
-  --env="URL=http://$METRICS_SERVICE.$NAMESPACE.svc:8080/metrics" -- \
+  --env="URL=https://$METRICS_SERVICE.$NAMESPACE.svc:8443/metrics" --env="TOKEN=$TOKEN" -- \
   sh -c 'for try in 1 2 3 4 5 6 7 8 9 10; do
-           wget -q -O /dev/null "$URL" && echo "metrics: ok (try $try)" && exit 0
+           anonymous=$(curl -sk -o /dev/null -w "%{http_code}" "$URL")
+           if [ "$anonymous" = 401 ] &&
+              curl -sfk -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL"; then
+             echo "metrics: ok (try $try)"
+             exit 0
+           fi
            sleep 3
          done
+         echo "metrics: anonymous caller got $anonymous, or the authorized one failed"
          exit 1'
 
 if [ ! -f config/samples/kustomization.yaml ]; then

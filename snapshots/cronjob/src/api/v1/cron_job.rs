@@ -17,6 +17,10 @@
 //! These types are the source of the CRD `cronjobs.batch.example.com`. They were generated from a
 //! resource description; after editing them, run `kubeforge generate` to update
 //! `config/crd/bases/`.
+//!
+//! Optional fields are `Option`s whose schema comes from `#[schemars(with = "T")]`, so that the
+//! CRD does not mark them nullable; `#[schemars(extend(..))]` carries the keywords that schemars
+//! has no attribute for.
 
 use std::collections::BTreeMap;
 

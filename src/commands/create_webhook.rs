@@ -1,0 +1,477 @@
+//! `kubeforge create webhook`: admission webhooks (defaulting, validation) and conversion for a
+//! kind, with their manifests, certificates and the wiring in the manager.
+//!
+//! Hooks are added, never re-rendered: PROJECT records which ones a kind has, and each run injects
+//! only the missing ones above markers, so adding validation a week after defaulting keeps every
+//! line the user wrote.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::TemplateContext;
+use crate::cli::CreateWebhookArgs;
+use crate::crd::CrdOptions;
+use crate::error::{Error, Result};
+use crate::model::project::PROJECT_FILE;
+use crate::model::{Project, Resource, ResourceEntry, WebhookOptions, builtin, names};
+use crate::scaffold::{IfExists, Plan, Templates};
+
+/// What the webhook templates see (`webhook.*`).
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookContext {
+    /// What this run adds.
+    pub add_defaulting: bool,
+    pub add_validation: bool,
+    pub add_conversion: bool,
+    /// What the kind has afterwards.
+    pub defaulting: bool,
+    pub validation: bool,
+    pub conversion: bool,
+    /// `/mutate-webapp-example-com-v1-guestbook`, as kubebuilder names them.
+    pub mutate_path: String,
+    pub validate_path: String,
+    /// `mguestbook-v1.webapp.example.com`: webhook names are fully qualified.
+    pub mutate_name: String,
+    pub validate_name: String,
+    /// The `groups=` value of the manifest markers (`""` for the core group).
+    pub groups: String,
+    /// The kind's webhook module, relative to `crate::webhooks` (e.g. `v1::guestbook`).
+    pub module_path: String,
+    /// The conversion module, relative to `crate::webhooks` (e.g. `v1::guestbook_conversion`).
+    pub conversion_module_path: String,
+    /// The Rust type of the hub (the storage version).
+    pub hub_type: String,
+    /// `fail`, or `ignore` for kinds of Kubernetes: the manager's own pods (and whatever else it
+    /// needs to start) must not wait for its webhook server.
+    pub failure_policy: &'static str,
+    /// The kind still has the scaffold's `spec.foo`, which the example hooks and tests use;
+    /// otherwise they use labels and the kind's sample.
+    pub example_field: bool,
+    /// The kind's types have a status (conversions carry it over).
+    pub has_status: bool,
+    /// The kind's sample, relative to the project (tests read it).
+    pub sample_file: String,
+}
+
+/// What the example hooks need to know about a kind's types file.
+struct TypesFacts {
+    example_field: bool,
+    has_status: bool,
+}
+
+fn types_facts(plan: &Plan, r: &Resource) -> Result<TypesFacts> {
+    if r.builtin {
+        return Ok(TypesFacts {
+            example_field: false,
+            has_status: false,
+        });
+    }
+    let text = plan.read(&r.paths.types)?.unwrap_or_default();
+    let spec = format!("pub struct {}Spec {{", r.kind);
+    let example_field = text
+        .split_once(&spec)
+        .and_then(|(_, rest)| rest.split_once("\n}"))
+        .is_some_and(|(body, _)| body.contains("pub foo: Option<String>,"));
+    Ok(TypesFacts {
+        example_field,
+        has_status: text.contains(&format!("status = \"{}Status\"", r.kind)),
+    })
+}
+
+/// One spoke of a conversion (`spoke.*`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SpokeContext {
+    pub version: String,
+    pub rust_type: String,
+}
+
+/// Validated options.
+pub struct Settings {
+    pub project: Project,
+    pub resource: Resource,
+    pub webhook: WebhookContext,
+    /// Spokes this run adds.
+    pub new_spokes: Vec<Resource>,
+    /// Whether the project had no webhook before this run.
+    pub first: bool,
+}
+
+/// The module of a kind's conversions, beside its admission webhooks.
+fn conversion_module(r: &Resource) -> String {
+    format!("{}_conversion", r.module)
+}
+
+pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> Result<Settings> {
+    let group = &args.group;
+    names::check_dns1123_subdomain(group).map_err(|e| {
+        Error::usage(
+            format!("--group `{group}` {e}"),
+            "use the group the kind was created with, e.g. `webapp`, or `core` for Pods",
+        )
+    })?;
+    names::check_version(&args.version).map_err(|e| {
+        Error::usage(
+            format!("--version `{}` {e}", args.version),
+            "use e.g. --version v1",
+        )
+    })?;
+    names::check_kind(&args.kind).map_err(|e| {
+        Error::usage(
+            format!("--kind `{}` {e}", args.kind),
+            "use e.g. --kind Guestbook",
+        )
+    })?;
+    if !args.defaulting && !args.programmatic_validation && !args.conversion {
+        return Err(Error::usage(
+            "no webhook asked for",
+            "pass --defaulting, --programmatic-validation, or --conversion --spoke <version>",
+        ));
+    }
+
+    // The project's own kind first; otherwise one of Kubernetes' kinds (core/v1 Pod, ...).
+    let own = project
+        .find(group, &args.version, &args.kind)
+        .filter(|r| r.api.is_some())
+        .cloned();
+    let entry = match own {
+        Some(entry) => entry,
+        None => match builtin::find(group, &args.version, &args.kind) {
+            Some(known) => project
+                .find(group, &args.version, &args.kind)
+                .cloned()
+                .unwrap_or_else(|| ResourceEntry {
+                    group: group.clone(),
+                    version: args.version.clone(),
+                    kind: args.kind.clone(),
+                    plural: known.plural.to_string(),
+                    api: None,
+                    controller: false,
+                    builtin: true,
+                    webhooks: None,
+                }),
+            None => {
+                return Err(Error::usage(
+                    format!(
+                        "--kind `{}`: {group}/{} {} is not a kind of this project",
+                        args.kind, args.version, args.kind
+                    ),
+                    format!(
+                        "create it first: kubeforge create api --group {group} --version {} --kind {}",
+                        args.version, args.kind
+                    ),
+                ));
+            }
+        },
+    };
+    let had = entry.webhooks.clone().unwrap_or_default();
+
+    // Conversion: this version is the hub, each spoke another version of the same kind.
+    let mut new_spokes = Vec::new();
+    if args.conversion {
+        if entry.builtin {
+            return Err(Error::usage(
+                format!(
+                    "--conversion: {} is a kind of Kubernetes; the API server converts its versions",
+                    args.kind
+                ),
+                "leave out --conversion",
+            ));
+        }
+        if !entry.api.as_ref().is_some_and(|a| a.storage) {
+            let storage = project
+                .resources
+                .iter()
+                .find(|r| {
+                    r.group == *group
+                        && r.kind == args.kind
+                        && r.api.as_ref().is_some_and(|a| a.storage)
+                })
+                .map(|r| r.version.clone())
+                .unwrap_or_default();
+            return Err(Error::usage(
+                format!(
+                    "--version {}: the hub of a conversion is the storage version of {}, which is {storage}",
+                    args.version, args.kind
+                ),
+                format!("pass --version {storage} and the other versions as --spoke"),
+            ));
+        }
+        for spoke in &args.spoke {
+            names::check_version(spoke).map_err(|e| {
+                Error::usage(format!("--spoke `{spoke}` {e}"), "use e.g. --spoke v2")
+            })?;
+            if *spoke == args.version {
+                return Err(Error::usage(
+                    format!("--spoke {spoke} is the hub (--version)"),
+                    "list the other versions of the kind as spokes",
+                ));
+            }
+            let Some(s) = project
+                .find(group, spoke, &args.kind)
+                .filter(|s| s.api.is_some())
+            else {
+                return Err(Error::usage(
+                    format!("--spoke {spoke}: {} has no version {spoke}", args.kind),
+                    format!(
+                        "create it first: kubeforge create api --group {group} --version {spoke} --kind {}",
+                        args.kind
+                    ),
+                ));
+            };
+            if !had.spokes.contains(spoke) && !new_spokes.iter().any(|n: &ResourceEntry| n == s) {
+                new_spokes.push(s.clone());
+            }
+        }
+    }
+
+    let after = WebhookOptions {
+        defaulting: had.defaulting || args.defaulting,
+        validation: had.validation || args.programmatic_validation,
+        conversion: had.conversion || args.conversion,
+        spokes: {
+            let mut all = had.spokes.clone();
+            all.extend(new_spokes.iter().map(|s| s.version.clone()));
+            all.sort();
+            all
+        },
+    };
+    let first = project.resources.iter().all(|r| r.webhooks.is_none());
+    let mut updated = entry.clone();
+    updated.webhooks = Some(after.clone());
+    match project
+        .resources
+        .iter_mut()
+        .find(|r| r.group == entry.group && r.version == entry.version && r.kind == entry.kind)
+    {
+        Some(slot) => *slot = updated.clone(),
+        None => project.resources.push(updated.clone()),
+    }
+    let resource = Resource::new(&project, &updated);
+    check_webhook_file_free(&project, &resource)?;
+    let new_spokes = new_spokes
+        .iter()
+        .map(|s| Resource::new(&project, s))
+        .collect();
+
+    let facts = types_facts(plan, &resource)?;
+    let webhook = context(&project, &resource, &had, &after, &facts);
+    Ok(Settings {
+        project,
+        resource,
+        webhook,
+        new_spokes,
+        first,
+    })
+}
+
+fn context(
+    project: &Project,
+    r: &Resource,
+    had: &WebhookOptions,
+    after: &WebhookOptions,
+    facts: &TypesFacts,
+) -> WebhookContext {
+    let group_part = if r.group.is_empty() { "core" } else { &r.group };
+    let kind = r.kind.to_ascii_lowercase();
+    let path_tail = format!("{}-{}-{kind}", r.full_group.replace('.', "-"), r.version);
+    let name_tail = format!("{kind}-{}.{group_part}.{}", r.version, project.domain);
+    let dir_module = r
+        .paths
+        .webhook_dir
+        .trim_start_matches("src/webhooks/")
+        .replace('/', "::");
+    WebhookContext {
+        add_defaulting: after.defaulting && !had.defaulting,
+        add_validation: after.validation && !had.validation,
+        add_conversion: after.spokes.len() > had.spokes.len(),
+        defaulting: after.defaulting,
+        validation: after.validation,
+        conversion: after.conversion,
+        mutate_path: format!("/mutate-{path_tail}"),
+        validate_path: format!("/validate-{path_tail}"),
+        mutate_name: format!("m{name_tail}"),
+        validate_name: format!("v{name_tail}"),
+        groups: if r.full_group.is_empty() {
+            "\"\"".into()
+        } else {
+            r.full_group.clone()
+        },
+        module_path: format!("{dir_module}::{}", r.module),
+        conversion_module_path: format!("{dir_module}::{}", conversion_module(r)),
+        hub_type: r.rust_type.clone(),
+        failure_policy: if r.builtin { "ignore" } else { "fail" },
+        example_field: facts.example_field,
+        has_status: facts.has_status,
+        sample_file: if r.builtin {
+            String::new()
+        } else {
+            r.expand("config/samples/{group}_{version}_{module}.yaml")
+        },
+    }
+}
+
+/// Two kinds cannot share a webhook module (e.g. a `Pod` kind of the project and core/v1 Pod in
+/// the single-group layout).
+fn check_webhook_file_free(project: &Project, new: &Resource) -> Result<()> {
+    let path = new.expand("{webhook_dir}/{module}.rs");
+    for other in project.resources.iter().filter(|r| r.webhooks.is_some()) {
+        let other = Resource::new(project, other);
+        if other.kind == new.kind && other.group == new.group {
+            continue;
+        }
+        if other.expand("{webhook_dir}/{module}.rs") == path {
+            return Err(Error::usage(
+                format!(
+                    "--kind `{}`: its webhooks would be in {path}, which belongs to {}/{}",
+                    new.kind, other.full_group, other.kind
+                ),
+                "start the project with `kubeforge init --multigroup` to keep webhooks apart by group",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
+    let mut plan = Plan::new(root);
+    let project = super::load_project(&plan)?;
+    let s = resolve(project, args, &plan)?;
+    let r = &s.resource;
+    let w = &s.webhook;
+    if !w.add_defaulting && !w.add_validation && !w.add_conversion {
+        plan.notes.push(format!(
+            "{}/{}, Kind={} already has these webhooks; nothing to do",
+            if r.full_group.is_empty() {
+                "core"
+            } else {
+                &r.full_group
+            },
+            r.version,
+            r.kind
+        ));
+        return Ok(plan);
+    }
+    let templates = Templates::load(root)?;
+    let render = |template: &str, webhook: &WebhookContext, spoke: Option<&SpokeContext>| {
+        let mut ctx = TemplateContext::new(&s.project).with_resource(r);
+        ctx.webhook = Some(webhook);
+        ctx.spoke = spoke;
+        templates.render(template, &ctx)
+    };
+    let module_fragment = |marker: &str, module: &str| {
+        let ctx = TemplateContext::new(&s.project)
+            .with_resource(r)
+            .with_module(module);
+        templates.render(&format!("fragments/{marker}.tera"), &ctx)
+    };
+    let p = &r.paths;
+
+    // Manifests shared by every webhook: the Service, the certificate, the manager's patch.
+    for (template, pattern) in templates.under("webhook-config") {
+        plan.scaffold(&pattern, render(template, w, None)?, IfExists::Keep, false)?;
+    }
+    for marker in ["defaultkustomizewebhook", "defaultkustomizewebhookpatches"] {
+        let text = render(&format!("fragments/{marker}.tera"), w, None)?;
+        plan.inject("config/default/kustomization.yaml", marker, &text)?;
+    }
+    plan.inject(
+        "config/network-policy/kustomization.yaml",
+        "networkpolicykustomize",
+        &render("fragments/networkpolicykustomize.tera", w, None)?,
+    )?;
+
+    // The module chain down to the kind's webhook directory.
+    match &p.webhook_group_mod {
+        Some(group_mod) => {
+            let modules = module_fragment("webhook-modules", &r.group_module)?;
+            plan.inject("src/webhooks/mod.rs", "webhook-modules", &modules)?;
+            let text = render("webhook-mod/group_mod.rs.tera", w, None)?;
+            plan.scaffold(group_mod, text, IfExists::Keep, false)?;
+            let versions = module_fragment("webhook-modules", &r.version_module)?;
+            plan.inject(group_mod, "webhook-modules", &versions)?;
+        }
+        None => {
+            let modules = module_fragment("webhook-modules", &r.version_module)?;
+            plan.inject("src/webhooks/mod.rs", "webhook-modules", &modules)?;
+        }
+    }
+    let version_mod = render("webhook-mod/version_mod.rs.tera", w, None)?;
+    plan.scaffold(&p.webhook_version_mod, version_mod, IfExists::Keep, false)?;
+
+    if w.add_defaulting || w.add_validation {
+        let admission = WebhookContext {
+            add_conversion: false,
+            ..w.clone()
+        };
+        plan.inject(
+            &p.webhook_version_mod,
+            "webhook-kinds",
+            &module_fragment("webhook-kinds", &r.module)?,
+        )?;
+        for (template, pattern) in templates.under("webhook") {
+            let path = r.expand(&pattern);
+            let text = render(template, &admission, None)?;
+            plan.scaffold(&path, text, IfExists::Keep, false)?;
+            let hooks = render("fragments/webhook-hooks.tera", &admission, None)?;
+            plan.inject(&path, "webhook-hooks", &hooks)?;
+        }
+        let registration = render("fragments/webhooks.tera", &admission, None)?;
+        plan.inject("src/webhooks/mod.rs", "webhooks", &registration)?;
+        plan.inject(
+            "config/webhook/kustomization.yaml",
+            "webhookkustomizemanifests",
+            &render("fragments/webhookkustomizemanifests.tera", w, None)?,
+        )?;
+    }
+
+    if w.add_conversion {
+        let conversion = WebhookContext {
+            add_defaulting: false,
+            add_validation: false,
+            ..w.clone()
+        };
+        plan.inject(
+            &p.webhook_version_mod,
+            "webhook-kinds",
+            &module_fragment("webhook-kinds", &conversion_module(r))?,
+        )?;
+        for (template, pattern) in templates.under("webhook-conversion") {
+            let path = r.expand(&pattern);
+            let text = render(template, &conversion, None)?;
+            plan.scaffold(&path, text, IfExists::Keep, false)?;
+            for spoke in &s.new_spokes {
+                let spoke = SpokeContext {
+                    version: spoke.version.clone(),
+                    rust_type: spoke.rust_type.clone(),
+                };
+                let text = render(
+                    "fragments/conversion-spokes.tera",
+                    &conversion,
+                    Some(&spoke),
+                )?;
+                plan.inject(&path, "conversion-spokes", &text)?;
+                let registration = render("fragments/webhooks.tera", &conversion, Some(&spoke))?;
+                plan.inject("src/webhooks/mod.rs", "webhooks", &registration)?;
+            }
+        }
+        // The CRD of the kind asks the API server to convert through /convert.
+        for (template, pattern) in templates.under("webhook-crd") {
+            let path = r.expand(&pattern);
+            plan.scaffold(&path, render(template, w, None)?, IfExists::Keep, false)?;
+        }
+        plan.inject(
+            "config/crd/kustomization.yaml",
+            "crdkustomizewebhookpatch",
+            &render("fragments/crdkustomizewebhookpatch.tera", w, None)?,
+        )?;
+    }
+    if s.first {
+        plan.notes.push(
+            "webhooks need cert-manager in the cluster for their certificate: https://cert-manager.io/docs/installation/".into(),
+        );
+    }
+    super::generate::derive(&mut plan, &s.project, &CrdOptions::default())?;
+    plan.regenerate(PROJECT_FILE, s.project.render()?)?;
+    Ok(plan)
+}
