@@ -110,6 +110,70 @@ fn refused_constructs() {
             "uniqueItems",
         ),
         (
+            "anyOf variant with a type",
+            spec(
+                "    #[schemars(extend(\"anyOf\" = [{\"type\": \"string\", \"pattern\": \"^a\"}]))] // <-\n    pub s: String,",
+                "",
+            ),
+            "`anyOf[0].type` cannot be kept in a `anyOf` variant",
+        ),
+        (
+            "anyOf variant with properties",
+            spec(
+                "    #[schemars(extend(\"anyOf\" = [{\"properties\": {\"a\": {\"minLength\": 1}}}]))] // <-\n    pub s: Inner,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub struct Inner { a: String }",
+            ),
+            "hoists the properties",
+        ),
+        (
+            "oneOf variant with an enum",
+            spec(
+                "    #[schemars(extend(\"oneOf\" = [{\"enum\": [\"a\"]}, {\"enum\": [\"b\"]}]))] // <-\n    pub s: String,",
+                "",
+            ),
+            "merges the `enum` of `oneOf` variants",
+        ),
+        (
+            "nested uniqueItems",
+            spec(
+                "    #[schemars(extend(\"allOf\" = [{\"not\": {\"uniqueItems\": true}}]))] // <-\n    pub s: Vec<String>,",
+                "",
+            ),
+            "`allOf[0].not.uniqueItems` cannot be kept",
+        ),
+        (
+            "boolean subschema",
+            spec(
+                "    #[schemars(extend(\"not\" = true))] // <-\n    pub s: String,",
+                "",
+            ),
+            "`not` is not a schema object",
+        ),
+        (
+            "empty anyOf",
+            spec(
+                "    #[schemars(extend(\"anyOf\" = []))] // <-\n    pub s: String,",
+                "",
+            ),
+            "must be a non-empty list",
+        ),
+        (
+            "externalDocs not an object",
+            spec(
+                "    #[schemars(extend(\"externalDocs\" = \"https://x\"))] // <-\n    pub s: String,",
+                "",
+            ),
+            "`externalDocs` must be",
+        ),
+        (
+            "oneOf replacing an enum's oneOf",
+            spec(
+                "    #[schemars(extend(\"oneOf\" = [{\"required\": [\"a\"]}]))] // <-\n    pub e: E,",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub enum E { A { a: i32 }, B { b: i32 } }",
+            ),
+            "would replace the `oneOf` of the type's own schema",
+        ),
+        (
             "unknown extend key",
             spec(
                 "    #[schemars(extend(\"foo\" = 1))] // <-\n    pub s: String,",

@@ -550,6 +550,8 @@ pub(crate) struct SchemarsAttrs {
     pub examples: Vec<Value>,
     /// `extend("key" = value)` in order.
     pub extensions: Vec<(String, Value)>,
+    /// Where each of `extensions` was written.
+    pub extension_spans: Vec<Span>,
     pub with: Option<syn::Type>,
     pub required: bool,
     pub validation: Validation,
@@ -584,7 +586,150 @@ pub(crate) const EXTEND_KEYS: &[&str] = &[
     "x-kubernetes-list-map-keys",
     "x-kubernetes-map-type",
     "x-kubernetes-validations",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "externalDocs",
 ];
+
+/// The keys of a CRD schema (JSONSchemaProps) that a subschema inside `anyOf`/`oneOf`/`allOf`/
+/// `not` may have: the rest are rewritten by schemars or kube-core, dropped by k8s-openapi or
+/// rejected by the API server.
+const SUBSCHEMA_KEYS: &[&str] = &[
+    "type",
+    "format",
+    "title",
+    "description",
+    "default",
+    "example",
+    "enum",
+    "nullable",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "externalDocs",
+    "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-int-or-string",
+    "x-kubernetes-embedded-resource",
+    "x-kubernetes-list-type",
+    "x-kubernetes-list-map-keys",
+    "x-kubernetes-map-type",
+    "x-kubernetes-validations",
+];
+
+/// Why kube's `crd()` would not keep a subschema (the value of `anyOf`, `oneOf`, `allOf` or
+/// `not`, or one nested in it) as written: `Err((where, what))`. `variant_of`: the keyword whose
+/// list holds this subschema directly (`anyOf`/`oneOf` variants are rewritten by kube-core's
+/// `StructuralSchemaRewriter`).
+pub(crate) fn check_subschema(
+    v: &Value,
+    at: &str,
+    variant_of: Option<&str>,
+) -> std::result::Result<(), (String, String)> {
+    let Value::Object(m) = v else {
+        return Err((
+            at.to_string(),
+            "is not a schema object (schemars rewrites boolean schemas)".into(),
+        ));
+    };
+    for (k, x) in m {
+        let here = format!("{at}.{k}");
+        if !SUBSCHEMA_KEYS.contains(&k.as_str()) {
+            let why = match k.as_str() {
+                "uniqueItems" => "kube-core removes `uniqueItems`",
+                "$ref" => "schemars removes the siblings of `$ref` and a CRD cannot hold `$ref`",
+                "const" | "examples" | "prefixItems" | "unevaluatedProperties" => {
+                    "schemars rewrites it for OpenAPI 3"
+                }
+                _ => "it is not a key of a CRD schema (k8s-openapi drops it)",
+            };
+            return Err((here, format!("cannot be kept: {why}")));
+        }
+        if let Some(kw) = variant_of {
+            let stripped = match k.as_str() {
+                "type" | "description" | "default" => Some(
+                    "kube-core's structural rewriter strips or hoists it out of `anyOf`/`oneOf` variants",
+                ),
+                "properties" | "additionalProperties" => Some(
+                    "kube-core's structural rewriter hoists the properties of `anyOf`/`oneOf` variants into the parent schema",
+                ),
+                "enum" if kw == "oneOf" => Some(
+                    "kube-core's structural rewriter merges the `enum` of `oneOf` variants into the parent schema",
+                ),
+                "nullable" => Some("kube-core's OptionalEnum rewrite may take it for an `Option`"),
+                _ => None,
+            };
+            if let Some(why) = stripped {
+                return Err((here, format!("cannot be kept in a `{kw}` variant: {why}")));
+            }
+        }
+        match k.as_str() {
+            "type" if !x.is_string() || x == "null" => {
+                return Err((
+                    here,
+                    "must be one type name (schemars rewrites `null` types)".into(),
+                ));
+            }
+            "additionalProperties" if x.is_boolean() => {
+                return Err((
+                    here,
+                    "must be a schema (kube-core rewrites boolean `additionalProperties`)".into(),
+                ));
+            }
+            "anyOf" | "oneOf" | "allOf" => {
+                let Some(list) = x.as_array().filter(|l| !l.is_empty()) else {
+                    return Err((here, "must be a non-empty list of schemas".into()));
+                };
+                for (i, s) in list.iter().enumerate() {
+                    let kw = (k != "allOf").then_some(k.as_str());
+                    check_subschema(s, &format!("{here}[{i}]"), kw)?;
+                }
+            }
+            "not" | "items" | "additionalProperties" => check_subschema(x, &here, None)?,
+            "properties" => {
+                let Some(props) = x.as_object() else {
+                    return Err((here, "must be a map of schemas".into()));
+                };
+                for (name, s) in props {
+                    check_subschema(s, &format!("{here}.{name}"), None)?;
+                }
+            }
+            "externalDocs" => check_external_docs(x).map_err(|w| (here, w))?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_external_docs(v: &Value) -> std::result::Result<(), String> {
+    match v {
+        Value::Object(m)
+            if m.iter()
+                .all(|(k, x)| matches!(k.as_str(), "url" | "description") && x.is_string()) =>
+        {
+            Ok(())
+        }
+        _ => Err("must be `{\"url\": \"..\", \"description\": \"..\"}` (strings only)".into()),
+    }
+}
 
 /// Where the schemars attributes sit: it decides which items are allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -845,6 +990,7 @@ impl SchemarsAttrs {
                             ));
                         }
                         out.extensions.push((k, v));
+                        out.extension_spans.push(span);
                     }
                 }
                 "with" if site != AttrSite::Container => {
@@ -908,6 +1054,26 @@ fn check_extension(key: &str, value: &Value, span: Span, file: &Path) -> Result<
                 "maximum"
             }
         )));
+    }
+    if matches!(key, "anyOf" | "oneOf" | "allOf" | "not" | "externalDocs") {
+        let checked = match (key, value) {
+            ("externalDocs", v) => check_external_docs(v).map_err(|w| (key.to_string(), w)),
+            ("not", v) => check_subschema(v, key, None),
+            (_, Value::Array(list)) if !list.is_empty() => {
+                list.iter().enumerate().try_for_each(|(i, s)| {
+                    check_subschema(s, &format!("{key}[{i}]"), (key != "allOf").then_some(key))
+                })
+            }
+            _ => Err((
+                key.to_string(),
+                "must be a non-empty list of schemas".into(),
+            )),
+        };
+        if let Err((at, what)) = checked {
+            return Err(CrdError::at(file, span, format!("`{at}` {what}")).hint(
+                "inside `anyOf`/`oneOf`/`allOf`/`not` write only value validations (pattern, bounds, `required`, ...) without `type`, `description` or `default`; in `anyOf`/`oneOf` also without `properties` (and without `enum` in `oneOf`), or use a CEL rule in `x-kubernetes-validations`",
+            ));
+        }
     }
     if !EXTEND_KEYS.contains(&key) {
         return Err(

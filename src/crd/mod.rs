@@ -44,7 +44,12 @@
 //! # Refused (a [`CrdError`] with file, line, column and a hint)
 //!
 //! Tuples and tuple structs/variants, fixed-size arrays, unit structs, empty enums,
-//! HashSet/BTreeSet (`uniqueItems`), `extend("uniqueItems" = ..)`, unknown `extend` keys, numeric
+//! HashSet/BTreeSet (`uniqueItems`), `extend("uniqueItems" = ..)`, unknown `extend` keys,
+//! `extend("anyOf"|"oneOf"|"allOf"|"not" = ..)` values that kube's transforms would not keep
+//! (`type`/`description`/`default`/`nullable`/`properties`/`additionalProperties` in
+//! `anyOf`/`oneOf` entries, `enum` in `oneOf` entries, boolean subschemas, keys that are not
+//! CRD schema keys, `uniqueItems` anywhere inside) or that would replace the type's own
+//! `anyOf`/`oneOf`/`allOf`/`not` (an enum's variants), numeric
 //! `exclusiveMinimum`/`exclusiveMaximum`, non-literal attribute values (bounds, patterns,
 //! examples, extend values, CEL rules), internally and adjacently tagged enums, enums mixing unit
 //! and data variants and untagged variants that are not objects (kube panics or emits a

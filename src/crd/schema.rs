@@ -259,11 +259,26 @@ pub(crate) fn apply_common(schema: &mut Value, a: &SchemarsAttrs) {
     }
 }
 
-/// schemars' post-mutators: `extend(...)` keys, in order.
-fn apply_extensions(schema: &mut Value, a: &SchemarsAttrs) {
-    for (k, v) in &a.extensions {
+/// schemars' post-mutators: `extend(...)` keys, in order. Refuses an `anyOf`/`oneOf`/`allOf`/`not`
+/// that would replace the one the type's schema has (an enum's variants, `Option` of a struct).
+fn apply_extensions(schema: &mut Value, a: &SchemarsAttrs, loc: Loc<'_>) -> Result<()> {
+    for (i, (k, v)) in a.extensions.iter().enumerate() {
+        if matches!(k.as_str(), "anyOf" | "oneOf" | "allOf" | "not")
+            && let Some(old) = schema.get(k.as_str())
+            && old != v
+        {
+            let span = a
+                .extension_spans
+                .get(i)
+                .copied()
+                .unwrap_or_else(Span::call_site);
+            return Err(loc
+                .err(span, format!("`extend(\"{k}\" = ..)` would replace the `{k}` of the type's own schema"))
+                .hint("put the constraint on a field whose type has no `anyOf`/`oneOf`/`allOf`/`not` (e.g. `#[schemars(with = \"T\")]` for an `Option<T>`), or use a CEL rule"));
+        }
         obj(schema).insert(k.clone(), v.clone());
     }
+    Ok(())
 }
 
 fn escape_regex(text: &str) -> String {
@@ -701,7 +716,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                         let fa = SchemarsAttrs::parse(&f.attrs, AttrSite::Field, loc.file)?;
                         let mut s = self.field_base_schema(f, &fa, loc)?;
                         self.field_mutators(&mut s, &fa, &fs);
-                        apply_extensions(&mut s, &fa);
+                        apply_extensions(&mut s, &fa, loc)?;
                         s
                     }
                     syn::Fields::Unnamed(un) => {
@@ -719,7 +734,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                     }
                 };
                 apply_common(&mut schema, &schemars);
-                apply_extensions(&mut schema, &schemars);
+                apply_extensions(&mut schema, &schemars, loc)?;
                 if kube_schema {
                     for rule in &xkube.validations {
                         push_validation(&mut schema, rule.clone());
@@ -741,7 +756,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 }
                 let mut schema = self.enum_schema(e, &serde, loc)?;
                 apply_common(&mut schema, &schemars);
-                apply_extensions(&mut schema, &schemars);
+                apply_extensions(&mut schema, &schemars, loc)?;
                 schema
             }
             _ => unreachable!("item_schema is called for structs and enums"),
@@ -873,7 +888,7 @@ impl<'p, 'a> Gen<'p, 'a> {
             if let Some(default) = self.field_default(fi, container_default, loc)? {
                 obj(&mut prop).insert("default".into(), default);
             }
-            apply_extensions(&mut prop, &fi.schemars);
+            apply_extensions(&mut prop, &fi.schemars, loc)?;
             let optional = has_default || (!fi.schemars.required && self.is_option(loc, ty)?);
             let name = fi.serde.de_name(&fi.ident, rule, false);
             insert_property(&mut schema, &name, optional, prop);
@@ -1014,7 +1029,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 json!({"type": "object", "properties": {name.clone(): sub}, "required": [name], "additionalProperties": false})
             };
             apply_common(&mut s, &va);
-            apply_extensions(&mut s, &va);
+            apply_extensions(&mut s, &va, loc)?;
             complex.push(s);
         }
         let unit_schema = json!({"type": "string", "enum": unit_names});
@@ -1058,7 +1073,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 let fa = SchemarsAttrs::parse(&f.attrs, AttrSite::Field, loc.file)?;
                 let mut s = self.field_base_schema(f, &fa, loc)?;
                 self.field_mutators(&mut s, &fa, &fs);
-                apply_extensions(&mut s, &fa);
+                apply_extensions(&mut s, &fa, loc)?;
                 Ok(s)
             }
             syn::Fields::Unnamed(un) => Err(loc.err(un.span(), "tuple variants are not supported in a CRD schema")

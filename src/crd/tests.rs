@@ -459,3 +459,47 @@ pub struct GuestbookStatus {
         json!({"status": {}})
     );
 }
+
+#[test]
+fn junctors_external_docs_and_negative_bounds() {
+    let src = format!(
+        "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", namespaced)]
+#[schemars(extend(\"oneOf\" = [{{\"required\": [\"b\", \"a\"]}}, {{\"required\": [\"t\"]}}]))]
+pub struct ThingSpec {{
+    #[schemars(range(min = -40, max = -1.5))]
+    pub a: f64,
+    #[schemars(extend(\"anyOf\" = [{{\"pattern\": \"^a\"}}, {{\"minLength\": 3}}], \"not\" = {{\"enum\": [\"ab\"]}}))]
+    pub b: Option<String>,
+    #[schemars(extend(\"minimum\" = -7, \"allOf\" = [{{\"minimum\": -5}}, {{\"anyOf\": [{{\"maximum\": -1}}, {{\"minimum\": 1}}]}}]))]
+    pub t: i32,
+    #[schemars(extend(\"externalDocs\" = {{\"url\": \"https://example.com\", \"description\": \"More\"}}))]
+    pub d: Vec<String>,
+}}
+"
+    );
+    let s = one_schema(&src);
+    let spec = &s["properties"]["spec"];
+    // kube-core writes `required` as a set (sorted).
+    assert_eq!(
+        spec["oneOf"],
+        json!([{"required": ["a", "b"]}, {"required": ["t"]}])
+    );
+    let p = &spec["properties"];
+    assert_eq!(p["a"]["minimum"], json!(-40.0));
+    assert_eq!(p["a"]["maximum"], json!(-1.5));
+    assert_eq!(
+        p["b"],
+        json!({"type": "string", "nullable": true, "anyOf": [{"pattern": "^a"}, {"minLength": 3}], "not": {"enum": ["ab"]}})
+    );
+    assert_eq!(p["t"]["minimum"], json!(-7.0));
+    assert_eq!(
+        p["t"]["allOf"],
+        json!([{"minimum": -5.0}, {"anyOf": [{"maximum": -1.0}, {"minimum": 1.0}]}])
+    );
+    assert_eq!(
+        p["d"]["externalDocs"],
+        json!({"url": "https://example.com", "description": "More"})
+    );
+}

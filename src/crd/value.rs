@@ -16,7 +16,13 @@ fn int_value(lit: &syn::LitInt, negative: bool) -> Option<Value> {
         let v: f64 = lit.base10_digits().parse().ok()?;
         return float_value(if negative { -v } else { v }, suffix);
     }
-    let digits: u128 = lit.base10_parse().ok()?;
+    // syn reads `-5` in an attribute (`range(min = -5)`) as one literal whose digits carry the
+    // sign.
+    let (negative, digits) = match lit.base10_digits().strip_prefix('-') {
+        Some(d) => (!negative, d),
+        None => (negative, lit.base10_digits()),
+    };
+    let digits: u128 = digits.parse().ok()?;
     if negative {
         let v = -(i128::try_from(digits).ok()?);
         Some(Value::Number(Number::from(i64::try_from(v).ok()?)))

@@ -4,6 +4,8 @@
 //! * `required` follows the order of the properties (compared as a set);
 //! * `anyOf: [{type: integer}, {type: string}]` beside `x-kubernetes-int-or-string` is dropped,
 //!   as kube's IntOrString emits the extension alone;
+//! * inside `anyOf`, `oneOf`, `allOf` and `not`, lists of `required` are sorted and without
+//!   duplicates (kube-core writes them as sets);
 //! * `uniqueItems: false` is dropped (kube strips `uniqueItems`; `true` is refused);
 //! * numbers are compared by value (`1` and `1.0` are equal: a `number` field's integral
 //!   default is written `1.0`);
@@ -151,6 +153,12 @@ pub fn schema(ir: &Ir) -> Value {
     if !ir.validations.is_empty() {
         let rules: Vec<Value> = ir.validations.iter().map(rule_json).collect();
         put("x-kubernetes-validations", Value::Array(rules));
+    }
+    if let Some(d) = &ir.external_docs {
+        put("externalDocs", d.clone());
+    }
+    for (k, v) in &ir.junctors {
+        put(k, v.clone());
     }
     Value::Object(m)
 }
@@ -314,7 +322,10 @@ fn diff(expected: &Value, actual: &Value, path: &mut Vec<String>, out: &mut Vec<
                 }
             },
             (Some(x), None) => {
-                if k == "anyOf" || (k == "uniqueItems" && x == &json!(false)) {
+                let int_or_string = json!([{"type": "integer"}, {"type": "string"}]);
+                if (k == "anyOf" && x == &int_or_string)
+                    || (k == "uniqueItems" && x == &json!(false))
+                {
                     continue;
                 }
                 out.push(Difference {

@@ -330,10 +330,25 @@ pub fn json_arg(v: &serde_json::Value) -> String {
 
 /// A JSON number as a Rust literal: integers as integers, others as floats.
 pub fn number(n: &serde_json::Number) -> String {
-    if n.is_i64() || n.is_u64() {
-        return n.to_string();
+    if let Some(i) = n.as_i64() {
+        return int_lit(i128::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return int_lit(i128::from(u));
     }
     float(n.as_f64().unwrap_or(0.0))
+}
+
+/// An integer literal for an untyped place (`extend(..)`, `range(..)`, where Rust infers `i32`):
+/// with an `i64` (or `u64`) suffix when it does not fit an `i32`, so that it compiles.
+pub fn int_lit(i: i128) -> String {
+    if i32::try_from(i).is_ok() {
+        i.to_string()
+    } else if i64::try_from(i).is_ok() {
+        format!("{i}i64")
+    } else {
+        format!("{i}u64")
+    }
 }
 
 /// An `f64` as a Rust float literal (`1.0`, `0.5`, `1e300`).
@@ -349,7 +364,7 @@ pub fn float(f: f64) -> String {
 /// A bound (`range(min = ..)`): integral values as integers.
 pub fn bound(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 9.0e15 {
-        format!("{}", f as i64)
+        int_lit(i128::from(f as i64))
     } else {
         float(f)
     }

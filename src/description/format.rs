@@ -495,8 +495,8 @@ pub struct SchemaNode {
     pub unique_items: Option<At<bool>>,
     pub min_properties: Option<At<u64>>,
     pub max_properties: Option<At<u64>>,
-    /// Only the form that goes with `x-kubernetes-int-or-string`
-    /// (`[{type: integer}, {type: string}]`) is accepted.
+    /// Value validations (no `type`, `description`, `default`, ... inside); beside
+    /// `x-kubernetes-int-or-string`, `[{type: integer}, {type: string}]` is accepted too.
     #[schemars(with = "Option<Vec<Value>>")]
     pub any_of: Option<At<Value>>,
     #[schemars(with = "Option<Vec<Value>>")]

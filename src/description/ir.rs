@@ -179,6 +179,11 @@ pub struct Ir {
     pub preserve_unknown_fields: Option<bool>,
     /// `x-kubernetes-int-or-string: false` written on a typed node.
     pub int_or_string_false: bool,
+    /// `anyOf`, `oneOf`, `allOf` and `not` (value validations), in that order, checked, with
+    /// the lists of `required` inside sorted and without duplicates (as kube-core writes them).
+    pub junctors: Vec<(&'static str, Value)>,
+    /// `externalDocs`.
+    pub external_docs: Option<Value>,
 }
 
 impl Ir {
@@ -212,6 +217,8 @@ impl Ir {
             embedded_resource: None,
             preserve_unknown_fields: None,
             int_or_string_false: false,
+            junctors: Vec::new(),
+            external_docs: None,
         }
     }
 
@@ -279,6 +286,19 @@ impl Errs<'_> {
             message: message.into(),
             hint: Some(hint.into()),
         }
+    }
+}
+
+/// `externalDocs`: an object with string `url` and `description`.
+pub fn external_docs(v: &Value) -> Result<(), String> {
+    match v {
+        Value::Object(m)
+            if m.iter()
+                .all(|(k, x)| matches!(k.as_str(), "url" | "description") && x.is_string()) =>
+        {
+            Ok(())
+        }
+        _ => Err("must be an object with the strings `url` and `description`".into()),
     }
 }
 
@@ -402,6 +422,15 @@ impl<'a> Lower<'a> {
                 ));
             }
         }
+        if name == "status"
+            && let Some((key, _)) = ir.junctors.first()
+        {
+            return Err(self.errs.at(
+                node.pos(),
+                format!("`{key}` on `status` itself is not supported"),
+                "kube makes `status` an `Option`, whose schema kube's rewriter merges with the `anyOf`/`oneOf`/`allOf`/`not` of the type; put it on the properties of `status`, or use a CEL rule in `x-kubernetes-validations`",
+            ));
+        }
         for (what, set) in [
             ("nullable", ir.nullable.is_some()),
             ("default", ir.default.is_some()),
@@ -511,22 +540,6 @@ impl<'a> Lower<'a> {
                 "use `x-kubernetes-map-type: atomic` or `granular` on the object",
             ));
         }
-        if let Some(at) = &s.external_docs {
-            return Err(self.errs.at(
-                at.pos(),
-                "`externalDocs` cannot be expressed in the generated Rust types, so kubeforge cannot keep it",
-                "move the link into the `description`",
-            ));
-        }
-        for (field, key) in [(&s.one_of, "oneOf"), (&s.all_of, "allOf"), (&s.not, "not")] {
-            if let Some(at) = field {
-                return Err(self.errs.at(
-                    at.pos(),
-                    format!("`{key}` cannot be expressed in the generated Rust types, so kubeforge cannot keep it"),
-                    "express the constraint as a CEL rule in `x-kubernetes-validations` (e.g. `has(self.a) != has(self.b)` for exactly one of a and b)",
-                ));
-            }
-        }
         if let Some(u) = &s.unique_items
             && u.value
         {
@@ -595,17 +608,11 @@ impl<'a> Lower<'a> {
             }
         };
 
-        // anyOf: only the int-or-string form.
-        if let Some(any) = &s.any_of {
-            let int_string = serde_json::json!([{"type": "integer"}, {"type": "string"}]);
-            if !(matches!(kind, Kind::IntOrString) && any.value == int_string) {
-                return Err(e.at(
-                    any.pos(),
-                    "`anyOf` cannot be expressed in the generated Rust types, so kubeforge cannot keep it",
-                    "only `anyOf: [{type: integer}, {type: string}]` beside `x-kubernetes-int-or-string: true` is accepted; express other alternatives as a CEL rule in `x-kubernetes-validations`",
-                ));
-            }
-        }
+        // anyOf beside int-or-string: the form kube's IntOrString does not emit is dropped.
+        let int_string_any_of = matches!(kind, Kind::IntOrString)
+            && s.any_of.as_ref().is_some_and(|a| {
+                a.value == serde_json::json!([{"type": "integer"}, {"type": "string"}])
+            });
 
         let is = |k: &Kind, what: &[&str]| what.contains(&kind_word(k));
         let wrong = |at: Pos, key: &str, k: &Kind, allowed: &str| {
@@ -1095,6 +1102,45 @@ impl<'a> Lower<'a> {
             for r in &rules.value {
                 ir.validations.push(self.cel(r, &ir)?);
             }
+        }
+        if let Some(d) = &s.external_docs {
+            if let Err(what) = external_docs(&d.value) {
+                return Err(e.at(
+                    d.pos(),
+                    format!("`externalDocs` {what}"),
+                    "write `externalDocs: {url: https://.., description: ..}`",
+                ));
+            }
+            ir.external_docs = Some(d.value.clone());
+        }
+        for (key, field) in [
+            ("anyOf", &s.any_of),
+            ("oneOf", &s.one_of),
+            ("allOf", &s.all_of),
+            ("not", &s.not),
+        ] {
+            let Some(at) = field else { continue };
+            if key == "anyOf" && int_string_any_of {
+                continue;
+            }
+            if matches!(ir.kind, Kind::WellKnown(_)) {
+                return Err(e.at(
+                    at.pos(),
+                    format!("`{key}` beside a well-known type"),
+                    "the well-known type brings its own schema; express the constraint as a CEL rule in `x-kubernetes-validations`",
+                ));
+            }
+            let mut v = at.value.clone();
+            let checked = if key == "not" {
+                super::junctors::check(&v, key, &ir, None)
+            } else {
+                super::junctors::check_list(&v, key, &ir)
+            };
+            if let Err((message, hint)) = checked {
+                return Err(e.at(at.pos(), message, hint));
+            }
+            super::junctors::sort_required(&mut v);
+            ir.junctors.push((key, v));
         }
         Ok(ir)
     }

@@ -23,23 +23,27 @@
 //! `-list-type` with `-list-map-keys`, `-map-type`; CEL `x-kubernetes-validations` (`rule`,
 //! `message`, `messageExpression`, `reason`, `fieldPath`, `optionalOldSelf`) at any level;
 //! `anyOf: [{type: integer}, {type: string}]` beside `x-kubernetes-int-or-string`;
-//! `uniqueItems: false`.
+//! `uniqueItems: false`; `externalDocs`; the value validations `anyOf`, `oneOf`, `allOf` and
+//! `not` (as `extend(..)` on the field or type, kept as they are; see the `junctors` module).
 //!
 //! # Refused, with the reason
 //!
 //! * `uniqueItems: true`, `$ref`, `$schema`, `id`, `definitions`, `dependencies`,
 //!   `additionalItems`, `patternProperties`, `additionalProperties: true|false`: the API server
 //!   rejects them in a CRD (or they are not structural); each error names the replacement.
-//! * `oneOf`, `allOf`, `not`, other `anyOf` forms and `externalDocs`: kube-derive has no Rust
-//!   spelling for them that kubeforge's derivation reads, so they would be dropped; the error
-//!   suggests a CEL rule (or moving the link into the description).
+//! * Inside `anyOf`/`oneOf`/`allOf`/`not`: `type`, `description`, `title`, `default`,
+//!   `nullable`, `additionalProperties` and the `x-kubernetes-*` extensions (structural schema
+//!   rules), properties and `items` the node does not have, `metadata`; and the forms kube's
+//!   structural schema rewriter would change: `properties` in `anyOf`/`oneOf` entries (it hoists
+//!   them) and `enum` in `oneOf` entries (it merges them into the parent's `enum`). Junctors on
+//!   `status` itself and beside well-known types are refused too.
 //! * `x-kubernetes-preserve-unknown-fields` without `type: object` (any JSON value): the
 //!   generated Rust types cannot express an untyped node.
 //! * `x-kubernetes-struct-type`: not part of a CRD schema.
 //!
 //! # Checks
 //!
-//! Structural-schema rules (every node typed, `properties` xor `additionalProperties`, arrays
+//! Structural-schema rules (every node typed, value validations in junctors only, `properties` xor `additionalProperties`, arrays
 //! with `items`, the `metadata` of embedded resources limited to `name` and `generateName`),
 //! keywords only on the types they apply to, bounds in order, defaults, examples and enum
 //! values valid against their schema, patterns that compile, CEL rules that parse, printer
@@ -57,6 +61,7 @@ mod expected;
 mod fmt;
 mod format;
 mod ir;
+mod junctors;
 mod names;
 mod rust;
 mod sample;

@@ -388,9 +388,20 @@ impl Codegen {
                 }
             }
         }
-        // `range(min = -5)`: kubeforge's derivation reads negative bounds only through `extend`.
-        let negative = n.minimum.is_some_and(|v| v < 0.0) || n.maximum.is_some_and(|v| v < 0.0);
-        if field_like && numeric && !negative && (n.minimum.is_some() || n.maximum.is_some()) {
+        // schemars passes a `range(..)` bound to `impl Into<Value>`, so an integer literal is an
+        // `i32`: integral bounds outside its range (which would not compile) go to `extend`.
+        let fits_range = |v: Option<f64>| {
+            v.is_none_or(|v| {
+                let integral = v.fract() == 0.0 && v.abs() < 9.0e15;
+                !integral || (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&v)
+            })
+        };
+        if field_like
+            && numeric
+            && fits_range(n.minimum)
+            && fits_range(n.maximum)
+            && (n.minimum.is_some() || n.maximum.is_some())
+        {
             let mut items = Vec::new();
             if let Some(v) = n.minimum {
                 items.push(Meta::lit("min", bound(v)));
@@ -497,6 +508,12 @@ impl Codegen {
                         .push(("x-kubernetes-map-type".into(), str_lit(map_type_word(mt))));
                 }
             }
+        }
+        if let Some(d) = &n.external_docs {
+            r.extends.push(("externalDocs".into(), json_arg(d)));
+        }
+        for (k, v) in &n.junctors {
+            r.extends.push(((*k).into(), json_arg(v)));
         }
         if !n.validations.is_empty() {
             if x_kube {
@@ -657,6 +674,8 @@ impl Codegen {
             && n.embedded_resource.is_none()
             && n.preserve_unknown_fields != Some(false)
             && !n.int_or_string_false
+            && n.junctors.is_empty()
+            && n.external_docs.is_none()
             && !matches!(n.kind, Kind::IntOrString)
             && (matches!(n.kind, Kind::String | Kind::Integer | Kind::Number)
                 || (n.pattern.is_none() && n.minimum.is_none() && n.maximum.is_none()))

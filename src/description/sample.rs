@@ -110,6 +110,100 @@ fn node(
         }
         return Ok(json!(1));
     }
+    let junctors = ["anyOf", "oneOf", "allOf", "not"];
+    if junctors.iter().any(|k| schema.get(*k).is_some())
+        && schema.get("x-kubernetes-int-or-string") != Some(&Value::Bool(true))
+    {
+        return with_junctors(schema, path, depth, known);
+    }
+    typed(schema, path, depth, known)
+}
+
+/// A value for a node with `anyOf`/`oneOf`/`allOf`/`not`: the plain value if it satisfies them,
+/// or the value built with the keywords of one `anyOf`/`oneOf` entry (and of every `allOf`
+/// entry) merged into the node.
+fn with_junctors(
+    schema: &Value,
+    path: &mut Vec<String>,
+    depth: usize,
+    known: &Known,
+) -> Result<Value, Failure> {
+    let ok = |v: &Value| super::validate::validate(schema, v, "").is_empty();
+    let mut base = schema.clone();
+    if let Value::Object(m) = &mut base {
+        for k in ["anyOf", "oneOf", "allOf", "not"] {
+            m.remove(k);
+        }
+    }
+    let merge = |into: &mut Value, from: &Value| {
+        if let (Value::Object(m), Value::Object(f)) = (into, from) {
+            for (k, v) in f {
+                match (k.as_str(), m.get_mut(k)) {
+                    ("required", Some(Value::Array(r))) => {
+                        for x in v.as_array().into_iter().flatten() {
+                            if !r.contains(x) {
+                                r.push(x.clone());
+                            }
+                        }
+                    }
+                    ("properties", Some(Value::Object(p))) => {
+                        for (name, sub) in v.as_object().into_iter().flatten() {
+                            if let Some(Value::Object(target)) = p.get_mut(name)
+                                && let Value::Object(sub) = sub
+                            {
+                                for (sk, sv) in sub {
+                                    target.insert(sk.clone(), sv.clone());
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        m.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+    };
+    for s in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        merge(&mut base, s);
+    }
+    let mut candidates = vec![base.clone()];
+    for k in ["anyOf", "oneOf"] {
+        for s in schema
+            .get(k)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let mut c = base.clone();
+            merge(&mut c, s);
+            candidates.push(c);
+        }
+    }
+    for c in &candidates {
+        if let Ok(v) = typed(c, path, depth, known)
+            && ok(&v)
+        {
+            return Ok(v);
+        }
+    }
+    Err(fail(
+        path,
+        "kubeforge cannot make up a value that satisfies its `anyOf`/`oneOf`/`allOf`/`not`",
+    ))
+}
+
+fn typed(
+    schema: &Value,
+    path: &mut Vec<String>,
+    depth: usize,
+    known: &Known,
+) -> Result<Value, Failure> {
     match schema.get("type").and_then(Value::as_str) {
         Some("string") => string(schema, path),
         Some("integer") => integer(schema, path),

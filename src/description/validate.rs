@@ -1,7 +1,8 @@
 //! A validator of JSON values against CRD schemas (as JSON), for the subset of OpenAPI v3 that
 //! CRDs use: types, formats kubeforge writes, enums, bounds, lengths, patterns, items,
 //! properties, maps, list types, nullable, int-or-string, preserve-unknown-fields and embedded
-//! resources. CEL rules are not evaluated here.
+//! resources, and the value validations `anyOf`, `oneOf`, `allOf` and `not`. CEL rules are not
+//! evaluated here.
 
 use serde_json::{Map, Value};
 
@@ -290,6 +291,78 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) {
         Value::Array(items) => check_array(schema, items, path, out),
         Value::Object(map) => check_object(schema, map, path, out),
         _ => {}
+    }
+    check_junctors(schema, value, path, out);
+}
+
+/// A schema inside `anyOf`/`oneOf`/`allOf`/`not`, checked without reporting fields it does not
+/// list (the node it sits on lists them).
+fn lenient(schema: &Value) -> Value {
+    let mut s = schema.clone();
+    fn walk(s: &mut Value) {
+        let Value::Object(m) = s else { return };
+        m.insert(
+            "x-kubernetes-preserve-unknown-fields".into(),
+            Value::Bool(true),
+        );
+        for (k, v) in m.iter_mut() {
+            match k.as_str() {
+                "properties" => {
+                    if let Value::Object(p) = v {
+                        p.values_mut().for_each(walk);
+                    }
+                }
+                "anyOf" | "oneOf" | "allOf" => {
+                    if let Value::Array(a) = v {
+                        a.iter_mut().for_each(walk);
+                    }
+                }
+                "items" | "not" => walk(v),
+                _ => {}
+            }
+        }
+    }
+    walk(&mut s);
+    s
+}
+
+fn passes(schema: &Value, value: &Value) -> bool {
+    let mut out = Vec::new();
+    check(&lenient(schema), value, "", &mut out);
+    out.is_empty()
+}
+
+/// `anyOf`, `oneOf`, `allOf` and `not` (the int-or-string `anyOf` of types is not a constraint).
+fn check_junctors(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) {
+    if let Some(Value::Array(list)) = schema.get("anyOf")
+        && !flag(schema, "x-kubernetes-int-or-string")
+        && !list.iter().any(|s| passes(s, value))
+    {
+        bad(
+            out,
+            path,
+            format!("{value} matches none of the `anyOf` schemas"),
+        );
+    }
+    if let Some(Value::Array(list)) = schema.get("oneOf") {
+        let n = list.iter().filter(|s| passes(s, value)).count();
+        if n != 1 {
+            bad(
+                out,
+                path,
+                format!("{value} matches {n} of the `oneOf` schemas (exactly one must match)"),
+            );
+        }
+    }
+    if let Some(Value::Array(list)) = schema.get("allOf") {
+        for s in list {
+            check(&lenient(s), value, path, out);
+        }
+    }
+    if let Some(s) = schema.get("not")
+        && passes(s, value)
+    {
+        bad(out, path, format!("{value} matches the `not` schema"));
     }
 }
 

@@ -351,8 +351,23 @@ pub fn keyword_cases() -> Vec<Case> {
         field(
             "negative_minimum",
             "type: integer\nformat: int32\nminimum: -5",
-            &["extend(\"minimum\" = -5)"],
+            &["range(min = -5)"],
             json!({"type": "integer", "format": "int32", "minimum": -5}),
+        ),
+        field(
+            "negative_fractional_range",
+            "type: number\nminimum: -40.5\nmaximum: -0.25",
+            &["range(min = -40.5, max = -0.25)"],
+            json!({"type": "number", "minimum": -40.5, "maximum": -0.25}),
+        ),
+        field(
+            "bounds_beyond_i32",
+            "type: integer\nformat: int64\nminimum: -3000000000\nmaximum: 30000000000",
+            &[
+                "extend(\"minimum\" = -3000000000i64)",
+                "extend(\"maximum\" = 30000000000i64)",
+            ],
+            json!({"type": "integer", "format": "int64", "minimum": -3000000000i64, "maximum": 30000000000i64}),
         ),
         field(
             "exclusive_bounds",
@@ -431,6 +446,84 @@ pub fn keyword_cases() -> Vec<Case> {
             "type: string\nexample: web-1",
             &["extend(\"example\" = \"web-1\")"],
             json!({"type": "string", "example": "web-1"}),
+        ),
+        field(
+            "any_of_patterns",
+            "type: string\nanyOf: [{pattern: \"^a\"}, {pattern: \"^b\"}]",
+            &["\"anyOf\""],
+            json!({"type": "string", "anyOf": [{"pattern": "^a"}, {"pattern": "^b"}]}),
+        ),
+        field(
+            "any_of_negative_bounds",
+            "type: integer\nformat: int32\nminimum: -40\nanyOf:\n  - {minimum: -40, maximum: -10}\n  - {minimum: 10, exclusiveMinimum: true}",
+            &["\"anyOf\""],
+            json!({"type": "integer", "format": "int32", "minimum": -40, "anyOf": [{"minimum": -40, "maximum": -10}, {"minimum": 10, "exclusiveMinimum": true}]}),
+        ),
+        field(
+            "one_of_required",
+            "type: object\nproperties:\n  a: string\n  b: string\n  c: string\noneOf:\n  - required: [b, a]\n  - required: [c]",
+            &["\"oneOf\""],
+            json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}}, "oneOf": [{"required": ["a", "b"]}, {"required": ["c"]}]}),
+        ),
+        field(
+            "all_of_properties",
+            "type: object\nproperties:\n  a: int32\n  b:\n    type: array\n    items: string\nallOf:\n  - properties:\n      a: {minimum: 1}\n      b: {items: {minLength: 2}}\n  - anyOf: [{required: [a]}, {required: [b]}]",
+            &["\"allOf\""],
+            json!({"type": "object", "properties": {"a": {"type": "integer", "format": "int32"}, "b": {"type": "array", "items": {"type": "string"}}}, "allOf": [{"properties": {"a": {"minimum": 1}, "b": {"items": {"minLength": 2}}}}, {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}]}),
+        ),
+        field(
+            "not_pattern",
+            "type: string\nnot: {pattern: \"^x\"}",
+            &["\"not\""],
+            json!({"type": "string", "not": {"pattern": "^x"}}),
+        ),
+        field(
+            "external_docs",
+            "type: string\nexternalDocs: {url: \"https://example.com/f\", description: More}",
+            &["\"externalDocs\""],
+            json!({"type": "string", "externalDocs": {"url": "https://example.com/f", "description": "More"}}),
+        ),
+        field(
+            "enum_any_of",
+            "type: string\nenum: [alpha, beta, gamma]\nanyOf: [{enum: [alpha]}, {pattern: \"^[bg]\"}]",
+            &["\"anyOf\""],
+            json!({"type": "string", "enum": ["alpha", "beta", "gamma"], "anyOf": [{"enum": ["alpha"]}, {"pattern": "^[bg]"}]}),
+        ),
+        field(
+            "items_any_of",
+            "type: array\nitems:\n  type: string\n  anyOf: [{pattern: \"^a\"}, {maxLength: 3}]",
+            &["\"anyOf\""],
+            json!({"type": "array", "items": {"type": "string", "anyOf": [{"pattern": "^a"}, {"maxLength": 3}]}}),
+        ),
+        field(
+            "object_items_one_of",
+            "type: array\nitems:\n  type: object\n  properties:\n    a: string\n    b: string\n  oneOf: [{required: [a]}, {required: [b]}]",
+            &["\"oneOf\""],
+            json!({"type": "array", "items": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}}),
+        ),
+        field(
+            "nullable_any_of",
+            "type: string\nnullable: true\nanyOf: [{pattern: \"^a\"}, {minLength: 5}]",
+            &["\"anyOf\""],
+            json!({"type": "string", "nullable": true, "anyOf": [{"pattern": "^a"}, {"minLength": 5}]}),
+        ),
+        whole(
+            "required_junctors_in_sample",
+            "version: v1\nkind: Case\nspec:\n  required: [mode, pick, level]\n  properties:\n    mode:\n      type: string\n      anyOf: [{pattern: \"^[0-9]+$\"}, {enum: [auto]}]\n    level:\n      type: integer\n      format: int32\n      allOf: [{minimum: 5}]\n      not: {enum: [6]}\n    pick:\n      type: object\n      properties:\n        a: string\n        b: string\n      oneOf: [{required: [a]}, {required: [b]}]\n",
+            &["\"anyOf\"", "\"oneOf\"", "\"allOf\"", "\"not\""],
+            SPEC,
+            json!({"type": "object", "required": ["mode", "pick", "level"], "properties": {
+                "mode": {"type": "string", "anyOf": [{"pattern": "^[0-9]+$"}, {"enum": ["auto"]}]},
+                "level": {"type": "integer", "format": "int32", "allOf": [{"minimum": 5}], "not": {"enum": [6]}},
+                "pick": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}
+            }}),
+        ),
+        whole(
+            "spec_one_of",
+            "version: v1\nkind: Case\nspec:\n  properties:\n    a: string\n    b: string\n  oneOf: [{required: [a]}, {required: [b]}]\n  not: {required: [a, b]}\n",
+            &["\"oneOf\""],
+            SPEC,
+            json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "oneOf": [{"required": ["a"]}, {"required": ["b"]}], "not": {"required": ["a", "b"]}}),
         ),
         field(
             "int_or_string",
