@@ -647,3 +647,27 @@ fn edit_namespaced_rerenders_untouched_files_and_keeps_edited_ones() {
     ok(&dir, &["edit", "--namespaced=false"]);
     assert_eq!(tree(&dir), settled);
 }
+
+#[test]
+fn generate_names_the_crd_of_a_kind_that_left_the_source() {
+    let (_tmp, dir) = project();
+    ok(&dir, GUESTBOOK);
+    let mut memcached = GUESTBOOK.to_vec();
+    memcached[7] = "Memcached";
+    ok(&dir, &memcached);
+    std::fs::remove_file(dir.join("src/api/v1/memcached.rs")).unwrap();
+    let out = ok(&dir, &["generate"]);
+    assert!(
+        out.contains(
+            "warning   no kind in src/api/ makes config/crd/bases/webapp.example.com_memcacheds.yaml any more"
+        ),
+        "{out}"
+    );
+    // Kept: deleting a CRD from a cluster deletes its objects, so that is the user's call.
+    assert!(
+        dir.join("config/crd/bases/webapp.example.com_memcacheds.yaml")
+            .exists()
+    );
+    let out = ok(&dir, &["generate"]);
+    assert!(!out.contains("guestbooks.yaml any more"), "{out}");
+}

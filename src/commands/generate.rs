@@ -53,6 +53,7 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
         });
     }
     let mut cluster_scoped = std::collections::BTreeSet::new();
+    let mut derived = std::collections::BTreeSet::new();
     for crd in crds_from_sources(&sources, opts)? {
         if crd.spec.scope == "Cluster" {
             cluster_scoped.insert((crd.spec.group.clone(), crd.spec.names.plural.clone()));
@@ -63,11 +64,23 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
             crate::yaml::to_string(&crd)?
         );
         plan.regenerate(&format!("{CRD_BASES}/{file}"), yaml)?;
+        derived.insert(format!("{CRD_BASES}/{file}"));
         plan.inject(
             CRD_KUSTOMIZATION,
             "crdkustomizeresource",
             &format!("- bases/{file}\n"),
         )?;
+    }
+
+    // A CRD whose kind left the source is not deleted (a CRD in a cluster holds objects): the
+    // user is told which file to remove.
+    for path in plan.list(CRD_BASES, ".yaml")? {
+        let text = plan.read(&path)?.unwrap_or_default();
+        if !derived.contains(&path) && text.starts_with(GENERATED_YAML_HEADER) {
+            plan.notes.push(format!(
+                "warning   no kind in src/api/ makes {path} any more: delete it, and its line in {CRD_KUSTOMIZATION}, if the kind is gone for good"
+            ));
+        }
     }
 
     let mut markers = Vec::new();
