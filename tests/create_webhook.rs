@@ -133,6 +133,22 @@ fn bad_requests_are_refused_with_the_flag_and_a_fix() {
         "--conversion: Pod is a kind of Kubernetes",
         "leave out --conversion",
     );
+    refused(
+        &dir,
+        &[
+            "create",
+            "webhook",
+            "--group",
+            "apps",
+            "--version",
+            "v9",
+            "--kind",
+            "Deployment",
+            "--defaulting",
+        ],
+        "apps/v9 Deployment is not a built-in kind kubeforge knows",
+        "v1/Deployment",
+    );
     // clap: --conversion needs --spoke.
     let err = fails(&dir, &webhook(&["--conversion"]), 2);
     assert!(err.contains("--spoke"), "{err}");

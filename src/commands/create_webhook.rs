@@ -150,6 +150,27 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
                     builtin: true,
                     webhooks: None,
                 }),
+            None if builtin::is_builtin_group(group)
+                && !project
+                    .resources
+                    .iter()
+                    .any(|r| r.group == *group && r.api.is_some()) =>
+            {
+                let kinds: Vec<String> = builtin::BUILTINS
+                    .iter()
+                    .filter(|b| {
+                        b.group == group.as_str() || (group == "core" && b.group.is_empty())
+                    })
+                    .map(|b| format!("{}/{}", b.version, b.kind))
+                    .collect();
+                return Err(Error::usage(
+                    format!(
+                        "--kind `{}`: {group}/{} {} is not a built-in kind kubeforge knows",
+                        args.kind, args.version, args.kind
+                    ),
+                    format!("known kinds of `{group}`: {}", kinds.join(", ")),
+                ));
+            }
             None => {
                 return Err(Error::usage(
                     format!(

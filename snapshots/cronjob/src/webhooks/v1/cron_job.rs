@@ -88,6 +88,7 @@ mod defaulting_tests {
     }
 }
 
+// Add `delete` to `verbs` to have `validate_delete` called.
 // +kubeforge:webhook:path=/validate-batch-example-com-v1-cronjob,mutating=false,failurePolicy=fail,sideEffects=None,groups=batch.example.com,resources=cronjobs,verbs=create;update,versions=v1,name=vcronjob-v1.batch.example.com,admissionReviewVersions=v1
 impl webhook::Validator<CronJob> for CronJobWebhook {
     /// Checks an object about to be created.

@@ -77,6 +77,7 @@ mod defaulting_tests {
     }
 }
 
+// Add `delete` to `verbs` to have `validate_delete` called.
 // +kubeforge:webhook:path=/validate-webapp-example-com-v1-guestbook,mutating=false,failurePolicy=fail,sideEffects=None,groups=webapp.example.com,resources=guestbooks,verbs=create;update,versions=v1,name=vguestbook-v1.webapp.example.com,admissionReviewVersions=v1
 impl webhook::Validator<Guestbook> for GuestbookWebhook {
     /// Checks an object about to be created.

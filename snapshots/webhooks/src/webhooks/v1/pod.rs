@@ -28,6 +28,8 @@ use crate::manager::webhook;
 #[derive(Debug, Clone, Copy)]
 pub struct PodWebhook;
 
+// `failurePolicy=ignore`: the API server admits objects unchanged while the webhook is down, so
+// that the manager's own pods (and the cluster's) never wait for it.
 // +kubeforge:webhook:path=/mutate--v1-pod,mutating=true,failurePolicy=ignore,sideEffects=None,groups="",resources=pods,verbs=create;update,versions=v1,name=mpod-v1.core.example.com,admissionReviewVersions=v1
 impl webhook::Defaulter<Pod> for PodWebhook {
     /// Sets the defaults of an object as it is created or updated; the API server receives

@@ -14,6 +14,8 @@ use crate::manager::webhook;
 #[derive(Debug, Clone, Copy)]
 pub struct DeploymentWebhook;
 
+// `failurePolicy=ignore`: the API server admits objects unchanged while the webhook is down, so
+// that the manager's own pods (and the cluster's) never wait for it.
 // +kubeforge:webhook:path=/mutate-apps-v1-deployment,mutating=true,failurePolicy=ignore,sideEffects=None,groups=apps,resources=deployments,verbs=create;update,versions=v1,name=mdeployment-v1.apps.example.org,admissionReviewVersions=v1
 impl webhook::Defaulter<Deployment> for DeploymentWebhook {
     /// Sets the defaults of an object as it is created or updated; the API server receives

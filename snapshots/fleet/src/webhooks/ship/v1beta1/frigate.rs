@@ -13,6 +13,7 @@ use crate::manager::webhook;
 #[derive(Debug, Clone, Copy)]
 pub struct FrigateWebhook;
 
+// Add `delete` to `verbs` to have `validate_delete` called.
 // +kubeforge:webhook:path=/validate-ship-example-org-v1beta1-frigate,mutating=false,failurePolicy=fail,sideEffects=None,groups=ship.example.org,resources=frigates,verbs=create;update,versions=v1beta1,name=vfrigate-v1beta1.ship.example.org,admissionReviewVersions=v1
 impl webhook::Validator<Frigate> for FrigateWebhook {
     /// Checks an object about to be created.
