@@ -8,6 +8,7 @@ pub mod commands;
 pub mod crd;
 pub mod description;
 pub mod error;
+pub mod markers;
 pub mod model;
 pub mod rbac;
 pub mod scaffold;

@@ -29,19 +29,11 @@ pub struct Marker {
 /// Every RBAC marker in a Rust source file.
 pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix("//").map(str::trim_start) else {
-            continue;
-        };
-        let Some(body) = rest.strip_prefix(PREFIX) else {
-            continue;
-        };
-        let column = line.len() - trimmed.len() + 1;
-        out.push(parse_marker(body.trim()).map_err(|message| Error::InvalidFile {
+    for found in crate::markers::find(text, PREFIX) {
+        out.push(parse_marker(found.body.trim()).map_err(|message| Error::InvalidFile {
             file: file.into(),
-            line: n + 1,
-            column,
+            line: found.line,
+            column: found.comment_at + 1,
             message: format!("invalid RBAC marker: {message}"),
             hint: Some("write it as `// +kubeforge:rbac:groups=<g;..>,resources=<r;..>,verbs=<v;..>` (or `urls=` with `verbs=`)".into()),
         })?);

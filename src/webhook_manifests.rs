@@ -97,27 +97,21 @@ impl Problem {
 /// the key at fault (of the marker when a key is missing).
 pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let Some(rest) = trimmed.strip_prefix("//").map(str::trim_start) else {
-            continue;
-        };
-        let Some(body) = rest.strip_prefix(PREFIX) else {
-            continue;
-        };
-        let marker_at = line.len() - trimmed.len();
-        let body_at = line.len() - body.len();
+    for found in crate::markers::find(text, PREFIX) {
+        let (line, marker_at) = (found.text, found.comment_at);
+        let body_at = line.len() - found.body.len();
         let column = |byte: usize| line[..byte].chars().count() + 1;
-        let marker = parse_marker(body.trim_end(), body_at).map_err(|p| Error::InvalidFile {
-            file: file.into(),
-            line: n + 1,
-            column: column(p.at.unwrap_or(marker_at)),
-            message: format!("invalid webhook marker: {}", p.message),
-            hint: Some(p.hint.unwrap_or_else(|| HINT.into())),
-        })?;
+        let marker =
+            parse_marker(found.body.trim_end(), body_at).map_err(|p| Error::InvalidFile {
+                file: file.into(),
+                line: found.line,
+                column: column(p.at.unwrap_or(marker_at)),
+                message: format!("invalid webhook marker: {}", p.message),
+                hint: Some(p.hint.unwrap_or_else(|| HINT.into())),
+            })?;
         out.push(Marker {
             file: file.into(),
-            line: n + 1,
+            line: found.line,
             column: column(marker_at),
             ..marker
         });

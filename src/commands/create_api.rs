@@ -45,18 +45,8 @@ pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
             "use a shorter group",
         )
     })?;
-    names::check_version(&args.version).map_err(|e| {
-        Error::usage(
-            format!("--version `{}` {e}", args.version),
-            "use e.g. --version v1",
-        )
-    })?;
-    names::check_kind(&args.kind).map_err(|e| {
-        Error::usage(
-            format!("--kind `{}` {e}", args.kind),
-            "use e.g. --kind Guestbook",
-        )
-    })?;
+    super::check_version_flag("version", &args.version, "v1")?;
+    super::check_kind_flag(&args.kind)?;
     let plural = match &args.plural {
         Some(p) => {
             names::check_dns1035_label(p).map_err(|e| {
@@ -206,14 +196,7 @@ pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
         builtin: false,
         webhooks: current.as_ref().and_then(|c| c.webhooks.clone()),
     };
-    match project
-        .resources
-        .iter_mut()
-        .find(|r| r.group == *group && r.version == args.version && r.kind == args.kind)
-    {
-        Some(slot) => *slot = entry.clone(),
-        None => project.resources.push(entry.clone()),
-    }
+    project.upsert(entry.clone());
     for old in &demoted {
         if let Some(r) = project.resources.iter_mut().find(|r| *r == old) {
             r.api
@@ -225,7 +208,7 @@ pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
     let demoted = demoted.iter().map(|e| Resource::new(&project, e)).collect();
     let resource = Resource::new(&project, &entry);
     if scaffold_controller {
-        check_controller_free(&project, &resource)?;
+        super::check_module_free(&project, &resource, &CONTROLLER)?;
     }
     let promoted = args.storage && was_storage == Some(false);
     Ok(Settings {
@@ -282,17 +265,10 @@ fn resolve_builtin(mut project: Project, args: &Request) -> Result<Settings> {
     };
     // A kind that so far has only webhooks gets its controller now.
     let scaffold_controller = want_controller && (!had_controller || args.force);
-    match project
-        .resources
-        .iter_mut()
-        .find(|r| r.group == *group && r.version == args.version && r.kind == args.kind)
-    {
-        Some(slot) => *slot = entry.clone(),
-        None => project.resources.push(entry.clone()),
-    }
+    project.upsert(entry.clone());
     let resource = Resource::new(&project, &entry);
     if scaffold_controller {
-        check_controller_free(&project, &resource)?;
+        super::check_module_free(&project, &resource, &CONTROLLER)?;
     }
     Ok(Settings {
         project,
@@ -305,27 +281,13 @@ fn resolve_builtin(mut project: Project, args: &Request) -> Result<Settings> {
     })
 }
 
-/// Two controllers cannot share a module (e.g. a `Deployment` CRD and apps/v1 Deployment in the
-/// single-group layout).
-fn check_controller_free(project: &Project, new: &Resource) -> Result<()> {
-    let path = new.expand("{controller_dir}/{module}.rs");
-    for other in project.resources.iter().filter(|r| r.controller) {
-        let other = Resource::new(project, other);
-        if other.kind == new.kind && other.group == new.group {
-            continue;
-        }
-        if other.expand("{controller_dir}/{module}.rs") == path {
-            return Err(Error::usage(
-                format!(
-                    "--kind `{}`: its controller would be {path}, which belongs to {}/{}",
-                    new.kind, other.full_group, other.kind
-                ),
-                "start the project with `kubeforge init --multigroup` to keep controllers apart by group",
-            ));
-        }
-    }
-    Ok(())
-}
+/// A controller's module.
+const CONTROLLER: super::ModuleRole = super::ModuleRole {
+    pattern: "{controller_dir}/{module}.rs",
+    has: |r| r.controller,
+    phrase: "its controller would be",
+    plural: "controllers",
+};
 
 fn scope(namespaced: bool) -> &'static str {
     if namespaced {

@@ -110,18 +110,8 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
             "use the group the kind was created with, e.g. `webapp`, or `core` for Pods",
         )
     })?;
-    names::check_version(&args.version).map_err(|e| {
-        Error::usage(
-            format!("--version `{}` {e}", args.version),
-            "use e.g. --version v1",
-        )
-    })?;
-    names::check_kind(&args.kind).map_err(|e| {
-        Error::usage(
-            format!("--kind `{}` {e}", args.kind),
-            "use e.g. --kind Guestbook",
-        )
-    })?;
+    super::check_version_flag("version", &args.version, "v1")?;
+    super::check_kind_flag(&args.kind)?;
     if !args.defaulting && !args.programmatic_validation && !args.conversion {
         return Err(Error::usage(
             "no webhook asked for",
@@ -219,9 +209,7 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
             ));
         }
         for spoke in &args.spoke {
-            names::check_version(spoke).map_err(|e| {
-                Error::usage(format!("--spoke `{spoke}` {e}"), "use e.g. --spoke v2")
-            })?;
+            super::check_version_flag("spoke", spoke, "v2")?;
             if *spoke == args.version {
                 return Err(Error::usage(
                     format!("--spoke {spoke} is the hub (--version)"),
@@ -260,16 +248,9 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
     let first = project.resources.iter().all(|r| r.webhooks.is_none());
     let mut updated = entry.clone();
     updated.webhooks = Some(after.clone());
-    match project
-        .resources
-        .iter_mut()
-        .find(|r| r.group == entry.group && r.version == entry.version && r.kind == entry.kind)
-    {
-        Some(slot) => *slot = updated.clone(),
-        None => project.resources.push(updated.clone()),
-    }
+    project.upsert(updated.clone());
     let resource = Resource::new(&project, &updated);
-    check_webhook_file_free(&project, &resource)?;
+    super::check_module_free(&project, &resource, &WEBHOOKS)?;
     let new_spokes = new_spokes
         .iter()
         .map(|s| Resource::new(&project, s))
@@ -332,27 +313,13 @@ fn context(
     }
 }
 
-/// Two kinds cannot share a webhook module (e.g. a `Pod` kind of the project and core/v1 Pod in
-/// the single-group layout).
-fn check_webhook_file_free(project: &Project, new: &Resource) -> Result<()> {
-    let path = new.expand("{webhook_dir}/{module}.rs");
-    for other in project.resources.iter().filter(|r| r.webhooks.is_some()) {
-        let other = Resource::new(project, other);
-        if other.kind == new.kind && other.group == new.group {
-            continue;
-        }
-        if other.expand("{webhook_dir}/{module}.rs") == path {
-            return Err(Error::usage(
-                format!(
-                    "--kind `{}`: its webhooks would be in {path}, which belongs to {}/{}",
-                    new.kind, other.full_group, other.kind
-                ),
-                "start the project with `kubeforge init --multigroup` to keep webhooks apart by group",
-            ));
-        }
-    }
-    Ok(())
-}
+/// A kind's module of admission webhooks.
+const WEBHOOKS: super::ModuleRole = super::ModuleRole {
+    pattern: "{webhook_dir}/{module}.rs",
+    has: |r| r.webhooks.is_some(),
+    phrase: "its webhooks would be in",
+    plural: "webhooks",
+};
 
 pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);

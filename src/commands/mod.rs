@@ -120,6 +120,65 @@ fn license_header(project: &Project) -> String {
     }
 }
 
+/// `--<flag> <value>` must be an API version such as `v1` or `v2beta3`; `example` goes in the
+/// hint.
+pub fn check_version_flag(flag: &str, value: &str, example: &str) -> crate::error::Result<()> {
+    crate::model::names::check_version(value).map_err(|e| {
+        crate::error::Error::usage(
+            format!("--{flag} `{value}` {e}"),
+            format!("use e.g. --{flag} {example}"),
+        )
+    })
+}
+
+/// `--kind <value>` must be an UpperCamelCase kind.
+pub fn check_kind_flag(value: &str) -> crate::error::Result<()> {
+    crate::model::names::check_kind(value).map_err(|e| {
+        crate::error::Error::usage(format!("--kind `{value}` {e}"), "use e.g. --kind Guestbook")
+    })
+}
+
+/// What a kind's generated module is, for [`check_module_free`].
+pub struct ModuleRole {
+    /// The module's path, with `Resource::expand` placeholders.
+    pub pattern: &'static str,
+    /// Whether a resource of the project has such a module.
+    pub has: fn(&crate::model::ResourceEntry) -> bool,
+    /// `its controller would be`, `its webhooks would be in`.
+    pub phrase: &'static str,
+    /// `controllers`, `webhooks`.
+    pub plural: &'static str,
+}
+
+/// Two kinds cannot share one module (e.g. a `Deployment` CRD of the project and apps/v1
+/// Deployment in the single-group layout).
+pub fn check_module_free(
+    project: &Project,
+    new: &Resource,
+    role: &ModuleRole,
+) -> crate::error::Result<()> {
+    let path = new.expand(role.pattern);
+    for other in project.resources.iter().filter(|r| (role.has)(r)) {
+        let other = Resource::new(project, other);
+        if other.kind == new.kind && other.group == new.group {
+            continue;
+        }
+        if other.expand(role.pattern) == path {
+            return Err(crate::error::Error::usage(
+                format!(
+                    "--kind `{}`: {} {path}, which belongs to {}/{}",
+                    new.kind, role.phrase, other.full_group, other.kind
+                ),
+                format!(
+                    "start the project with `kubeforge init --multigroup` to keep {} apart by group",
+                    role.plural
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the PROJECT file of the project the plan works on.
 pub fn load_project(plan: &crate::scaffold::Plan) -> crate::error::Result<Project> {
     use crate::model::project::PROJECT_FILE;

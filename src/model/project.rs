@@ -105,6 +105,17 @@ impl Project {
         format!("v{}", self.k8s_version.replace('.', "_"))
     }
 
+    /// Replaces the entry of the same group, version and kind, or adds `entry`.
+    pub fn upsert(&mut self, entry: ResourceEntry) {
+        let same = |r: &&mut ResourceEntry| {
+            r.group == entry.group && r.version == entry.version && r.kind == entry.kind
+        };
+        match self.resources.iter_mut().find(same) {
+            Some(slot) => *slot = entry,
+            None => self.resources.push(entry),
+        }
+    }
+
     pub fn find(&self, group: &str, version: &str, kind: &str) -> Option<&ResourceEntry> {
         self.resources
             .iter()

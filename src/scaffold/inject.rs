@@ -32,26 +32,20 @@ pub fn inject(text: &str, marker: &str, fragment: &str) -> Injected {
     // A lone `mod` line joins the `mod` lines above the marker in the order rustfmt keeps them,
     // so that `cargo fmt --check` passes whatever order the modules were added in.
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let mut at = lines.iter().position(|l| l.trim() == marker);
-    if let (Some(marker_at), Some(name)) = (at, lone_mod(fragment)) {
+    let Some(marker_at) = lines.iter().position(|l| l.trim() == marker) else {
+        return Injected::MarkerMissing;
+    };
+    let mut at = marker_at;
+    if let Some(name) = lone_mod(fragment) {
         let mut first = marker_at;
         while first > 0 && mod_name(lines[first - 1]).is_some() {
             first -= 1;
         }
-        at = Some(
-            (first..marker_at)
-                .find(|&i| mod_name(lines[i]).is_some_and(|other| version_cmp(other, name).is_gt()))
-                .unwrap_or(marker_at),
-        );
+        at = (first..marker_at)
+            .find(|&i| mod_name(lines[i]).is_some_and(|other| version_cmp(other, name).is_gt()))
+            .unwrap_or(marker_at);
     }
-    let Some(at) = at else {
-        return Injected::MarkerMissing;
-    };
-    let marker_line = lines
-        .iter()
-        .find(|l| l.trim() == marker)
-        .copied()
-        .unwrap_or_default();
+    let marker_line = lines[marker_at];
     let indent = &marker_line[..marker_line.len() - marker_line.trim_start().len()];
     let mut out = String::with_capacity(text.len() + fragment.len() + 16);
     for (i, line) in lines.iter().enumerate() {
@@ -106,7 +100,8 @@ fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         }
         out
     }
-    for (x, y) in chunks(a).into_iter().zip(chunks(b)) {
+    let (a, b) = (chunks(a), chunks(b));
+    for (&x, &y) in a.iter().zip(&b) {
         let order = match (x, y) {
             ((true, x), (true, y)) => x
                 .parse::<u128>()
@@ -119,7 +114,7 @@ fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             return order;
         }
     }
-    chunks(a).len().cmp(&chunks(b).len())
+    a.len().cmp(&b.len())
 }
 
 /// Whether the non-blank lines of `fragment`, trimmed, appear consecutively among the non-blank
