@@ -457,12 +457,11 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
             )?;
         }
         // Every template under templates/api/ makes one file of the kind.
-        let sample = r.expand("config/samples/{group}_{version}_{module}.yaml");
         for (template, pattern) in templates.under("api") {
             let path = r.expand(&pattern);
             let content = match &generated {
                 Some(g) if path == p.types => format!("{}{}", ctx.header, g.types_rs),
-                Some(g) if path == sample => g.sample_yaml.clone(),
+                Some(g) if path == r.sample_file => g.sample_yaml.clone(),
                 _ => render(template)?,
             };
             if path == p.types && s.promoted && !s.force && generated.is_none() {
@@ -526,6 +525,10 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
             "controllers",
             &fragment("controllers", &r.module)?,
         )?;
+        // Projects made before the envtest suite existed have no file to add the check to.
+        if !r.builtin && plan.read(ENVTEST)?.is_some() {
+            plan.inject(ENVTEST, "envtest", &fragment("envtest", &r.module)?)?;
+        }
     }
     super::generate::derive(&mut plan, &s.project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
@@ -541,6 +544,9 @@ fn if_exists(path: &str) -> IfExists {
         IfExists::KeepUnlessForced
     }
 }
+
+/// The suite that runs each controller against a real API server.
+const ENVTEST: &str = "tests/envtest/main.rs";
 
 /// The attribute that keeps a version out of storage.
 const NOT_STORAGE: &str = "#[kube(storage = false)]";

@@ -43,6 +43,7 @@ pub struct ProjectContext {
     pub namespaced: bool,
     pub multigroup: bool,
     pub k8s_feature: String,
+    pub k8s_version: String,
     pub cli_version: String,
     pub leader_election_id: String,
 }
@@ -68,6 +69,7 @@ impl<'a> TemplateContext<'a> {
                 namespaced: project.namespaced,
                 multigroup: project.multigroup,
                 k8s_feature: project.k8s_feature(),
+                k8s_version: project.k8s_version.clone(),
                 cli_version: project.cli_version.clone(),
                 leader_election_id: format!("{}.{}", project.project_name, project.domain),
             },

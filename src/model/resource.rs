@@ -33,10 +33,15 @@ pub struct Resource {
     pub explicit_plural: String,
     pub finalizer: String,
     pub sample_name: String,
+    /// The kind's sample, `config/samples/<group>_<version>_<module>.yaml`.
+    pub sample_file: String,
     pub field_manager: String,
     #[serde(skip)]
     pub paths: ResourcePaths,
 }
+
+/// Where a kind's sample lives, as a pattern of [`Resource::expand`].
+pub const SAMPLE_FILE: &str = "config/samples/{group}_{version}_{module}.yaml";
 
 /// Where a resource's files live in the project.
 #[derive(Debug, Clone, Default)]
@@ -111,7 +116,7 @@ impl Resource {
         };
         let api = entry.api.as_ref();
         let crate_api_path = format!("crate::api::{api_rel}");
-        Resource {
+        let mut resource = Resource {
             rbac_group: if full_group.is_empty() {
                 "core".into()
             } else {
@@ -134,6 +139,7 @@ impl Resource {
             explicit_plural,
             finalizer: format!("{full_group}/finalizer"),
             sample_name: format!("{singular}-sample"),
+            sample_file: String::new(),
             field_manager: format!("{}-controller", project.project_name),
             paths: ResourcePaths {
                 group_mod: project
@@ -162,7 +168,9 @@ impl Resource {
             module,
             group_module,
             version_module,
-        }
+        };
+        resource.sample_file = resource.expand(SAMPLE_FILE);
+        resource
     }
 
     /// The output path of a per-resource template: `{api_dir}`, `{controller_dir}`,
