@@ -19,6 +19,8 @@ mod description_support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde_json::Value;
+
 use common::{SCENARIOS, repo};
 use description_support::scratch;
 
@@ -33,6 +35,11 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn cargo(ws: &Path, args: &[&str]) -> String {
+    cargo_output(ws, args).0
+}
+
+/// Runs cargo in the workspace and requires success; its stdout and stderr.
+fn cargo_output(ws: &Path, args: &[&str]) -> (String, String) {
     let out = Command::new(env!("CARGO"))
         .args(args)
         .current_dir(ws)
@@ -49,7 +56,144 @@ fn cargo(ws: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Where kubeforge's end-to-end suite against a real control plane lives.
+const E2E_CRATE: &str = "tests/control-plane/e2e";
+
+/// The domain of the projects made from descriptions.
+const E2E_DOMAIN: &str = "e2e.example.com";
+
+/// One project per description fixture (and per version of each shared CRD, when present),
+/// made as a user would: `kubeforge init`, then `create api --from` the description.
+fn description_projects(dir: &Path) {
+    let mut descriptions: Vec<(String, String)> = Vec::new();
+    let fixtures = repo().join("tests/fixtures/descriptions");
+    for (path, bytes) in common::tree(&fixtures) {
+        let name = path.trim_end_matches(".yaml").replace('_', "-");
+        descriptions.push((name, String::from_utf8(bytes).unwrap()));
+    }
+    if let Some(shared) = description_support::shared_crds_dir() {
+        for case in description_support::shared_cases(&shared) {
+            descriptions.push((format!("shared-{}", case.name.replace('_', "-")), case.yaml));
+        }
+    }
+    for (name, yaml) in descriptions {
+        let project = dir.join(&name);
+        std::fs::create_dir_all(&project).unwrap();
+        let file = dir.join(format!("{name}.yaml"));
+        std::fs::write(&file, &yaml).unwrap();
+        common::ok(
+            &project,
+            &["init", "--domain", E2E_DOMAIN, "--project-name", &name],
+        );
+        let mut args = vec!["create", "api", "--from", file.to_str().unwrap()];
+        args.push("--controller=false");
+        if !yaml.lines().any(|l| l.starts_with("group:")) {
+            args.extend(["--group", "e2e"]);
+        }
+        common::ok(&project, &args);
+    }
+}
+
+/// The custom resources of the differential validation (tests/fixtures/control-plane/
+/// cronjob-objects.yaml) with kubeforge's verdict on each under the CRD of the CronJob
+/// description, written to `e2e-differential.json` for the end-to-end suite, which asks the API
+/// server. Each verdict must first match what the case file says the schema demands.
+fn differential_cases(ws: &Path) {
+    let file = repo().join("tests/fixtures/control-plane/cronjob-objects.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let fixture = &kubeforge::yaml::values_from_str(&file, &text).unwrap()[0];
+    let crds = "e2e-projects/cronjob/config/crd/bases";
+    let (_, crd) = common::tree(&ws.join(crds)).into_iter().next().unwrap();
+    let crd =
+        &kubeforge::yaml::values_from_str(Path::new(crds), std::str::from_utf8(&crd).unwrap())
+            .unwrap()[0];
+    let version = &crd["spec"]["versions"][0];
+    let root = &version["schema"]["openAPIV3Schema"];
+    let api_version = format!(
+        "{}/{}",
+        crd["spec"]["group"].as_str().unwrap(),
+        version["name"].as_str().unwrap()
+    );
+    let object = |name: &Value, overlay: &Value| {
+        let mut spec = fixture["base"].as_object().unwrap().clone();
+        for (key, value) in overlay.as_object().unwrap() {
+            if value == "~remove" {
+                spec.remove(key);
+            } else {
+                spec.insert(key.clone(), value.clone());
+            }
+        }
+        serde_json::json!({
+            "apiVersion": api_version,
+            "kind": crd["spec"]["names"]["kind"],
+            "metadata": { "name": name, "namespace": "default" },
+            "spec": spec,
+        })
+    };
+    let mut cases = Vec::new();
+    for case in fixture["cases"].as_array().unwrap() {
+        let name = &case["name"];
+        let new = object(name, &case["spec"]);
+        let old = case.get("old").map(|old| object(name, old));
+        let verdict = kubeforge::description::check_object(root, &new, old.as_ref());
+        assert_eq!(
+            verdict.accepted(),
+            case["accept"] == true,
+            "{name}: kubeforge's verdict differs from what the schema demands: {:?}",
+            verdict.problems
+        );
+        if let Some(message) = case["message"].as_str() {
+            assert!(
+                verdict.problems.iter().any(|p| p.contains(message)),
+                "{name}: kubeforge does not say `{message}`: {:?}",
+                verdict.problems
+            );
+        }
+        cases.push(serde_json::json!({
+            "name": name,
+            "object": new,
+            "old": old,
+            "accepted": verdict.accepted(),
+            "problems": verdict.problems,
+            "defaulted": verdict.defaulted,
+            "message": case["message"],
+        }));
+    }
+    let data = serde_json::json!({ "crds": crds, "cases": cases });
+    std::fs::write(ws.join("e2e-differential.json"), data.to_string()).unwrap();
+}
+
+/// With `KUBEBUILDER_ASSETS` set, every control-plane test ran (none skipped): the envtest suite
+/// of each snapshot project and kubeforge's own end-to-end suite. Prints their timings.
+fn check_control_plane_ran(tests: &(String, String), ws: &Path) {
+    let (stdout, stderr) = tests;
+    if std::env::var_os("KUBEBUILDER_ASSETS").is_none() {
+        eprintln!("KUBEBUILDER_ASSETS is unset: the control-plane tests were skipped");
+        return;
+    }
+    assert!(
+        !stderr.contains("skipped: KUBEBUILDER_ASSETS"),
+        "a control-plane test was skipped although KUBEBUILDER_ASSETS is set:\n{stderr}"
+    );
+    let started = stderr.matches("control plane ready at").count();
+    let snapshots = SCENARIOS.len();
+    assert!(
+        started > snapshots,
+        "{started} control planes started, expected one per snapshot project ({snapshots}) and more for the e2e suite:\n{stdout}\n{stderr}"
+    );
+    for line in stderr.lines() {
+        if line.starts_with("control plane ready at") {
+            eprintln!("{line}");
+        }
+    }
+    let report = std::fs::read_to_string(ws.join("e2e-report.txt")).unwrap_or_default();
+    eprintln!("end-to-end suite against the control plane:\n{report}");
 }
 
 /// Parsed CRDs of a multi-document YAML text, keyed by name.
@@ -83,6 +227,12 @@ fn generated_projects_build_test_lint_and_format() {
         copy_tree(&fixture, &ws.join("fidelity"));
         members.push(("fidelity".into(), ws.join("fidelity")));
     }
+    // kubeforge's end-to-end suite against a real control plane (tests/control-plane/e2e), with
+    // the projects it checks besides the snapshots: one per description fixture and shared CRD.
+    copy_tree(&repo().join(E2E_CRATE), &ws.join("e2e"));
+    members.push(("e2e".into(), ws.join("e2e")));
+    description_projects(&ws.join("e2e-projects"));
+    differential_cases(ws);
     let descriptions = scratch::modules();
     let project = std::fs::read_to_string(ws.join(SCENARIOS[0].name).join("Cargo.toml")).unwrap();
     scratch::write_crate(&ws.join(scratch::CRATE), &descriptions, &project);
@@ -112,7 +262,11 @@ fn generated_projects_build_test_lint_and_format() {
     std::fs::copy(&lockfile, ws.join("Cargo.lock")).unwrap();
 
     cargo(ws, &["build", "--workspace", "--all-targets", "--locked"]);
-    cargo(ws, &["test", "--workspace", "--locked"]);
+    let tests = cargo_output(
+        ws,
+        &["test", "--workspace", "--locked", "--", "--nocapture"],
+    );
+    check_control_plane_ran(&tests, ws);
     cargo(
         ws,
         &[
@@ -129,6 +283,9 @@ fn generated_projects_build_test_lint_and_format() {
 
     // The compiled types agree with what kubeforge derived from their source.
     for (name, dir) in &members {
+        if name == "e2e" {
+            continue;
+        }
         let manifest = dir.join("Cargo.toml");
         let printed = cargo(
             ws,

@@ -66,6 +66,7 @@ mod names;
 mod rust;
 mod sample;
 mod validate;
+mod verdict;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -78,6 +79,7 @@ use format::{At, DescriptionFile, Pos, Scope};
 use ir::{Errs, Ir, Kind, Path2};
 
 pub use expected::{Difference, compare};
+pub use verdict::{Verdict, check_object};
 
 /// The largest description file kubeforge reads.
 pub const MAX_BYTES: usize = 1 << 20;

@@ -264,11 +264,15 @@ impl ControlPlane {
     }
 
     /// Applies every CRD in `dir` (one per YAML file) by server-side apply and waits until each
-    /// is established.
+    /// is established. A project without CRDs has no such directory: nothing to install then.
     pub async fn install_crds(&self, dir: impl AsRef<Path>) -> Vec<CustomResourceDefinition> {
         let client = self.client().await;
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.as_ref())
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.as_ref().display()))
+        let dir = dir.as_ref();
+        if !dir.exists() {
+            return Vec::new();
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|entry| entry.unwrap().path())
             .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
             .collect();

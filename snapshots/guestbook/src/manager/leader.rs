@@ -29,7 +29,12 @@ use std::{
 };
 
 use anyhow::{Context as _, anyhow};
-use kube::Client;
+use futures::StreamExt;
+use k8s_openapi::api::coordination::v1::Lease;
+use kube::{
+    Api, Client,
+    runtime::{WatchStreamExt, watcher},
+};
 use kube_lease_manager::{LeaseManager, LeaseManagerBuilder};
 use tokio_util::sync::CancellationToken;
 
@@ -91,7 +96,7 @@ impl LeaderElection {
 
         tokio::select! {
             () = shutdown.cancelled() => return Ok(()),
-            () = acquire(&lease) => {}
+            () = acquire(&lease, self.released(client)) => {}
         }
         tracing::info!(lease = %self.lease_name, %identity, "leading: starting the controllers");
         on_leading();
@@ -106,17 +111,45 @@ impl LeaderElection {
         }
         result
     }
+
+    /// An item each time the Lease is seen without a holder.
+    fn released(&self, client: &Client) -> impl futures::Stream<Item = ()> + use<> {
+        let leases: Api<Lease> = Api::namespaced(client.clone(), &self.namespace);
+        let config =
+            watcher::Config::default().fields(&format!("metadata.name={}", self.lease_name));
+        watcher(leases, config)
+            .default_backoff()
+            .applied_objects()
+            .filter_map(|lease| async move {
+                let holder = lease.ok()?.spec?.holder_identity.unwrap_or_default();
+                holder.is_empty().then_some(())
+            })
+    }
 }
 
 /// Returns once this replica holds the Lease.
-async fn acquire(lease: &LeaseManager) {
+///
+/// The lease manager looks at a Lease held by another replica again only when its term ends;
+/// `released` wakes it as soon as the holder lets go, so that a replica that stops cleanly hands
+/// over within a second.
+async fn acquire(lease: &LeaseManager, released: impl futures::Stream<Item = ()>) {
+    let mut released = std::pin::pin!(released);
     loop {
-        match lease.changed().await {
-            Ok(true) => return,
-            Ok(false) => {}
-            Err(error) => {
-                tracing::warn!(%error, "cannot read the leader lease; retrying");
-                tokio::time::sleep(RETRY_DELAY).await;
+        tokio::select! {
+            changed = lease.changed() => match changed {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read the leader lease; retrying");
+                    tokio::time::sleep(RETRY_DELAY).await;
+                }
+            },
+            Some(()) = released.next() => {
+                // Releasing a Lease held by another replica changes nothing, but makes the lease
+                // manager read it again: it finds it free and takes it.
+                if let Err(error) = lease.release().await {
+                    tracing::warn!(%error, "cannot read the leader lease; retrying");
+                }
             }
         }
     }
