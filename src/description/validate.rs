@@ -113,6 +113,33 @@ pub fn is_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
+/// `multipleOf` as the API server checks it: an integral value (written without a fraction,
+/// as kubectl sends every integral number) is compared with the factor cut to an integer, so
+/// that a factor below 1 refuses it outright.
+fn check_multiple_of(n: &serde_json::Number, factor: f64, path: &str, out: &mut Vec<Invalid>) {
+    if let Some(int) = n.as_i64() {
+        let cut = factor.trunc() as i64;
+        if cut <= 0 {
+            bad(
+                out,
+                path,
+                format!(
+                    "{int} is an integer, which the API server checks against the factor {factor} cut to {cut}, and refuses (write the value with a fraction, e.g. {int}.0, from a client that keeps it)"
+                ),
+            );
+        } else if int % cut != 0 {
+            bad(out, path, format!("{int} is not a multiple of {cut}"));
+        }
+        return;
+    }
+    if factor > 0.0 {
+        let q = n.as_f64().unwrap_or(0.0) / factor;
+        if (q - q.round()).abs() > 1e-9 {
+            bad(out, path, format!("{n} is not a multiple of {factor}"));
+        }
+    }
+}
+
 fn check_format(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) {
     let Some(format) = schema.get("format").and_then(Value::as_str) else {
         return;
@@ -279,13 +306,8 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) {
                     );
                 }
             }
-            if let Some(m) = num(schema, "multipleOf")
-                && m > 0.0
-            {
-                let q = x / m;
-                if (q - q.round()).abs() > 1e-9 {
-                    bad(out, path, format!("{value} is not a multiple of {m}"));
-                }
+            if let Some(m) = num(schema, "multipleOf") {
+                check_multiple_of(n, m, path, out);
             }
         }
         Value::Array(items) => check_array(schema, items, path, out),
@@ -470,12 +492,16 @@ fn check_object(schema: &Value, map: &Map<String, Value>, path: &str, out: &mut 
 }
 
 /// Applies the defaults of `schema` to `value` the way the API server does before validating:
-/// missing properties that have a default get it, recursively.
+/// a `null` where the schema is not nullable is dropped, then missing properties that have a
+/// default get it, recursively.
 pub fn apply_defaults(schema: &Value, value: &mut Value) {
     match value {
         Value::Object(map) => {
             if let Some(props) = schema.get("properties").and_then(Value::as_object) {
                 for (k, s) in props {
+                    if map.get(k).is_some_and(Value::is_null) && !flag(s, "nullable") {
+                        map.remove(k);
+                    }
                     if !map.contains_key(k)
                         && let Some(d) = s.get("default")
                     {
@@ -487,6 +513,9 @@ pub fn apply_defaults(schema: &Value, value: &mut Value) {
                 }
             }
             if let Some(a) = schema.get("additionalProperties").filter(|a| a.is_object()) {
+                if !flag(a, "nullable") {
+                    map.retain(|_, v| !v.is_null());
+                }
                 for v in map.values_mut() {
                     apply_defaults(a, v);
                 }
