@@ -70,9 +70,9 @@ fn webhook_configurations(manifests: &Path, base: &str, ca: &Value) -> Vec<Value
     configs
 }
 
-fn guestbook(name: &str, foo: Option<&str>) -> DynamicObject {
-    let spec = match foo {
-        Some(foo) => json!({ "foo": foo }),
+fn guestbook(name: &str, spec_foo: Option<&str>) -> DynamicObject {
+    let spec = match spec_foo {
+        Some(value) => json!({ "foo": value }),
         None => json!({}),
     };
     serde_json::from_value(json!({
