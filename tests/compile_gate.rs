@@ -68,21 +68,36 @@ const E2E_CRATE: &str = "tests/control-plane/e2e";
 /// The domain of the projects made from descriptions.
 const E2E_DOMAIN: &str = "e2e.example.com";
 
+/// Descriptions adopted with `--controller=false`, and why: `create api --from` refuses them
+/// with default flags (tests/adoption.rs checks the refusal).
+const WITHOUT_CONTROLLER: &[(&str, &str)] = &[(
+    "shared-keda-scaledobject-v1alpha1",
+    "its status.conditions are KEDA's own type, not metav1.Condition",
+)];
+
 /// One project per description fixture (and per version of each shared CRD, when present),
-/// made as a user would: `kubeforge init`, then `create api --from` the description.
-fn description_projects(dir: &Path) {
-    let mut descriptions: Vec<(String, String)> = Vec::new();
-    let fixtures = repo().join("tests/fixtures/descriptions");
-    for (path, bytes) in common::tree(&fixtures) {
-        let name = path.trim_end_matches(".yaml").replace('_', "-");
-        descriptions.push((name, String::from_utf8(bytes).unwrap()));
+/// made as a user would, with default flags: `kubeforge init`, then `create api --from` the
+/// description. Returns the projects of the fixtures of this repository, which join the
+/// workspace (those of ../shared do not: the workspace and its lockfile must not depend on it).
+fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut descriptions: Vec<(String, String, bool)> = Vec::new();
+    for fixtures in ["tests/fixtures/descriptions", "tests/fixtures/adoption"] {
+        for (path, bytes) in common::tree(&repo().join(fixtures)) {
+            let name = path.trim_end_matches(".yaml").replace('_', "-");
+            descriptions.push((name, String::from_utf8(bytes).unwrap(), true));
+        }
     }
     if let Some(shared) = description_support::shared_crds_dir() {
         for case in description_support::shared_cases(&shared) {
-            descriptions.push((format!("shared-{}", case.name.replace('_', "-")), case.yaml));
+            let name = format!("shared-{}", case.name.replace('_', "-"));
+            descriptions.push((name, case.yaml, false));
         }
     }
-    for (name, yaml) in descriptions {
+    let mut members = Vec::new();
+    for (name, yaml, member) in descriptions {
+        if name == "foreign-conditions" {
+            continue; // refused with default flags, by design (tests/adoption.rs)
+        }
         let project = dir.join(&name);
         std::fs::create_dir_all(&project).unwrap();
         let file = dir.join(format!("{name}.yaml"));
@@ -92,12 +107,18 @@ fn description_projects(dir: &Path) {
             &["init", "--domain", E2E_DOMAIN, "--project-name", &name],
         );
         let mut args = vec!["create", "api", "--from", file.to_str().unwrap()];
-        args.push("--controller=false");
+        if WITHOUT_CONTROLLER.iter().any(|(n, _)| *n == name) {
+            args.push("--controller=false");
+        }
         if !yaml.lines().any(|l| l.starts_with("group:")) {
             args.extend(["--group", "e2e"]);
         }
         common::ok(&project, &args);
+        if member {
+            members.push((format!("e2e-projects/{name}"), project));
+        }
     }
+    members
 }
 
 /// The custom resources of the differential validation (tests/fixtures/control-plane/
@@ -235,7 +256,7 @@ fn generated_projects_build_test_lint_and_format() {
     // the projects it checks besides the snapshots: one per description fixture and shared CRD.
     copy_tree(&repo().join(E2E_CRATE), &ws.join("e2e"));
     members.push(("e2e".into(), ws.join("e2e")));
-    description_projects(&ws.join("e2e-projects"));
+    members.extend(description_projects(&ws.join("e2e-projects")));
     differential_cases(ws);
     let descriptions = scratch::modules();
     let project = std::fs::read_to_string(ws.join(SCENARIOS[0].name).join("Cargo.toml")).unwrap();

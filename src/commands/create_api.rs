@@ -404,21 +404,34 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     let s = resolve(project, &request)?;
     let r = &s.resource;
     // The description's types and sample replace the templates' placeholder ones.
+    let mut warnings = Vec::new();
     let generated = match &mut desc {
         Some(d) => {
-            d.resolve(&r.kind, &r.version, &r.plural, r.namespaced);
-            let g = description::generate(d, &r.full_group, &r.sample_name, r.storage)?;
-            if s.scaffold_controller && !g.types_rs.contains("pub conditions: Vec<Condition>") {
+            if d.storage() == Some(false) && r.storage {
                 return Err(d.error_at(
-                    "kind",
-                    "the scaffolded controller reports status conditions, but this description's status has no `conditions` list",
-                    "add to the description's `status` properties a `conditions` list that is always present, `conditions: {type: array, items: Condition, default: [], x-kubernetes-list-type: map, x-kubernetes-list-map-keys: [type]}` (or `required: true` in place of `default: []`), and `observedGeneration: int64`; or pass --controller=false",
+                    "storage",
+                    format!(
+                        "`storage: false`, but {} would be the only stored version of {}: a CRD stores exactly one version",
+                        r.version, r.kind
+                    ),
+                    "remove `storage: false` (or add the storage version of the kind first)",
                 ));
             }
-            Some(g)
+            d.resolve(&r.kind, &r.version, &r.plural, r.namespaced);
+            if s.scaffold_controller {
+                warnings = d.add_reported_status()?;
+            }
+            Some(description::generate(
+                d,
+                &r.full_group,
+                &r.sample_name,
+                r.storage,
+            )?)
         }
         None => None,
     };
+    plan.notes
+        .extend(warnings.into_iter().map(|w| format!("warning   {w}")));
     if !s.scaffold_api && !s.scaffold_controller {
         plan.notes.push(format!(
             "{}/{}, Kind={} exists with these options; nothing to do (--force re-renders its files)",

@@ -63,6 +63,38 @@ impl<T: JsonSchema> JsonSchema for At<T> {
     }
 }
 
+/// A boolean written `true` or `false`. A string such as `'no'` or `"false"` is refused: YAML
+/// readers disagree on what it means, and kubeforge does not guess.
+#[derive(Debug, Clone, Copy)]
+struct Flag(bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FlagVisitor;
+        impl Visitor<'_> for FlagVisitor {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("true or false")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Flag, E> {
+                Ok(Flag(b))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Flag, E> {
+                Err(E::custom(format!(
+                    "`{s}` is a string, not a boolean: write true or false, without quotes"
+                )))
+            }
+        }
+        d.deserialize_any(FlagVisitor)
+    }
+}
+
+/// An optional boolean, strictly (see [`Flag`]).
+fn strict_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<bool>>, D::Error> {
+    let flag = Option::<At<Flag>>::deserialize(d)?;
+    Ok(flag.map(|f| At::new(f.value.0, f.line, f.column)))
+}
+
 /// A place in the description file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
@@ -107,10 +139,13 @@ pub struct DescriptionFile {
     /// Fields usable in field selectors (Kubernetes 1.30 and later).
     pub selectable_fields: Option<Vec<At<SelectableField>>>,
     /// Whether this version is served (default true).
+    #[serde(default, deserialize_with = "strict_bool")]
     pub served: Option<At<bool>>,
     /// Whether this version is the storage version (default: the first version of the kind).
+    #[serde(default, deserialize_with = "strict_bool")]
     pub storage: Option<At<bool>>,
     /// Whether this version is deprecated.
+    #[serde(default, deserialize_with = "strict_bool")]
     pub deprecated: Option<At<bool>>,
     /// The warning clients get when they use this deprecated version.
     pub deprecation_warning: Option<At<String>>,
@@ -448,6 +483,7 @@ pub struct CelRule {
     /// The path of the field the failure is reported at, relative to this node.
     pub field_path: Option<At<String>>,
     /// Whether the rule also runs when there is no old value (with `oldSelf` optional).
+    #[serde(default, deserialize_with = "strict_bool")]
     pub optional_old_self: Option<At<bool>>,
 }
 
@@ -476,6 +512,7 @@ pub struct SchemaNode {
     pub default: Option<At<Value>>,
     #[schemars(with = "Option<Value>")]
     pub example: Option<At<Value>>,
+    #[serde(default, deserialize_with = "strict_bool")]
     pub nullable: Option<At<bool>>,
     pub minimum: Option<At<f64>>,
     pub maximum: Option<At<f64>>,
@@ -492,6 +529,7 @@ pub struct SchemaNode {
     pub min_items: Option<At<u64>>,
     pub max_items: Option<At<u64>>,
     /// Refused when `true`: the API server forbids it; use `x-kubernetes-list-type: set`.
+    #[serde(default, deserialize_with = "strict_bool")]
     pub unique_items: Option<At<bool>>,
     pub min_properties: Option<At<u64>>,
     pub max_properties: Option<At<u64>>,
@@ -508,10 +546,13 @@ pub struct SchemaNode {
     #[schemars(with = "Option<Value>")]
     pub external_docs: Option<At<Value>>,
     #[serde(rename = "x-kubernetes-int-or-string")]
+    #[serde(default, deserialize_with = "strict_bool")]
     pub x_kubernetes_int_or_string: Option<At<bool>>,
     #[serde(rename = "x-kubernetes-preserve-unknown-fields")]
+    #[serde(default, deserialize_with = "strict_bool")]
     pub x_kubernetes_preserve_unknown_fields: Option<At<bool>>,
     #[serde(rename = "x-kubernetes-embedded-resource")]
+    #[serde(default, deserialize_with = "strict_bool")]
     pub x_kubernetes_embedded_resource: Option<At<bool>>,
     #[serde(rename = "x-kubernetes-list-type")]
     pub x_kubernetes_list_type: Option<At<ListType>>,

@@ -63,6 +63,7 @@ mod format;
 mod ir;
 mod junctors;
 mod names;
+mod reported;
 mod rust;
 mod sample;
 mod validate;
@@ -939,13 +940,15 @@ pub fn generate(
             "choose another kind name",
         ));
     }
-    let kube_plural = model_names::kube_derive_plural(&id.kind);
     let singular = desc.singular().map(str::to_string);
+    // kube-derive makes the plural from the singular when it is given, else from the kind.
+    let kube_plural = model_names::kube_derive_plural(singular.as_deref().unwrap_or(&id.kind));
     let root = rust::RootSettings {
         full_group: full_group.to_string(),
         version: id.version.clone(),
         kind: id.kind.clone(),
-        plural: (id.plural != kube_plural).then(|| id.plural.clone()),
+        // A plural the description gives is written out, even where kube-derive would agree.
+        plural: (desc.plural.is_some() || id.plural != kube_plural).then(|| id.plural.clone()),
         singular: singular.filter(|s| *s != id.kind.to_ascii_lowercase()),
         namespaced: id.namespaced,
         storage,

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 #[derive(CustomResource, Deserialize, Serialize, Clone, Debug, PartialEq, KubeSchema)]
 #[allow(clippy::duplicated_attributes)]
 #[kube(group = "batch.example.com", version = "v1")]
-#[kube(kind = "CronJob", namespaced)]
+#[kube(kind = "CronJob", plural = "cronjobs", namespaced)]
 #[kube(status = "CronJobStatus")]
 #[kube(shortname = "cj")]
 #[kube(category = "all")]
