@@ -225,3 +225,160 @@ fn an_explicit_plural_is_honoured_beside_a_singular() {
         "{crd}"
     );
 }
+
+/// The CRD file `path` of a project, parsed.
+fn crd(dir: &Path, path: &str) -> serde_json::Value {
+    let text = read(dir, path);
+    kubeforge::yaml::values_from_str(Path::new(path), &text).unwrap()[0].clone()
+}
+
+/// The differences kube-derive imposes on an adopted CRD: a root description and title, a
+/// nullable status, and k8s-openapi's descriptions of metav1.Condition.
+fn forced_by_kube_derive(line: &str) -> bool {
+    let path = line
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no path in {line}"));
+    path.ends_with("openAPIV3Schema.description")
+        || path.ends_with("openAPIV3Schema.title")
+        || path.ends_with("properties.status.nullable")
+        || (path.contains(".conditions.items.properties.") && path.ends_with(".description"))
+}
+
+#[test]
+fn a_crd_manifest_is_adopted_whole_and_every_difference_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &["init", "--domain", "example.com", "--project-name", "shop"],
+    );
+    let input = fixture("crd-widget.yaml");
+    let out = ok(dir.path(), &["create", "api", "--from", &input]);
+
+    let differences: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("warning   the CRD differs from the input:"))
+        .collect();
+    assert!(!differences.is_empty(), "{out}");
+    for line in &differences {
+        assert!(
+            forced_by_kube_derive(line),
+            "an unexpected difference: {line}"
+        );
+    }
+
+    let adopted = crd(dir.path(), "config/crd/bases/shop.example.com_widgets.yaml");
+    let text = std::fs::read_to_string(&input).unwrap();
+    let given = &kubeforge::yaml::values_from_str(Path::new(&input), &text).unwrap()[0];
+    // Apart from the differences said above, the CRD is the input.
+    for (key, path) in [
+        ("names", &["spec", "names"][..]),
+        ("scope", &["spec", "scope"][..]),
+        ("group", &["spec", "group"][..]),
+    ] {
+        let at = |v: &serde_json::Value| path.iter().fold(v.clone(), |v, k| v[k].clone());
+        let mut want = at(given);
+        if key == "names" {
+            want.as_object_mut().unwrap().remove("listKind");
+        }
+        assert_eq!(at(&adopted), want, "{key}");
+    }
+    let version = |crd: &serde_json::Value, name: &str| {
+        crd["spec"]["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    for name in ["v1", "v1beta1"] {
+        let (a, g) = (version(&adopted, name), version(given, name));
+        for key in [
+            "served",
+            "storage",
+            "deprecated",
+            "deprecationWarning",
+            "additionalPrinterColumns",
+            "selectableFields",
+            "subresources",
+        ] {
+            assert_eq!(a[key], g[key], "{name}: {key}");
+        }
+        let spec =
+            |v: &serde_json::Value| v["schema"]["openAPIV3Schema"]["properties"]["spec"].clone();
+        assert_eq!(
+            numbers_as_floats(spec(&a)),
+            numbers_as_floats(spec(&g)),
+            "{name}: the spec schema"
+        );
+    }
+    let project = read(dir.path(), "PROJECT");
+    assert!(project.contains("version: v1beta1"), "{project}");
+}
+
+#[test]
+fn a_file_of_several_crds_needs_the_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &["init", "--domain", "example.com", "--project-name", "shop"],
+    );
+    let one = std::fs::read_to_string(fixture("crd-widget.yaml")).unwrap();
+    let two = one
+        .replace("widgets.shop.example.com", "gadgets.shop.example.com")
+        .replace("Widget", "Gadget")
+        .replace("widget", "gadget");
+    let file = description(dir.path(), "both.yaml", &format!("{one}---\n{two}"));
+    let before = tree(dir.path());
+    let err = fails(dir.path(), &["create", "api", "--from", &file], 2);
+    assert!(
+        err.contains("widgets.shop.example.com (Widget)")
+            && err.contains("gadgets.shop.example.com (Gadget)")
+            && err.contains("--kind"),
+        "{err}"
+    );
+    assert_eq!(tree(dir.path()), before, "nothing written");
+    ok(
+        dir.path(),
+        &["create", "api", "--from", &file, "--kind", "Gadget"],
+    );
+    assert!(
+        dir.path()
+            .join("config/crd/bases/shop.example.com_gadgets.yaml")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_crd_of_another_domain_says_which_project_takes_it() {
+    let dir = project();
+    let file = description(
+        dir.path(),
+        "other.yaml",
+        &std::fs::read_to_string(fixture("crd-widget.yaml"))
+            .unwrap()
+            .replace("shop.example.com", "shop.example.org"),
+    );
+    let err = fails(dir.path(), &["create", "api", "--from", &file], 2);
+    assert!(
+        err.contains("not of the project's domain `example.com`")
+            && err.contains("kubeforge init --domain example.org"),
+        "{err}"
+    );
+}
+
+/// `value` with every number a float, so that `0` and `0.0` compare equal.
+fn numbers_as_floats(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => serde_json::json!(n.as_f64().unwrap()),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_floats).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}

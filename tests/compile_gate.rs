@@ -71,7 +71,7 @@ const E2E_DOMAIN: &str = "e2e.example.com";
 /// Descriptions adopted with `--controller=false`, and why: `create api --from` refuses them
 /// with default flags (tests/adoption.rs checks the refusal).
 const WITHOUT_CONTROLLER: &[(&str, &str)] = &[(
-    "shared-keda-scaledobject-v1alpha1",
+    "shared-keda-scaledobject",
     "its status.conditions are KEDA's own type, not metav1.Condition",
 )];
 
@@ -88,9 +88,11 @@ fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
         }
     }
     if let Some(shared) = description_support::shared_crds_dir() {
-        for case in description_support::shared_cases(&shared) {
-            let name = format!("shared-{}", case.name.replace('_', "-"));
-            descriptions.push((name, case.yaml, false));
+        for (path, bytes) in common::tree(&shared) {
+            if let Some(stem) = path.strip_suffix(".yaml") {
+                let name = format!("shared-{stem}");
+                descriptions.push((name, String::from_utf8(bytes).unwrap(), false));
+            }
         }
     }
     let mut members = Vec::new();
@@ -102,15 +104,22 @@ fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
         std::fs::create_dir_all(&project).unwrap();
         let file = dir.join(format!("{name}.yaml"));
         std::fs::write(&file, &yaml).unwrap();
+        // A CRD manifest goes into a project of its group's domain, and names its group itself.
+        let doc = &kubeforge::yaml::values_from_str(&file, &yaml).unwrap()[0];
+        let crd_domain = (doc["kind"] == "CustomResourceDefinition").then(|| {
+            let group = doc["spec"]["group"].as_str().unwrap();
+            group.split_once('.').unwrap().1.to_string()
+        });
+        let domain = crd_domain.as_deref().unwrap_or(E2E_DOMAIN);
         common::ok(
             &project,
-            &["init", "--domain", E2E_DOMAIN, "--project-name", &name],
+            &["init", "--domain", domain, "--project-name", &name],
         );
         let mut args = vec!["create", "api", "--from", file.to_str().unwrap()];
         if WITHOUT_CONTROLLER.iter().any(|(n, _)| *n == name) {
             args.push("--controller=false");
         }
-        if !yaml.lines().any(|l| l.starts_with("group:")) {
+        if crd_domain.is_none() && !yaml.lines().any(|l| l.starts_with("group:")) {
             args.extend(["--group", "e2e"]);
         }
         common::ok(&project, &args);

@@ -313,6 +313,20 @@ pub struct Request {
 impl Request {
     /// Settles names from flags and the description; where both give one, they must agree.
     fn new(args: &CreateApiArgs, desc: Option<&Description>, domain: &str) -> Result<Request> {
+        // A CRD names its group in full: the project's kinds are those of its domain.
+        if let Some(desc) = desc.filter(|d| d.from_crd())
+            && let Some(group) = desc.group()
+            && !group.ends_with(&format!(".{domain}"))
+        {
+            let (short, rest) = group.split_once('.').unwrap_or((group, ""));
+            return Err(desc.error_at(
+                "group",
+                format!("the CRD's group `{group}` is not of the project's domain `{domain}`"),
+                format!(
+                    "adopt it into a project made with `kubeforge init --domain {rest}`, where its group is `{short}`"
+                ),
+            ));
+        }
         let pick = |key: &str, flag: &Option<String>, file: Option<&str>| -> Result<String> {
             // A description may spell the group in full.
             let file = file.map(|f| {
@@ -378,8 +392,9 @@ impl Request {
     }
 }
 
-/// Reads and checks `--from FILE`.
-fn read_description(path: &Path) -> Result<Description> {
+/// Reads and checks `--from FILE`: a description, or a CRD (one description per version, the
+/// storage version first; only `--version` when given).
+fn read_descriptions(path: &Path, args: &CreateApiArgs) -> Result<Vec<Description>> {
     let text = std::fs::read(path).map_err(|e| {
         Error::usage(
             format!("--from {}: {e}", path.display()),
@@ -393,13 +408,74 @@ fn read_description(path: &Path) -> Result<Description> {
         message: "not UTF-8 text".into(),
         hint: Some("save the description as UTF-8".into()),
     })?;
-    description::parse(path, &text)
+    let mut all =
+        description::parse_from(path, &text, args.group.as_deref(), args.kind.as_deref())?;
+    if let Some(version) = &args.version
+        && all.len() > 1
+    {
+        all.retain(|d| d.version() == Some(version.as_str()));
+        if all.is_empty() {
+            return Err(Error::usage(
+                format!(
+                    "--version {version}: the CRD of {} has no such version",
+                    path.display()
+                ),
+                "leave out --version to adopt every version, or name one of the CRD's",
+            ));
+        }
+    }
+    Ok(all)
 }
 
 pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);
-    let project = super::load_project(&plan)?;
-    let mut desc = args.from.as_deref().map(read_description).transpose()?;
+    let descriptions = match &args.from {
+        Some(path) => read_descriptions(path, args)?,
+        None => Vec::new(),
+    };
+    if descriptions.is_empty() {
+        plan_kind(&mut plan, args, None)?;
+    }
+    let input = descriptions.first().and_then(|d| d.crd().cloned());
+    // The versions of a CRD, one after the other, each seeing what the previous ones planned.
+    for desc in descriptions {
+        plan_kind(&mut plan, args, Some(desc))?;
+    }
+    if let Some(input) = input {
+        report_differences(&mut plan, &input)?;
+    }
+    Ok(plan)
+}
+
+/// Says, a warning line each, how the CRD that kubeforge derived differs from the CRD manifest
+/// given to `--from`.
+fn report_differences(plan: &mut Plan, input: &serde_json::Value) -> Result<()> {
+    let name = format!(
+        "config/crd/bases/{}_{}.yaml",
+        input["spec"]["group"].as_str().unwrap_or_default(),
+        input["spec"]["names"]["plural"]
+            .as_str()
+            .unwrap_or_default()
+    );
+    let adopted = match plan.read(&name)? {
+        Some(text) => crate::yaml::values_from_str(Path::new(&name), &text)?
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+        None => serde_json::Value::Null,
+    };
+    let differences = description::differences(input, &adopted);
+    plan.notes.extend(
+        differences
+            .into_iter()
+            .map(|d| format!("warning   the CRD differs from the input: {d}")),
+    );
+    Ok(())
+}
+
+/// Plans one kind (one version of it), from flags and the description when there is one.
+fn plan_kind(plan: &mut Plan, args: &CreateApiArgs, mut desc: Option<Description>) -> Result<()> {
+    let project = super::load_project(plan)?;
     let request = Request::new(args, desc.as_ref(), &project.domain)?;
     let s = resolve(project, &request)?;
     let r = &s.resource;
@@ -437,9 +513,9 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
             "{}/{}, Kind={} exists with these options; nothing to do (--force re-renders its files)",
             r.full_group, r.version, r.kind
         ));
-        return Ok(plan);
+        return Ok(());
     }
-    let templates = Templates::load(root)?;
+    let templates = Templates::load(plan.root())?;
     let ctx = TemplateContext::new(&s.project).with_resource(r);
     let render = |t: &str| templates.render(t, &ctx);
     let fragment = |t: &str, module: &str| {
@@ -478,13 +554,13 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
                 _ => render(template)?,
             };
             if path == p.types && s.promoted && !s.force && generated.is_none() {
-                set_storage(&mut plan, r, true)?;
+                set_storage(plan, r, true)?;
             } else {
                 plan.scaffold(&path, content, if_exists(&path), s.force)?;
             }
         }
         for old in &s.demoted {
-            set_storage(&mut plan, old, false)?;
+            set_storage(plan, old, false)?;
         }
         plan.inject(&p.version_mod, "kinds", &fragment("kinds", &r.module)?)?;
         plan.inject("src/bin/crdgen.rs", "crds", &fragment("crds", &r.module)?)?;
@@ -543,9 +619,9 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
             plan.inject(ENVTEST, "envtest", &fragment("envtest", &r.module)?)?;
         }
     }
-    super::generate::derive(&mut plan, &s.project, &CrdOptions::default())?;
+    super::generate::derive(plan, &s.project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
-    Ok(plan)
+    Ok(())
 }
 
 /// Modules and kustomizations collect what other commands add to them, so they are never

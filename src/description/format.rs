@@ -90,7 +90,7 @@ impl<'de> Deserialize<'de> for Flag {
 }
 
 /// An optional boolean, strictly (see [`Flag`]).
-fn strict_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<bool>>, D::Error> {
+pub(super) fn strict_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<bool>>, D::Error> {
     let flag = Option::<At<Flag>>::deserialize(d)?;
     Ok(flag.map(|f| At::new(f.value.0, f.line, f.column)))
 }
@@ -108,7 +108,7 @@ pub struct Pos {
 /// accepted as it is), plus conveniences: `required: true` on a property, shorthand scalars
 /// (`image: string`, `replicas: int32`) and well-known Kubernetes types by name
 /// (`type: Quantity`).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "kubeforge resource description")]
 pub struct DescriptionFile {

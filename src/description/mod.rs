@@ -57,6 +57,7 @@
 //! `expected` module; a sample object is built and validated against that CRD.
 
 mod checks;
+mod crd_file;
 mod expected;
 mod fmt;
 mod format;
@@ -79,6 +80,7 @@ use crate::model::names as model_names;
 use format::{At, DescriptionFile, Pos, Scope};
 use ir::{Errs, Ir, Kind, Path2};
 
+pub use crd_file::differences;
 pub use expected::{Difference, compare};
 pub use verdict::{Verdict, check_object};
 
@@ -123,6 +125,8 @@ pub struct Description {
     known: sample::Known,
     /// Values the caller resolved from flags and the project.
     resolved: Option<Resolved>,
+    /// The CRD manifest this was read from (one of its versions), as parsed values.
+    crd: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -270,11 +274,93 @@ fn show_path(path: &[String]) -> String {
 /// The work runs on a thread with a large stack: deeply nested YAML (up to the parser's limit of
 /// 64 levels) recurses through serde's derived code, whose frames are large in debug builds.
 pub fn parse(file: &Path, text: &str) -> Result<Description, Error> {
+    on_big_stack(file, || parse_here(file, text))
+}
+
+/// The descriptions that `--from FILE` gives: the file's own, or, when it holds a
+/// CustomResourceDefinition, one per version of it (the storage version first). A file with
+/// several CRDs needs `kind` (and `group`, a full group or its first label) to pick one.
+pub fn parse_from(
+    file: &Path,
+    text: &str,
+    group: Option<&str>,
+    kind: Option<&str>,
+) -> Result<Vec<Description>, Error> {
+    if text.len() > MAX_BYTES * 4 {
+        return Err(errs(file).at(
+            Pos { line: 1, column: 1 },
+            format!(
+                "the file is {} bytes, more than the {} bytes kubeforge reads",
+                text.len(),
+                MAX_BYTES * 4
+            ),
+            "give the CRD or description alone in its file",
+        ));
+    }
+    let mut crds = Vec::new();
+    for doc in crd_file::documents(text) {
+        let values = crate::yaml::values_from_str(file, &doc)?;
+        if let Some(value) = values.first().filter(|v| crd_file::is_crd(v)) {
+            crds.push((value.clone(), doc));
+        }
+    }
+    if crds.is_empty() {
+        return Ok(vec![parse(file, text)?]);
+    }
+    let named = |crd: &Value| {
+        let name = crd["metadata"]["name"].as_str().unwrap_or("?");
+        let kind = crd["spec"]["names"]["kind"].as_str().unwrap_or("?");
+        format!("{name} ({kind})")
+    };
+    let all: Vec<String> = crds.iter().map(|(crd, _)| named(crd)).collect();
+    let picked: Vec<(Value, String)> = crds
+        .into_iter()
+        .filter(|(crd, _)| {
+            let spec = &crd["spec"];
+            let full = spec["group"].as_str().unwrap_or_default();
+            kind.is_none_or(|k| spec["names"]["kind"] == k)
+                && group.is_none_or(|g| full == g || full.split('.').next() == Some(g))
+        })
+        .collect();
+    let [(crd, doc)] = picked.as_slice() else {
+        return Err(errs(file).at(
+            Pos { line: 1, column: 1 },
+            match picked.len() {
+                0 => format!(
+                    "no CRD of the file matches the flags; it holds {}",
+                    all.join(", ")
+                ),
+                n => format!(
+                    "the file holds {n} CRDs that the flags match: {}",
+                    all.join(", ")
+                ),
+            },
+            "pass --kind (and --group) to pick one CRD of the file",
+        ));
+    };
+    on_big_stack(file, || {
+        crd_file::versions(file, doc)?
+            .into_iter()
+            .map(|raw| {
+                let mut desc = lower(file, raw)?;
+                desc.crd = Some(crd.clone());
+                Ok(desc)
+            })
+            .collect()
+    })
+}
+
+/// Runs `work` on a thread with a large stack: lowering a deep schema (up to 64 levels) recurses
+/// through serde's derived code, whose frames are large in debug builds.
+fn on_big_stack<T: Send>(
+    file: &Path,
+    work: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("kubeforge-description".into())
             .stack_size(64 << 20)
-            .spawn_scoped(scope, || parse_here(file, text))
+            .spawn_scoped(scope, work)
             .map_err(|err| Error::Other(anyhow::anyhow!("cannot start a thread: {err}")))?;
         worker.join().unwrap_or_else(|_| {
             Err(errs(file).at(
@@ -308,6 +394,12 @@ fn parse_here(file: &Path, text: &str) -> Result<Description, Error> {
     }
     let raw: DescriptionFile = crate::yaml::from_str(file, text).map_err(yaml_error)?;
     check_top(e, &raw)?;
+    lower(file, raw)
+}
+
+/// Checks a description file's contents and lowers them into a [`Description`].
+fn lower(file: &Path, raw: DescriptionFile) -> Result<Description, Error> {
+    let e = errs(file);
     let kind = match &raw.kind {
         None => None,
         Some(k) => match &k.value {
@@ -644,6 +736,7 @@ fn parse_here(file: &Path, text: &str) -> Result<Description, Error> {
         places: place_map,
         known,
         resolved: None,
+        crd: None,
     })
 }
 
@@ -783,6 +876,14 @@ impl Description {
     /// `served` as written.
     pub fn served(&self) -> Option<bool> {
         self.served.as_ref().map(|s| s.value)
+    }
+    /// Whether this was read from a version of a CRD manifest.
+    pub fn from_crd(&self) -> bool {
+        self.crd.is_some()
+    }
+    /// The CRD manifest this was read from, as parsed values.
+    pub fn crd(&self) -> Option<&Value> {
+        self.crd.as_ref()
     }
     /// Whether the kind has a status (and so the status subresource).
     pub fn has_status(&self) -> bool {

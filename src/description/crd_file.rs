@@ -1,0 +1,316 @@
+//! A CustomResourceDefinition given to `create api --from`: each of its versions read as the
+//! description it amounts to (names, scope, columns, subresources, selectable fields, served and
+//! storage, and the `spec` and `status` schemas), with the places of the original file, so that
+//! errors point into it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use serde::Deserialize;
+
+use super::format::{
+    At, DescriptionFile, Node, PrinterColumn, Scope, SelectableField, Subresources, strict_bool,
+};
+use crate::error::Error;
+
+/// The CRD manifest, as far as a description holds it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CrdFile {
+    spec: At<CrdSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CrdSpec {
+    group: At<String>,
+    names: CrdNames,
+    scope: Option<At<Scope>>,
+    versions: Vec<At<CrdVersion>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CrdNames {
+    kind: At<String>,
+    plural: Option<At<String>>,
+    singular: Option<At<String>>,
+    short_names: Option<Vec<At<String>>>,
+    categories: Option<Vec<At<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CrdVersion {
+    name: At<String>,
+    #[serde(default, deserialize_with = "strict_bool")]
+    served: Option<At<bool>>,
+    #[serde(default, deserialize_with = "strict_bool")]
+    storage: Option<At<bool>>,
+    #[serde(default, deserialize_with = "strict_bool")]
+    deprecated: Option<At<bool>>,
+    deprecation_warning: Option<At<String>>,
+    schema: Option<At<VersionSchema>>,
+    subresources: Option<At<Subresources>>,
+    additional_printer_columns: Option<Vec<At<PrinterColumn>>>,
+    selectable_fields: Option<Vec<At<SelectableField>>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VersionSchema {
+    #[serde(rename = "openAPIV3Schema")]
+    open_api_v3_schema: At<RootSchema>,
+}
+
+/// The root of a version's schema: `spec` and `status` become the description's; `apiVersion`,
+/// `kind` and `metadata` are Kubernetes' own.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RootSchema {
+    description: Option<At<String>>,
+    #[serde(default)]
+    properties: BTreeMap<String, At<Node>>,
+}
+
+/// The documents of a YAML stream, each padded with blank lines so that its line numbers are
+/// those of the whole text.
+pub fn documents(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut lines_before = 0;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" || line.starts_with("--- ") {
+            if !current.trim().is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            lines_before = number + 1;
+            continue;
+        }
+        if current.is_empty() {
+            current.push_str(&"\n".repeat(lines_before));
+        }
+        current.push_str(line);
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Whether a parsed YAML document is a CustomResourceDefinition.
+pub fn is_crd(doc: &serde_json::Value) -> bool {
+    doc["kind"] == "CustomResourceDefinition"
+        && doc["apiVersion"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
+}
+
+/// One description per version of the CRD in `text` (a single document whose lines keep their
+/// numbers in the file), the storage version first.
+pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> {
+    let crd: CrdFile = crate::yaml::from_str(file, text).map_err(super::yaml_error)?;
+    let spec_at = crd.spec.pos();
+    let spec = crd.spec.value;
+    let mut out = Vec::new();
+    for version in spec.versions {
+        let at = version.pos();
+        let v = version.value;
+        let root = v.schema.map(|s| s.value.open_api_v3_schema.value);
+        let (description, mut properties) = match root {
+            Some(root) => (root.description, root.properties),
+            None => (None, BTreeMap::new()),
+        };
+        for key in ["apiVersion", "kind", "metadata"] {
+            properties.remove(key);
+        }
+        let spec_node = properties.remove("spec");
+        let status_node = properties.remove("status");
+        if let Some((name, node)) = properties.into_iter().next() {
+            return Err(super::errs(file).at(
+                node.pos(),
+                format!(
+                    "version {} has a root property `{name}` beside `spec` and `status`, which kube-derive cannot express",
+                    v.name.value
+                ),
+                "move the field under `spec` or `status`, or leave this CRD to be written by hand",
+            ));
+        }
+        if spec_node.is_none() {
+            return Err(super::errs(file).at(
+                at,
+                format!("version {} has no `spec` schema", v.name.value),
+                "give the version's openAPIV3Schema a `spec` property",
+            ));
+        }
+        let names = &spec.names;
+        out.push(DescriptionFile {
+            group: Some(spec.group.clone()),
+            version: Some(v.name),
+            kind: Some(At::new(
+                serde_json::Value::String(names.kind.value.clone()),
+                names.kind.line,
+                names.kind.column,
+            )),
+            plural: names.plural.clone(),
+            singular: names.singular.clone(),
+            scope: spec.scope.clone(),
+            short_names: names.short_names.clone(),
+            categories: names.categories.clone(),
+            description,
+            additional_printer_columns: v.additional_printer_columns,
+            subresources: v.subresources,
+            selectable_fields: v.selectable_fields,
+            served: v.served,
+            storage: v.storage,
+            deprecated: v.deprecated,
+            deprecation_warning: v.deprecation_warning,
+            spec: spec_node,
+            status: status_node,
+            ..DescriptionFile::default()
+        });
+    }
+    let stored = out
+        .iter()
+        .filter(|d| d.storage.as_ref().is_some_and(|s| s.value))
+        .count();
+    if stored != 1 {
+        return Err(super::errs(file).at(
+            spec_at,
+            format!("the CRD has {stored} storage versions"),
+            "mark exactly one version `storage: true`",
+        ));
+    }
+    out.sort_by_key(|d| !d.storage.as_ref().is_some_and(|s| s.value));
+    Ok(out)
+}
+
+/// How many characters of a value a difference shows.
+const SHOWN: usize = 60;
+
+/// Every difference between the CRD given to `create api --from` and the CRD kubeforge derived
+/// for it, one line each (paths as in the manifest, versions by name). The CRD's `status` and
+/// the metadata the API server sets are not compared.
+pub fn differences(input: &Value, adopted: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut input = input.clone();
+    implicit(&mut input);
+    for key in ["apiVersion", "kind", "spec"] {
+        compare(key, &input[key], &adopted[key], &mut out);
+    }
+    for key in ["name", "annotations", "labels"] {
+        let path = format!("metadata.{key}");
+        compare(
+            &path,
+            &input["metadata"][key],
+            &adopted["metadata"][key],
+            &mut out,
+        );
+    }
+    out
+}
+
+/// Takes out of an input CRD what the API server assumes when it is absent, so that leaving it
+/// out is no difference: `listKind` of `<Kind>List`, and the root properties `apiVersion`,
+/// `kind` and `metadata`, which every object has.
+fn implicit(crd: &mut Value) {
+    let names = &mut crd["spec"]["names"];
+    if names["listKind"].as_str()
+        == names["kind"]
+            .as_str()
+            .map(|k| format!("{k}List"))
+            .as_deref()
+    {
+        names.as_object_mut().map(|n| n.remove("listKind"));
+    }
+    let Some(versions) = crd["spec"]["versions"].as_array_mut() else {
+        return;
+    };
+    for version in versions {
+        let root = &mut version["schema"]["openAPIV3Schema"]["properties"];
+        if let Some(properties) = root.as_object_mut() {
+            for (key, type_) in [
+                ("apiVersion", "string"),
+                ("kind", "string"),
+                ("metadata", "object"),
+            ] {
+                // Only as plain as the API server's own: a schema with more says more.
+                let plain = properties
+                    .get(key)
+                    .and_then(Value::as_object)
+                    .is_some_and(|s| {
+                        s.get("type").and_then(Value::as_str) == Some(type_)
+                            && s.keys().all(|k| k == "type" || k == "description")
+                    });
+                if plain {
+                    properties.remove(key);
+                }
+            }
+        }
+    }
+}
+
+fn compare(path: &str, input: &Value, adopted: &Value, out: &mut Vec<String>) {
+    match (input, adopted) {
+        (Value::Null, Value::Null) => {}
+        (Value::Null, added) => out.push(format!("`{path}` is added: {}", show(added))),
+        (dropped, Value::Null) => out.push(format!("`{path}` is dropped: {}", show(dropped))),
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                let null = Value::Null;
+                let (x, y) = (a.get(key).unwrap_or(&null), b.get(key).unwrap_or(&null));
+                compare(&format!("{path}.{key}"), x, y, out);
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if path.ends_with(".versions") => {
+            let named =
+                |list: &[Value], name: &Value| list.iter().find(|v| v["name"] == *name).cloned();
+            for version in a {
+                let name = &version["name"];
+                let other = named(b, name).unwrap_or(Value::Null);
+                compare(&format!("{path}[{}]", show(name)), version, &other, out);
+            }
+            for version in b.iter().filter(|v| named(a, &v["name"]).is_none()) {
+                out.push(format!("`{path}` gains version {}", show(&version["name"])));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if path.ends_with(".required") => {
+            let set = |l: &[Value]| {
+                l.iter()
+                    .map(show)
+                    .collect::<std::collections::BTreeSet<_>>()
+            };
+            if set(a) != set(b) {
+                out.push(format!(
+                    "`{path}` changes: {} becomes {}",
+                    show(input),
+                    show(adopted)
+                ));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                compare(&format!("{path}[{i}]"), x, y, out);
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+        (a, b) if a == b => {}
+        _ => out.push(format!(
+            "`{path}` changes: {} becomes {}",
+            show(input),
+            show(adopted)
+        )),
+    }
+}
+
+/// A value as JSON, cut to [`SHOWN`] characters.
+fn show(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
+}
