@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use control_plane::{ControlPlane, eventually};
+
 use fleet::manager::Manager;
 
 #[tokio::test]

@@ -31,6 +31,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use control_plane::{ControlPlane, eventually};
+
 use webhook_operator::manager::Manager;
 
 #[tokio::test]
