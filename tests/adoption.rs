@@ -313,6 +313,9 @@ fn a_crd_manifest_is_adopted_whole_and_every_difference_is_said() {
             "{name}: the spec schema"
         );
     }
+    for key in ["annotations", "labels"] {
+        assert_eq!(adopted["metadata"][key], given["metadata"][key], "{key}");
+    }
     let project = read(dir.path(), "PROJECT");
     assert!(project.contains("version: v1beta1"), "{project}");
 }

@@ -971,6 +971,23 @@ fn header(r: &Resolved, full_group: &str) -> String {
     )
 }
 
+/// The annotations or labels of the CRD manifest a description was read from, sorted; the
+/// record `kubectl apply` keeps of itself is not the CRD's own.
+fn crd_metadata(desc: &Description, which: &str) -> Vec<(String, String)> {
+    const APPLY_RECORD: &str = "kubectl.kubernetes.io/last-applied-configuration";
+    let Some(map) = desc
+        .crd
+        .as_ref()
+        .and_then(|crd| crd["metadata"][which].as_object())
+    else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(key, _)| key.as_str() != APPLY_RECORD)
+        .filter_map(|(key, value)| Some((key.clone(), value.as_str()?.to_string())))
+        .collect()
+}
+
 /// The sample satisfies the CRD's CEL rules (evaluated with kube-cel, as the API server would
 /// on create). Rules kube-cel cannot evaluate (functions it lacks) are left to the API server.
 fn check_sample_rules(
@@ -1073,6 +1090,8 @@ pub fn generate(
         scale: desc.scale.clone(),
         selectable: desc.selectable.clone(),
         has_status: desc.status.is_some(),
+        annotations: crd_metadata(desc, "annotations"),
+        labels: crd_metadata(desc, "labels"),
     };
     let types_rs = rust::Codegen::new(&id.kind).file(
         &desc.spec,

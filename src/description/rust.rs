@@ -81,6 +81,9 @@ pub struct RootSettings {
     pub scale: Option<(String, String, Option<String>)>,
     pub selectable: Vec<String>,
     pub has_status: bool,
+    /// The CRD's own annotations and labels.
+    pub annotations: Vec<(String, String)>,
+    pub labels: Vec<(String, String)>,
 }
 
 pub struct PrintColumn {
@@ -1491,6 +1494,12 @@ fn kube_attrs(root: &RootSettings, _spec_name: &str) -> Vec<Attr> {
     }
     for s in &root.selectable {
         attrs.push(Attr::new("kube", vec![Meta::str("selectable", s)]));
+    }
+    for (what, pairs) in [("annotation", &root.annotations), ("label", &root.labels)] {
+        for (key, value) in pairs {
+            let pair = format!("{what}({}, {})", str_lit(key), str_lit(value));
+            attrs.push(Attr::new("kube", vec![Meta::Raw(pair)]));
+        }
     }
     if !root.served {
         attrs.push(Attr::new("kube", vec![Meta::lit("served", "false".into())]));
