@@ -23,6 +23,32 @@ pub fn values_from_str(file: &Path, text: &str) -> Result<Vec<serde_json::Value>
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
 }
 
+/// The documents of a YAML stream, each padded with blank lines so that its line numbers are
+/// those of the whole text.
+pub fn documents(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut lines_before = 0;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" || line.starts_with("--- ") {
+            if !current.trim().is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            lines_before = number + 1;
+            continue;
+        }
+        if current.is_empty() {
+            current.push_str(&"\n".repeat(lines_before));
+        }
+        current.push_str(line);
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 /// Checks that a text is valid YAML (every document).
 pub fn check(file: &Path, text: &str) -> Result<()> {
     values_from_str(file, text).map(|_| ())

@@ -314,7 +314,7 @@ impl Request {
     /// Settles names from flags and the description; where both give one, they must agree.
     fn new(args: &CreateApiArgs, desc: Option<&Description>, domain: &str) -> Result<Request> {
         // A CRD names its group in full: the project's kinds are those of its domain.
-        if let Some(desc) = desc.filter(|d| d.from_crd())
+        if let Some(desc) = desc.filter(|d| d.crd().is_some())
             && let Some(group) = desc.group()
             && !group.ends_with(&format!(".{domain}"))
         {
@@ -433,13 +433,18 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
         Some(path) => read_descriptions(path, args)?,
         None => Vec::new(),
     };
-    if descriptions.is_empty() {
-        plan_kind(&mut plan, args, None)?;
-    }
     let input = descriptions.first().and_then(|d| d.crd().cloned());
+    let mut project = None;
+    if descriptions.is_empty() {
+        project = plan_kind(&mut plan, args, None)?;
+    }
     // The versions of a CRD, one after the other, each seeing what the previous ones planned.
     for desc in descriptions {
-        plan_kind(&mut plan, args, Some(desc))?;
+        project = plan_kind(&mut plan, args, Some(desc))?.or(project);
+    }
+    // CRDs and RBAC are derived once, from the source as all the versions leave it.
+    if let Some(project) = project {
+        super::generate::derive(&mut plan, &project, &CrdOptions::default())?;
     }
     if let Some(input) = input {
         report_differences(&mut plan, &input)?;
@@ -450,12 +455,14 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
 /// Says, a warning line each, how the CRD that kubeforge derived differs from the CRD manifest
 /// given to `--from`.
 fn report_differences(plan: &mut Plan, input: &serde_json::Value) -> Result<()> {
+    let spec = &input["spec"];
     let name = format!(
-        "config/crd/bases/{}_{}.yaml",
-        input["spec"]["group"].as_str().unwrap_or_default(),
-        input["spec"]["names"]["plural"]
-            .as_str()
-            .unwrap_or_default()
+        "{}/{}",
+        super::generate::CRD_BASES,
+        super::generate::crd_file_name(
+            spec["group"].as_str().unwrap_or_default(),
+            spec["names"]["plural"].as_str().unwrap_or_default()
+        )
     );
     let adopted = match plan.read(&name)? {
         Some(text) => crate::yaml::values_from_str(Path::new(&name), &text)?
@@ -473,8 +480,13 @@ fn report_differences(plan: &mut Plan, input: &serde_json::Value) -> Result<()> 
     Ok(())
 }
 
-/// Plans one kind (one version of it), from flags and the description when there is one.
-fn plan_kind(plan: &mut Plan, args: &CreateApiArgs, mut desc: Option<Description>) -> Result<()> {
+/// Plans one kind (one version of it), from flags and the description when there is one;
+/// the project as it leaves it, or `None` when there was nothing to do.
+fn plan_kind(
+    plan: &mut Plan,
+    args: &CreateApiArgs,
+    mut desc: Option<Description>,
+) -> Result<Option<Project>> {
     let project = super::load_project(plan)?;
     let request = Request::new(args, desc.as_ref(), &project.domain)?;
     let s = resolve(project, &request)?;
@@ -513,7 +525,7 @@ fn plan_kind(plan: &mut Plan, args: &CreateApiArgs, mut desc: Option<Description
             "{}/{}, Kind={} exists with these options; nothing to do (--force re-renders its files)",
             r.full_group, r.version, r.kind
         ));
-        return Ok(());
+        return Ok(None);
     }
     let templates = Templates::load(plan.root())?;
     let ctx = TemplateContext::new(&s.project).with_resource(r);
@@ -619,9 +631,8 @@ fn plan_kind(plan: &mut Plan, args: &CreateApiArgs, mut desc: Option<Description
             plan.inject(ENVTEST, "envtest", &fragment("envtest", &r.module)?)?;
         }
     }
-    super::generate::derive(plan, &s.project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
-    Ok(())
+    Ok(Some(s.project))
 }
 
 /// Modules and kustomizations collect what other commands add to them, so they are never

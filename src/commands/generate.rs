@@ -38,6 +38,11 @@ pub fn plan(root: &Path, settings: &Settings) -> Result<Plan> {
     Ok(plan)
 }
 
+/// The file under `config/crd/bases/` of the CRD of `plural.group`.
+pub fn crd_file_name(group: &str, plural: &str) -> String {
+    format!("{group}_{plural}.yaml")
+}
+
 /// Plans every derived file: one CRD per kind under `config/crd/bases/` (listed in the CRD
 /// kustomization), `config/rbac/role.yaml`, and `config/webhook/manifests.yaml` when the source
 /// has webhook markers.
@@ -58,7 +63,7 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
         if crd.spec.scope == "Cluster" {
             cluster_scoped.insert((crd.spec.group.clone(), crd.spec.names.plural.clone()));
         }
-        let file = format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural);
+        let file = crd_file_name(&crd.spec.group, &crd.spec.names.plural);
         let yaml = format!(
             "{GENERATED_YAML_HEADER}---\n{}",
             crate::yaml::to_string(&crd)?

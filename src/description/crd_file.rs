@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
-
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::format::{
     At, DescriptionFile, Node, PrinterColumn, Scope, SelectableField, Subresources, strict_bool,
@@ -74,34 +73,8 @@ struct RootSchema {
     properties: BTreeMap<String, At<Node>>,
 }
 
-/// The documents of a YAML stream, each padded with blank lines so that its line numbers are
-/// those of the whole text.
-pub fn documents(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut lines_before = 0;
-    for (number, line) in text.split_inclusive('\n').enumerate() {
-        if line.trim_end() == "---" || line.starts_with("--- ") {
-            if !current.trim().is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            current.clear();
-            lines_before = number + 1;
-            continue;
-        }
-        if current.is_empty() {
-            current.push_str(&"\n".repeat(lines_before));
-        }
-        current.push_str(line);
-    }
-    if !current.trim().is_empty() {
-        out.push(current);
-    }
-    out
-}
-
 /// Whether a parsed YAML document is a CustomResourceDefinition.
-pub fn is_crd(doc: &serde_json::Value) -> bool {
+pub fn is_crd(doc: &Value) -> bool {
     doc["kind"] == "CustomResourceDefinition"
         && doc["apiVersion"]
             .as_str()

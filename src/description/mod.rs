@@ -87,6 +87,9 @@ pub use verdict::{Verdict, check_object};
 /// The largest description file kubeforge reads.
 pub const MAX_BYTES: usize = 1 << 20;
 
+/// The largest CRD manifest kubeforge reads (real ones reach several hundred KB).
+pub const MAX_CRD_BYTES: usize = 4 << 20;
+
 /// A printer column with the places of its parts.
 #[derive(Debug, Clone)]
 struct Column {
@@ -286,19 +289,19 @@ pub fn parse_from(
     group: Option<&str>,
     kind: Option<&str>,
 ) -> Result<Vec<Description>, Error> {
-    if text.len() > MAX_BYTES * 4 {
+    if text.len() > MAX_CRD_BYTES {
         return Err(errs(file).at(
             Pos { line: 1, column: 1 },
             format!(
                 "the file is {} bytes, more than the {} bytes kubeforge reads",
                 text.len(),
-                MAX_BYTES * 4
+                MAX_CRD_BYTES
             ),
             "give the CRD or description alone in its file",
         ));
     }
     let mut crds = Vec::new();
-    for doc in crd_file::documents(text) {
+    for doc in crate::yaml::documents(text) {
         let values = crate::yaml::values_from_str(file, &doc)?;
         if let Some(value) = values.first().filter(|v| crd_file::is_crd(v)) {
             crds.push((value.clone(), doc));
@@ -877,10 +880,6 @@ impl Description {
     pub fn served(&self) -> Option<bool> {
         self.served.as_ref().map(|s| s.value)
     }
-    /// Whether this was read from a version of a CRD manifest.
-    pub fn from_crd(&self) -> bool {
-        self.crd.is_some()
-    }
     /// The CRD manifest this was read from, as parsed values.
     pub fn crd(&self) -> Option<&Value> {
         self.crd.as_ref()
@@ -996,16 +995,8 @@ fn check_sample_rules(
     sample: &Value,
 ) -> Result<(), Error> {
     use kube_cel::ErrorKind;
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        kube_cel::Validator::new().validate(root_schema, sample, None)
-    }));
-    let Ok(Err(errors)) = outcome else {
-        return Ok(());
-    };
-    for err in errors.as_slice() {
-        if !verdict::decidable(err, false) {
-            continue;
-        }
+    let failures = verdict::rule_failures(root_schema, sample, None);
+    for err in failures.iter().filter(|e| verdict::decidable(e, false)) {
         let what = match err.kind {
             ErrorKind::ValidationFailure => "breaks",
             ErrorKind::InvalidResult => "makes a rule return something else than a boolean:",

@@ -79,15 +79,10 @@ fn cel_problems(
     if let Some(old) = &mut old_defaulted {
         validate::apply_defaults(root_schema, old);
     }
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        kube_cel::Validator::new().validate(root_schema, object, old_defaulted.as_ref())
-    }));
-    let Ok(Err(errors)) = outcome else {
-        return (Vec::new(), Vec::new());
-    };
+    let errors = rule_failures(root_schema, object, old_defaulted.as_ref());
     let optional = optional_old_self_rules(root_schema);
     let (mut problems, mut undecided) = (Vec::new(), Vec::new());
-    for error in errors.as_slice() {
+    for error in &errors {
         let text = format!(
             "{}: {} (rule `{}`)",
             error.field_path, error.message, error.rule
@@ -99,6 +94,22 @@ fn cel_problems(
         }
     }
     (problems, undecided)
+}
+
+/// What kube-cel reports of the CEL rules of `root_schema` on `object` (`old` bound to `oldSelf`
+/// on an update); nothing when it cannot run them.
+pub(super) fn rule_failures(
+    root_schema: &Value,
+    object: &Value,
+    old: Option<&Value>,
+) -> Vec<kube_cel::ValidationError> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        kube_cel::Validator::new().validate(root_schema, object, old)
+    }));
+    match outcome {
+        Ok(Err(errors)) => errors.as_slice().to_vec(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether a failure that kube-cel reports is the API server's too: rules kube-cel cannot

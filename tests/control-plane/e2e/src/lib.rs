@@ -39,10 +39,13 @@ pub fn binary(name: &str) -> PathBuf {
     path
 }
 
-/// Starts a control plane; `None` (with the harness's message) when `KUBEBUILDER_ASSETS` is
-/// unset.
-pub async fn start() -> Option<ControlPlane> {
-    ControlPlane::start().await
+/// Parameters of a create that the API server checks (admission, validation, defaulting) but
+/// does not store.
+pub fn dry_run() -> kube::api::PostParams {
+    kube::api::PostParams {
+        dry_run: true,
+        ..Default::default()
+    }
 }
 
 /// Records how long a group of checks took, in `e2e-report.txt` of the workspace and on stderr.

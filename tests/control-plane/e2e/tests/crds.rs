@@ -6,7 +6,7 @@
 
 use std::{path::PathBuf, time::Instant};
 
-use control_plane_e2e::{kubectl, report, start, workspace};
+use control_plane_e2e::{ControlPlane, kubectl, report, workspace};
 
 /// The projects to check: the snapshots, then those made from descriptions.
 fn projects() -> Vec<PathBuf> {
@@ -27,7 +27,7 @@ fn projects() -> Vec<PathBuf> {
 
 #[tokio::test]
 async fn crds_are_established_and_samples_accepted() {
-    let Some(control_plane) = start().await else {
+    let Some(control_plane) = ControlPlane::start().await else {
         return;
     };
     let began = Instant::now();

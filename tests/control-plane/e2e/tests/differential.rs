@@ -12,7 +12,7 @@ use kube::{
 };
 use serde_json::Value;
 
-use control_plane_e2e::{report, start, workspace};
+use control_plane_e2e::{ControlPlane, dry_run, report, workspace};
 
 /// Numbers compared by value (`0` and `0.0` are equal), everything else exactly.
 fn same(a: &Value, b: &Value) -> bool {
@@ -30,7 +30,7 @@ fn same(a: &Value, b: &Value) -> bool {
 
 #[tokio::test]
 async fn the_api_server_agrees_with_kubeforge() {
-    let Some(control_plane) = start().await else {
+    let Some(control_plane) = ControlPlane::start().await else {
         return;
     };
     let began = Instant::now();
@@ -47,10 +47,6 @@ async fn the_api_server_agrees_with_kubeforge() {
     let client = control_plane.client().await;
     let api: Api<DynamicObject> =
         Api::namespaced_with(client, "default", &ApiResource::from_gvk(&gvk));
-    let dry_run = PostParams {
-        dry_run: true,
-        ..Default::default()
-    };
 
     let mut disagreements = Vec::new();
     let cases = data["cases"].as_array().unwrap();
@@ -63,9 +59,9 @@ async fn the_api_server_agrees_with_kubeforge() {
                 let stored = api.create(&PostParams::default(), &old).await.unwrap();
                 let mut update = object.clone();
                 update.metadata.resource_version = stored.metadata.resource_version;
-                api.replace(name, &dry_run, &update).await
+                api.replace(name, &dry_run(), &update).await
             }
-            None => api.create(&dry_run, &object).await,
+            None => api.create(&dry_run(), &object).await,
         };
         let expected_accept = case["accepted"].as_bool().unwrap();
         let problems = &case["problems"];

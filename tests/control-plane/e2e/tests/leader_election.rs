@@ -12,7 +12,7 @@ use kube::{
 use serde_json::json;
 
 use control_plane_e2e::{
-    ControlPlane, Identity, Manager, binary, deploy_identity, eventually, project, report, start,
+    ControlPlane, Identity, Manager, binary, deploy_identity, eventually, project, report,
 };
 
 /// The Lease the guestbook managers compete for (`<project>.<domain>`).
@@ -82,7 +82,7 @@ async fn reconciled(client: &Client, name: &str) {
 
 #[tokio::test]
 async fn one_leader_reconciles_and_a_standby_takes_over() {
-    let Some(control_plane) = start().await else {
+    let Some(control_plane) = ControlPlane::start().await else {
         return;
     };
     let began = Instant::now();

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use control_plane_e2e::{
     ControlPlane, Manager, binary, deploy_identity, eventually, get, https_client, project, report,
-    service_account, start,
+    service_account,
 };
 
 /// The status of condition `type_` of an object.
@@ -43,7 +43,7 @@ async fn event_about(client: &Client, name: &str, reason: &str) -> Event {
 
 #[tokio::test]
 async fn guestbook_manager_reconciles_as_its_service_account() {
-    let Some(control_plane) = start().await else {
+    let Some(control_plane) = ControlPlane::start().await else {
         return;
     };
     let began = Instant::now();
@@ -160,7 +160,7 @@ async fn secure_metrics(control_plane: &ControlPlane, manager: &Manager) {
 
 #[tokio::test]
 async fn fleet_manager_reconciles_a_deployment() {
-    let Some(control_plane) = start().await else {
+    let Some(control_plane) = ControlPlane::start().await else {
         return;
     };
     let began = Instant::now();

@@ -23,8 +23,8 @@ use kube::{
 use serde_json::{Value, json};
 
 use control_plane_e2e::{
-    ControlPlane, Manager, binary, deploy_identity, documents, eventually, free_port, kubectl,
-    kubectl_stderr, project, report, start,
+    ControlPlane, Manager, binary, deploy_identity, documents, dry_run, eventually, free_port,
+    kubectl, kubectl_stderr, project, report,
 };
 
 /// Where the manager serves its conversions.
@@ -99,7 +99,7 @@ fn refusal(result: kube::Result<DynamicObject>) -> String {
 
 #[tokio::test]
 async fn admission_and_conversion_webhooks_on_a_real_api_server() {
-    let Some(control_plane) = start().await else {
+    let Some(control_plane) = ControlPlane::start().await else {
         return;
     };
     let began = Instant::now();
@@ -142,11 +142,7 @@ async fn admission_and_conversion_webhooks_on_a_real_api_server() {
     );
     eventually("the validating webhook in force", || async {
         let empty = guestbook("probe", Some(""));
-        let dry_run = PostParams {
-            dry_run: true,
-            ..Default::default()
-        };
-        v1.create(&dry_run, &empty).await.is_err().then_some(())
+        v1.create(&dry_run(), &empty).await.is_err().then_some(())
     })
     .await;
     let unset = serde_json::to_string(&guestbook("warned", None)).unwrap();
@@ -175,11 +171,10 @@ async fn admission_and_conversion_webhooks_on_a_real_api_server() {
         &mutating[0].to_string(),
     );
     let defaulted = eventually("the mutating webhook in force", || async {
-        let dry_run = PostParams {
-            dry_run: true,
-            ..Default::default()
-        };
-        let obj = v1.create(&dry_run, &guestbook("probe", None)).await.ok()?;
+        let obj = v1
+            .create(&dry_run(), &guestbook("probe", None))
+            .await
+            .ok()?;
         (obj.data["spec"]["foo"] == "bar").then_some(obj)
     })
     .await;
@@ -293,15 +288,11 @@ async fn certificate_reload(
     v1: &Api<DynamicObject>,
     certs: &Path,
 ) {
-    let dry_run = PostParams {
-        dry_run: true,
-        ..Default::default()
-    };
     project_certificate(control_plane, certs, 2);
     let until = Instant::now() + RELOAD_INTERVAL * 2 + Duration::from_secs(1);
     let mut calls = 0;
     while Instant::now() < until {
-        v1.create(&dry_run, &guestbook("reload", None))
+        v1.create(&dry_run(), &guestbook("reload", None))
             .await
             .expect("a webhook call while the certificate changes");
         calls += 1;
