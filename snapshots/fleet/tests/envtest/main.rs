@@ -77,8 +77,8 @@ where
         (has_finalizer && observed && condition(status, "Ready") == Some("True")).then_some(obj)
     })
     .await;
-    // The controller's reads come from its own cache, so it keeps reconciling the same object:
-    // a decoded `K` must come back from what it wrote.
+    // What the API server stored (with its defaults and the controller's status) must still
+    // decode as `K`, or the controller's watch fails on the object.
     let _: K = serde_json::from_value(serde_json::to_value(&ready).unwrap())
         .expect("the object decodes as its Rust type");
 
