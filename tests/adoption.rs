@@ -1,9 +1,11 @@
 //! `create api --from` with default flags scaffolds a controller, which reports `conditions` and
 //! `observedGeneration` in the status: a description without them gets them, each addition
 //! printed as a warning; conditions in the shape of metav1.Condition are recognised by that
-//! shape; conditions of another shape are refused with their place, and nothing is written.
+//! shape; conditions of another shape are kept, with a controller that leaves the status alone.
+//! CRD manifests are adopted whole, with every difference said and its reason given.
 
 mod common;
+mod description_support;
 
 use std::path::Path;
 
@@ -130,21 +132,225 @@ fn without_a_controller_nothing_is_added() {
 }
 
 #[test]
-fn conditions_of_another_shape_are_refused_at_their_place() {
+fn conditions_of_another_shape_get_a_controller_that_leaves_the_status_alone() {
     let dir = project();
-    let before = tree(dir.path());
     let file = fixture("foreign-conditions.yaml");
-    let err = fails(
+    let out = ok(
         dir.path(),
         &["create", "api", "--group", "app", "--from", &file],
-        2,
     );
     assert!(
-        err.contains(&format!("{file}:9:5")) && err.contains("not a list of metav1.Condition"),
-        "{err}"
+        out.contains(&format!(
+            "warning   {file}:9:5: `status.conditions` has a shape of its own"
+        )) && out.contains("the controller reports nothing in it"),
+        "{out}"
     );
-    assert!(err.contains("--controller=false"), "{err}");
-    assert_eq!(tree(dir.path()), before, "nothing written");
+    // The status is the description's: no observedGeneration, the items as they were.
+    let status = status_schema(dir.path(), "config/crd/bases/app.example.com_scalers.yaml");
+    assert!(
+        status["properties"]["observedGeneration"].is_null(),
+        "{status}"
+    );
+    let items = &status["properties"]["conditions"]["items"];
+    assert_eq!(
+        items["required"],
+        serde_json::json!(["status", "type"]),
+        "{status}"
+    );
+    // The controller keeps its finalizer and Events, and writes no status.
+    let controller = read(dir.path(), "src/controllers/scaler.rs");
+    assert!(controller.contains("pub const FINALIZER"), "{controller}");
+    assert!(!controller.contains("patch_status("), "{controller}");
+    // Its envtest check waits for the finalizer, not for a Ready condition.
+    let envtest = read(dir.path(), "tests/envtest/main.rs");
+    assert!(
+        envtest.contains("controllers::scaler::FINALIZER,\n        include_str!(\"../../config/samples/app_v1alpha1_scaler.yaml\"),\n        false,"),
+        "{envtest}"
+    );
+}
+
+#[test]
+fn shapes_kube_derive_cannot_write_as_they_are_are_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &[
+            "init",
+            "--domain",
+            "example.com",
+            "--project-name",
+            "shapes",
+        ],
+    );
+    let input = fixture("crd-shapes.yaml");
+    let out = ok(dir.path(), &["create", "api", "--from", &input]);
+    let adopted = crd(
+        dir.path(),
+        "config/crd/bases/shapes.example.com_gadgets.yaml",
+    );
+    let v1 = adopted["spec"]["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "v1")
+        .unwrap()
+        .clone();
+    let spec = &v1["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"];
+    // `properties` and `enum` of `oneOf` entries, inside an `allOf` of the entry.
+    assert_eq!(
+        spec["target"]["oneOf"],
+        serde_json::json!([
+            {"allOf": [{"properties": {"kind": {"enum": ["Service"]}}}], "required": ["ref"]},
+            {"required": ["kind"]},
+        ])
+    );
+    assert_eq!(
+        spec["mode"]["oneOf"],
+        serde_json::json!([{"allOf": [{"enum": ["fast"]}]}, {"allOf": [{"enum": ["slow"]}]}])
+    );
+    for line in [
+        "oneOf[0].allOf` is added",
+        "oneOf[0].properties` is dropped",
+    ] {
+        assert!(
+            out.contains(line) && out.contains("same meaning"),
+            "{line}: {out}"
+        );
+    }
+    // Two JSON names of one Rust field: both kept, the second field numbered.
+    assert!(spec["mirror_percent"].is_object() && spec["mirrorPercent"].is_object());
+    let types = read(dir.path(), "src/api/v1/gadget.rs");
+    assert!(
+        types.contains("#[serde(rename = \"mirrorPercent\")]")
+            || types.contains("#[serde(rename = \"mirror_percent\")]"),
+        "{types}"
+    );
+    assert!(types.contains("mirror_percent_2"), "{types}");
+    // Two printer columns of one name, as the API server takes them.
+    let columns = v1["additionalPrinterColumns"].as_array().unwrap();
+    assert_eq!(columns.len(), 2);
+    assert!(columns.iter().all(|c| c["name"] == "Size"));
+    // A default in the status.
+    let status = &v1["schema"]["openAPIV3Schema"]["properties"]["status"]["properties"];
+    assert_eq!(status["phase"]["default"], "Pending");
+    // The status subresource that kube-derive serves, said with its reason.
+    assert!(
+        out.contains("subresources.status` is added: {} (kube-derive serves the status"),
+        "{out}"
+    );
+    // The sample satisfies the CEL rule and the multipleOf, and the API server should take it.
+    let sample_text = read(dir.path(), "config/samples/shapes_v1_gadget.yaml");
+    let sample = &kubeforge::yaml::values_from_str(Path::new("sample"), &sample_text).unwrap()[0];
+    let size = sample["spec"]["size"].as_i64().unwrap();
+    assert!(size > 10 && size % 7 == 0, "{sample_text}");
+    assert!(
+        sample["spec"]["name"].as_str().unwrap().starts_with('g'),
+        "{sample_text}"
+    );
+    let root = &v1["schema"]["openAPIV3Schema"];
+    let verdict = kubeforge::description::check_object(root, sample, None);
+    assert!(verdict.accepted(), "{verdict:?}");
+    // No sample for the version that is not served.
+    assert!(
+        !dir.path()
+            .join("config/samples/shapes_v1alpha1_gadget.yaml")
+            .exists()
+    );
+    let samples = read(dir.path(), "config/samples/kustomization.yaml");
+    assert!(!samples.contains("v1alpha1"), "{samples}");
+}
+
+#[test]
+fn a_sample_kubeforge_cannot_make_valid_is_a_warning_not_a_refusal() {
+    let dir = project();
+    let file = description(
+        dir.path(),
+        "coded.yaml",
+        "version: v1\nkind: Coded\nspec:\n  properties:\n    code:\n      type: string\n      required: true\n      pattern: '^[0-9]{3}-[A-Z]{2}$'\n",
+    );
+    let out = ok(
+        dir.path(),
+        &["create", "api", "--group", "app", "--from", &file],
+    );
+    assert!(
+        out.contains(&format!(
+            "warning   {file}:6:7: cannot build the sample's `spec.code`"
+        )) && out.contains("envtest check is left out"),
+        "{out}"
+    );
+    let sample = read(dir.path(), "config/samples/app_v1_coded.yaml");
+    assert!(
+        sample.starts_with(
+            "# kubeforge could not make this sample valid; edit it before applying it:\n"
+        ),
+        "{sample}"
+    );
+    let envtest = read(dir.path(), "tests/envtest/main.rs");
+    assert!(!envtest.contains("coded"), "{envtest}");
+    assert!(dir.path().join("src/controllers/coded.rs").is_file());
+}
+
+/// Adopts the CRD manifest `file` with default flags into a new project of its group's domain;
+/// the difference lines printed.
+fn adopt(file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let doc = &kubeforge::yaml::values_from_str(file, &text).unwrap()[0];
+    let group = doc["spec"]["group"].as_str().unwrap();
+    let domain = group.split_once('.').unwrap().1;
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &["init", "--domain", domain, "--project-name", "adopted"],
+    );
+    let out = ok(
+        dir.path(),
+        &["create", "api", "--from", file.to_str().unwrap()],
+    );
+    out.lines()
+        .filter(|l| l.starts_with("warning   the CRD differs from the input:"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_crd_fixture_is_adopted_with_each_difference_given_its_reason() {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("crd-"))
+        .collect();
+    if let Some(shared) = description_support::shared_crds_dir() {
+        files.extend(
+            std::fs::read_dir(shared)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
+        );
+    }
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    let reasons: Vec<String> = kubeforge::description::KNOWN_DIFFERENCES
+        .iter()
+        .map(|(_, _, why)| format!("({why})"))
+        .collect();
+    for file in &files {
+        for line in adopt(file) {
+            assert!(
+                reasons.iter().any(|r| line.ends_with(r.as_str())),
+                "{}: a difference without a known reason: {line}",
+                file.display()
+            );
+        }
+    }
+    // The README lists every reason.
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (_, _, why) in kubeforge::description::KNOWN_DIFFERENCES {
+        assert!(readme.contains(why), "the README does not list: {why}");
+    }
 }
 
 /// Writes a description into `dir` and returns its path.

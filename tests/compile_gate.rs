@@ -68,13 +68,6 @@ const E2E_CRATE: &str = "tests/control-plane/e2e";
 /// The domain of the projects made from descriptions.
 const E2E_DOMAIN: &str = "e2e.example.com";
 
-/// Descriptions adopted with `--controller=false`, and why: `create api --from` refuses them
-/// with default flags (tests/adoption.rs checks the refusal).
-const WITHOUT_CONTROLLER: &[(&str, &str)] = &[(
-    "shared-keda-scaledobject",
-    "its status.conditions are KEDA's own type, not metav1.Condition",
-)];
-
 /// One project per description fixture (and per version of each shared CRD, when present),
 /// made as a user would, with default flags: `kubeforge init`, then `create api --from` the
 /// description. Returns the projects of the fixtures of this repository, which join the
@@ -97,9 +90,6 @@ fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
     }
     let mut members = Vec::new();
     for (name, yaml, member) in descriptions {
-        if name == "foreign-conditions" {
-            continue; // refused with default flags, by design (tests/adoption.rs)
-        }
         let project = dir.join(&name);
         std::fs::create_dir_all(&project).unwrap();
         let file = dir.join(format!("{name}.yaml"));
@@ -116,9 +106,6 @@ fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
             &["init", "--domain", domain, "--project-name", &name],
         );
         let mut args = vec!["create", "api", "--from", file.to_str().unwrap()];
-        if WITHOUT_CONTROLLER.iter().any(|(n, _)| *n == name) {
-            args.push("--controller=false");
-        }
         if crd_domain.is_none() && !yaml.lines().any(|l| l.starts_with("group:")) {
             args.extend(["--group", "e2e"]);
         }

@@ -77,13 +77,6 @@ fn cases() -> Vec<Bad> {
             "quote the value",
         ),
         bad(
-            "sample_breaks_rule",
-            "version: v1\nkind: Case\nspec:\n  x-kubernetes-validations:\n    - rule: self.replicas > 5\n      message: more than 5\n  properties:\n    replicas:\n      type: integer\n      format: int32\n      default: 1\n",
-            (4, 3),
-            "the sample object breaks the CEL rule `self.replicas > 5` at `spec`: more than 5",
-            "add `example:` values",
-        ),
-        bad(
             "unknown_top_key",
             "version: v1\nkind: Case\nspecs: {}\n",
             (3, 1),
@@ -131,13 +124,6 @@ fn cases() -> Vec<Bad> {
             (3, 9),
             "plural `Cases`",
             "lowercase",
-        ),
-        bad(
-            "collision",
-            &spec("    fooBar: string\n    foo_bar: string\n"),
-            (6, 5),
-            "properties `fooBar` and `foo_bar` of `spec` both become the Rust field `foo_bar`",
-            "rename one of them",
         ),
         bad(
             "api_version_at_root",
@@ -215,22 +201,6 @@ fn cases() -> Vec<Bad> {
             (7, 14),
             "`anyOf[0].type`: `type` is not allowed inside",
             "move it out of the junctor",
-        ),
-        bad(
-            "one_of_properties",
-            &spec(
-                "    a:\n      type: object\n      properties:\n        x: string\n      oneOf: [{properties: {x: {minLength: 1}}}]\n",
-            ),
-            (9, 14),
-            "moves the `properties` of `oneOf` entries",
-            "use `allOf`",
-        ),
-        bad(
-            "one_of_enum",
-            &spec("    a:\n      type: string\n      oneOf: [{enum: [x]}, {enum: [y]}]\n"),
-            (7, 14),
-            "merges the `enum` of `oneOf` entries",
-            "use `anyOf`",
         ),
         bad(
             "all_of_unknown_property",
@@ -526,13 +496,6 @@ fn cases() -> Vec<Bad> {
             "status: {}",
         ),
         bad(
-            "status_without_subresource",
-            "version: v1\nkind: Case\nsubresources: {}\nspec: {properties: {a: int32}}\nstatus: {properties: {b: int32}}\n",
-            (3, 15),
-            "`subresources` has no `status: {}`",
-            "kube-derive",
-        ),
-        bad(
             "selectable_wrong_type",
             "version: v1\nkind: Case\nselectableFields:\n  - jsonPath: .spec.a\nspec: {properties: {a: {type: object}}}\n",
             (4, 15),
@@ -602,15 +565,6 @@ fn cases() -> Vec<Bad> {
             (3, 7),
             "`spec` must be an object with properties, not a string",
             "properties",
-        ),
-        bad(
-            "sample_impossible",
-            &spec(
-                "    a:\n      type: string\n      required: true\n      pattern: '^[0-9]{3}-[A-Z]{2}$'\n",
-            ),
-            (6, 7),
-            "cannot build the sample's `spec.a`",
-            "add an `example:`",
         ),
         bad(
             "example_invalid",

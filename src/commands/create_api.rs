@@ -493,6 +493,10 @@ fn plan_kind(
     let r = &s.resource;
     // The description's types and sample replace the templates' placeholder ones.
     let mut warnings = Vec::new();
+    // Whether the controller reports conditions in the status (or leaves a status of its own).
+    let mut reports_conditions = true;
+    // A version that is not served gets no sample: the API server would refuse it.
+    let served = desc.as_ref().and_then(|d| d.served()).unwrap_or(true);
     let generated = match &mut desc {
         Some(d) => {
             if d.storage() == Some(false) && r.storage {
@@ -507,7 +511,9 @@ fn plan_kind(
             }
             d.resolve(&r.kind, &r.version, &r.plural, r.namespaced);
             if s.scaffold_controller {
-                warnings = d.add_reported_status()?;
+                let reported = d.add_reported_status()?;
+                warnings = reported.warnings;
+                reports_conditions = reported.conditions;
             }
             Some(description::generate(
                 d,
@@ -518,6 +524,14 @@ fn plan_kind(
         }
         None => None,
     };
+    // A sample the API server would refuse cannot back the controller's envtest check.
+    let sample_problem = generated.as_ref().and_then(|g| g.sample_problem.clone());
+    if let Some(problem) = &sample_problem {
+        warnings.push(format!(
+            "{problem}; the sample is written as it is, and {}'s envtest check is left out until it is valid",
+            r.sample_file
+        ));
+    }
     plan.notes
         .extend(warnings.into_iter().map(|w| format!("warning   {w}")));
     if !s.scaffold_api && !s.scaffold_controller {
@@ -560,6 +574,9 @@ fn plan_kind(
         // Every template under templates/api/ makes one file of the kind.
         for (template, pattern) in templates.under("api") {
             let path = r.expand(&pattern);
+            if path == r.sample_file && !served {
+                continue;
+            }
             let content = match &generated {
                 Some(g) if path == p.types => format!("{}{}", ctx.header, g.types_rs),
                 Some(g) if path == r.sample_file => g.sample_yaml.clone(),
@@ -576,11 +593,13 @@ fn plan_kind(
         }
         plan.inject(&p.version_mod, "kinds", &fragment("kinds", &r.module)?)?;
         plan.inject("src/bin/crdgen.rs", "crds", &fragment("crds", &r.module)?)?;
-        plan.inject(
-            "config/samples/kustomization.yaml",
-            "manifestskustomizesamples",
-            &fragment("manifestskustomizesamples", &r.module)?,
-        )?;
+        if served {
+            plan.inject(
+                "config/samples/kustomization.yaml",
+                "manifestskustomizesamples",
+                &fragment("manifestskustomizesamples", &r.module)?,
+            )?;
+        }
         plan.inject(
             "config/rbac/kustomization.yaml",
             "rbackustomizeroles",
@@ -610,12 +629,13 @@ fn plan_kind(
                 plan.inject("src/controllers/mod.rs", "controller-modules", &modules)?
             }
         }
-        // templates/controller/ for kinds of the project, templates/controller-builtin/ for
-        // Kubernetes' own kinds.
-        let dir = if r.builtin {
-            "controller-builtin"
-        } else {
-            "controller"
+        // templates/controller/ for kinds of the project, templates/controller-no-status/ for
+        // those whose status has fields of its own where the controller would report,
+        // templates/controller-builtin/ for Kubernetes' own kinds.
+        let (dir, envtest) = match (r.builtin, reports_conditions) {
+            (true, _) => ("controller-builtin", "envtest"),
+            (false, true) => ("controller", "envtest"),
+            (false, false) => ("controller-no-status", "envtest-no-status"),
         };
         for (template, pattern) in templates.under(dir) {
             let path = r.expand(&pattern);
@@ -627,8 +647,8 @@ fn plan_kind(
             &fragment("controllers", &r.module)?,
         )?;
         // Projects made before the envtest suite existed have no file to add the check to.
-        if !r.builtin && plan.read(ENVTEST)?.is_some() {
-            plan.inject(ENVTEST, "envtest", &fragment("envtest", &r.module)?)?;
+        if !r.builtin && served && sample_problem.is_none() && plan.read(ENVTEST)?.is_some() {
+            plan.inject(ENVTEST, "envtest", &fragment(envtest, &r.module)?)?;
         }
     }
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;

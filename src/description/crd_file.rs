@@ -164,8 +164,9 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
 const SHOWN: usize = 60;
 
 /// Every difference between the CRD given to `create api --from` and the CRD kubeforge derived
-/// for it, one line each (paths as in the manifest, versions by name). The CRD's `status` and
-/// the metadata the API server sets are not compared.
+/// for it, one line each (paths as in the manifest, versions by name), with its reason when it
+/// is one of the [`KNOWN`] ones. The CRD's `status` and the metadata the API server sets are
+/// not compared.
 pub fn differences(input: &Value, adopted: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let mut input = input.clone();
@@ -186,10 +187,15 @@ pub fn differences(input: &Value, adopted: &Value) -> Vec<String> {
 }
 
 /// Takes out of an input CRD what the API server assumes when it is absent, so that leaving it
-/// out is no difference: `listKind` of `<Kind>List`, and the root properties `apiVersion`,
-/// `kind` and `metadata`, which every object has.
+/// out is no difference: `listKind` of `<Kind>List`, a `singular` of the kind in lowercase,
+/// and the root properties `apiVersion`, `kind` and `metadata`, which every object has.
 fn implicit(crd: &mut Value) {
     let names = &mut crd["spec"]["names"];
+    if names["singular"].is_null()
+        && let Some(kind) = names["kind"].as_str()
+    {
+        names["singular"] = Value::String(kind.to_ascii_lowercase());
+    }
     if names["listKind"].as_str()
         == names["kind"]
             .as_str()
@@ -225,11 +231,97 @@ fn implicit(crd: &mut Value) {
     }
 }
 
+/// The differences an adopted CRD has for a known reason: where (a path ends so, or holds
+/// this), which change (`added`, `dropped`, `changes`), and why. The README lists them.
+pub const KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "openAPIV3Schema.title",
+        "added",
+        "kube-derive titles the root schema with the kind",
+    ),
+    (
+        "openAPIV3Schema.description",
+        "added",
+        "kube-derive documents a root type that has no description so",
+    ),
+    (
+        "openAPIV3Schema.required",
+        "added",
+        "kube-derive's root type has a `spec` that is not an Option",
+    ),
+    (
+        "properties.status.nullable",
+        "added",
+        "kube-derive's root type has the status as an Option",
+    ),
+    (
+        "openAPIV3Schema.properties.status",
+        "added",
+        "kube-derive's status subresource needs a status type",
+    ),
+    (
+        ".subresources.status",
+        "added",
+        "kube-derive serves the status of a kind that has one as a subresource",
+    ),
+    (
+        ".anyOf",
+        "dropped",
+        "kube's schema rewriter takes `type` out of `anyOf` entries; `x-kubernetes-int-or-string` says the same",
+    ),
+    (
+        "].allOf",
+        "added",
+        "kept inside an `allOf` of the entry, where kube's schema rewriter leaves it; same meaning",
+    ),
+    (
+        "].properties",
+        "dropped",
+        "kept inside an `allOf` of the entry, where kube's schema rewriter leaves it; same meaning",
+    ),
+    (
+        "].enum",
+        "dropped",
+        "kept inside an `allOf` of the entry, where kube's schema rewriter leaves it; same meaning",
+    ),
+    (
+        "properties.status.properties.conditions",
+        "",
+        "the scaffolded controller's metav1.Condition, said above",
+    ),
+    (
+        "properties.status.properties.observedGeneration",
+        "",
+        "the scaffolded controller reports it, said above",
+    ),
+];
+
+/// `line` with the reason of the difference at `path`, if it is a [`KNOWN`] one.
+fn with_reason(path: &str, change: &str, line: String) -> String {
+    let known = KNOWN.iter().find(|(at, which, _)| {
+        (path.ends_with(at)
+            || (at.starts_with("properties.status.properties.") && path.contains(at)))
+            && (which.is_empty() || *which == change)
+    });
+    match known {
+        Some((_, _, why)) => format!("{line} ({why})"),
+        None => line,
+    }
+}
+
 fn compare(path: &str, input: &Value, adopted: &Value, out: &mut Vec<String>) {
     match (input, adopted) {
         (Value::Null, Value::Null) => {}
-        (Value::Null, added) => out.push(format!("`{path}` is added: {}", show(added))),
-        (dropped, Value::Null) => out.push(format!("`{path}` is dropped: {}", show(dropped))),
+        (Value::Null, added) => out.push(with_reason(
+            path,
+            "added",
+            format!("`{path}` is added: {}", show(added)),
+        )),
+        (dropped, Value::Null) => out.push(with_reason(
+            path,
+            "dropped",
+            format!("`{path}` is dropped: {}", show(dropped)),
+        )),
         (Value::Object(a), Value::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys {
@@ -257,10 +349,14 @@ fn compare(path: &str, input: &Value, adopted: &Value, out: &mut Vec<String>) {
                     .collect::<std::collections::BTreeSet<_>>()
             };
             if set(a) != set(b) {
-                out.push(format!(
-                    "`{path}` changes: {} becomes {}",
-                    show(input),
-                    show(adopted)
+                out.push(with_reason(
+                    path,
+                    "changes",
+                    format!(
+                        "`{path}` changes: {} becomes {}",
+                        show(input),
+                        show(adopted)
+                    ),
                 ));
             }
         }
@@ -271,10 +367,14 @@ fn compare(path: &str, input: &Value, adopted: &Value, out: &mut Vec<String>) {
         }
         (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
         (a, b) if a == b => {}
-        _ => out.push(format!(
-            "`{path}` changes: {} becomes {}",
-            show(input),
-            show(adopted)
+        _ => out.push(with_reason(
+            path,
+            "changes",
+            format!(
+                "`{path}` changes: {} becomes {}",
+                show(input),
+                show(adopted)
+            ),
         )),
     }
 }

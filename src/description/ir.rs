@@ -9,7 +9,6 @@ use super::format::{
     AdditionalProperties, At, CelRule, ListType, MapType, Node, Pos, Reason, Required, SchemaNode,
     TYPE_NAMES,
 };
-use super::names;
 use crate::error::Error;
 
 /// Deepest nesting of schemas a description may have.
@@ -1131,6 +1130,7 @@ impl<'a> Lower<'a> {
                 ));
             }
             let mut v = at.value.clone();
+            super::junctors::shelter(key, &mut v);
             let checked = if key == "not" {
                 super::junctors::check(&v, key, &ir, None)
             } else {
@@ -1273,38 +1273,5 @@ fn article(ir: &Ir) -> String {
         Kind::Array(_) => "an array".into(),
         Kind::Integer | Kind::IntOrString => format!("an {}", ir.kind_name()),
         _ => format!("a {}", ir.kind_name()),
-    }
-}
-
-/// Checks that no two properties of an object become the same Rust field, recursively.
-pub fn check_field_names(errs: Errs<'_>, ir: &Ir, path: &Path2) -> Result<(), Error> {
-    match &ir.kind {
-        Kind::Object { props, additional } => {
-            let mut seen: Vec<(String, &Prop)> = Vec::new();
-            for p in props {
-                let ident = names::field_ident(&p.name);
-                if let Some((_, other)) = seen.iter().find(|(i, _)| *i == ident) {
-                    return Err(errs.at(
-                        p.pos,
-                        format!(
-                            "properties `{}` and `{}` of `{}` both become the Rust field `{}`",
-                            other.name,
-                            p.name,
-                            path.show(),
-                            ident.trim_start_matches("r#")
-                        ),
-                        "rename one of them; JSON names that differ only in case or separators collide in Rust",
-                    ));
-                }
-                seen.push((ident, p));
-                check_field_names(errs, &p.schema, &path.child(p.name.clone()))?;
-            }
-            if let Some(a) = additional {
-                check_field_names(errs, a, &path.child("{}"))?;
-            }
-            Ok(())
-        }
-        Kind::Array(items) => check_field_names(errs, items, &path.child("[]")),
-        _ => Ok(()),
     }
 }

@@ -7,8 +7,10 @@
 //! outside the junctors (on the node it sits on); `metadata` cannot be restricted there.
 //!
 //! kube-core's `StructuralSchemaRewriter` hoists the `properties` of `anyOf`/`oneOf` variants
-//! into the parent schema and merges the `enum` of `oneOf` variants into the parent's `enum`, so
-//! those forms are refused too (they are kept inside `allOf` and `not`).
+//! into the parent schema and merges the `enum` of `oneOf` variants into the parent's `enum`.
+//! Inside an `allOf` they are kept, and an entry `{properties: P, required: R}` means what
+//! `{allOf: [{properties: P}], required: R}` means: [`shelter`] moves them there before the
+//! checks, which then refuse what is left of those forms.
 
 use serde_json::Value;
 
@@ -238,6 +240,49 @@ fn check_key(k: &str, x: &Value, here: &str, node: &Ir) -> Result<(), Refusal> {
         }
         "not" => check(x, here, node, None),
         _ => Ok(()),
+    }
+}
+
+/// Moves the `properties` of every `anyOf`/`oneOf` entry, and the `enum` of every `oneOf`
+/// entry, into an `allOf` inside that entry, at any depth of a junctor's value (`v`, the value
+/// of `key`): the same constraint, in the one place kube's rewriter leaves as it is.
+pub fn shelter(key: &str, v: &mut Value) {
+    match v {
+        Value::Array(entries) => entries.iter_mut().for_each(|e| shelter_entry(key, e)),
+        Value::Object(_) => shelter_entry(key, v),
+        _ => {}
+    }
+}
+
+fn shelter_entry(key: &str, entry: &mut Value) {
+    let Value::Object(m) = entry else { return };
+    for (k, x) in m.iter_mut() {
+        match k.as_str() {
+            "anyOf" | "oneOf" | "allOf" | "not" => shelter(k, x),
+            "items" => shelter_entry("", x),
+            "properties" => {
+                if let Value::Object(props) = x {
+                    props.values_mut().for_each(|p| shelter_entry("", p));
+                }
+            }
+            _ => {}
+        }
+    }
+    if key != "anyOf" && key != "oneOf" {
+        return;
+    }
+    if !m.get("allOf").is_none_or(Value::is_array) {
+        return; // the checks refuse it
+    }
+    let moved: serde_json::Map<String, Value> = ["properties", "enum"]
+        .into_iter()
+        .filter(|k| *k == "properties" || key == "oneOf")
+        .filter_map(|k| m.remove(k).map(|x| (k.to_string(), x)))
+        .collect();
+    if !moved.is_empty()
+        && let Value::Array(all) = m.entry("allOf").or_insert(Value::Array(Vec::new()))
+    {
+        all.push(Value::Object(moved));
     }
 }
 

@@ -73,14 +73,14 @@ mod verdict;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::error::Error;
 use crate::model::names as model_names;
 use format::{At, DescriptionFile, Pos, Scope};
 use ir::{Errs, Ir, Kind, Path2};
 
-pub use crd_file::differences;
+pub use crd_file::{KNOWN as KNOWN_DIFFERENCES, differences};
 pub use expected::{Difference, compare};
 pub use verdict::{Verdict, check_object};
 
@@ -147,6 +147,9 @@ pub struct Generated {
     pub types_rs: String,
     /// A sample custom resource (YAML).
     pub sample_yaml: String,
+    /// Why the sample would not be accepted as it is (it then says so at its top): a warning,
+    /// as the CRD itself is fine.
+    pub sample_problem: Option<String>,
 }
 
 fn errs(file: &Path) -> Errs<'_> {
@@ -506,25 +509,12 @@ fn lower(file: &Path, raw: DescriptionFile) -> Result<Description, Error> {
         Some(s) => Some(lower.root(s, "status")?),
         None => None,
     };
-    ir::check_field_names(e, &spec, &Path2::root("spec"))?;
-    if let Some(s) = &status {
-        ir::check_field_names(e, s, &Path2::root("status"))?;
-    }
 
     // Subresources: kube-derive ties the status subresource to the status type.
     let (status_sub, scale) = match &raw.subresources {
         None => (None, None),
         Some(s) => (s.value.status.as_ref(), s.value.scale.as_ref()),
     };
-    if let (Some(sub), None) = (&raw.subresources, status_sub)
-        && raw.status.is_some()
-    {
-        return Err(e.at(
-            sub.pos(),
-            "the kind has a `status` but `subresources` has no `status: {}`",
-            "add `status: {}` under `subresources` (kube-derive always serves the status of a kind that has one as a subresource)",
-        ));
-    }
     let status = match (status, status_sub) {
         (Some(s), _) => Some(s),
         (None, Some(at)) => Some(Ir::object(at.pos())),
@@ -552,13 +542,6 @@ fn lower(file: &Path, raw: DescriptionFile) -> Result<Description, Error> {
                 v.name.pos(),
                 "a printer column has an empty name",
                 "give the column a header",
-            ));
-        }
-        if columns.iter().any(|o: &Column| o.name == v.name.value) {
-            return Err(e.at(
-                v.name.pos(),
-                format!("two printer columns are named `{}`", v.name.value),
-                "give each column its own name",
             ));
         }
         const TYPES: &[&str] = &["integer", "number", "string", "boolean", "date"];
@@ -987,13 +970,10 @@ fn crd_metadata(desc: &Description, which: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The sample satisfies the CRD's CEL rules (evaluated with kube-cel, as the API server would
-/// on create). Rules kube-cel cannot evaluate (functions it lacks) are left to the API server.
-fn check_sample_rules(
-    desc: &Description,
-    root_schema: &Value,
-    sample: &Value,
-) -> Result<(), Error> {
+/// The first CEL rule of the CRD that the sample breaks (evaluated with kube-cel, as the API
+/// server would on create), with the place it applies to. Rules kube-cel cannot evaluate
+/// (functions it lacks) are left to the API server.
+fn broken_rule(root_schema: &Value, sample: &Value) -> Option<(Vec<String>, String)> {
     use kube_cel::ErrorKind;
     let failures = verdict::rule_failures(root_schema, sample, None);
     for err in failures.iter().filter(|e| verdict::decidable(e, false)) {
@@ -1009,16 +989,13 @@ fn check_sample_rules(
             .map(|s| s.split('[').next().unwrap_or(s).to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        return Err(errs(&desc.file).at(
-            place_of(&desc.places, &segs),
-            format!(
-                "the sample object {what} the CEL rule `{}` at `{}`: {}",
-                err.rule, err.field_path, err.message
-            ),
-            "add `example:` values (or defaults) that satisfy the rule; kubeforge builds the sample from them",
-        ));
+        let message = format!(
+            "the sample object {what} the CEL rule `{}` at `{}`: {}",
+            err.rule, err.field_path, err.message
+        );
+        return Some((segs, message));
     }
-    Ok(())
+    None
 }
 
 /// Generates the types file and the sample of a description. `full_group` is the API group
@@ -1159,18 +1136,64 @@ pub fn generate(
         ));
     }
 
-    // The sample.
+    let (sample, sample_problem) = sample_object(desc, &root_schema, full_group, &id, sample_name);
+    let mut sample_yaml = crate::yaml::to_string(&sample)?;
+    if let Some(problem) = &sample_problem {
+        sample_yaml = format!(
+            "# kubeforge could not make this sample valid; edit it before applying it:\n# {}\n{sample_yaml}",
+            problem.replace('\n', "\n# ")
+        );
+    }
+    Ok(Generated {
+        types_rs,
+        sample_yaml,
+        sample_problem,
+    })
+}
+
+/// The sample object of a description: its `spec` built from the schema (examples, defaults,
+/// bounds), then changed where the CRD's CEL rules need other values. A sample that is still
+/// not valid comes with the reason, with the place in the description and the fix.
+fn sample_object(
+    desc: &Description,
+    root_schema: &Value,
+    full_group: &str,
+    id: &Resolved,
+    sample_name: &str,
+) -> (Value, Option<String>) {
+    let file = desc.file.display();
+    let at = |path: &[String], message: String, hint: &str| {
+        let pos = place_of(&desc.places, path);
+        format!("{file}:{}:{}: {message} ({hint})", pos.line, pos.column)
+    };
+    let mut problem = None;
     let spec_schema = &root_schema["properties"]["spec"];
     let mut path = vec!["spec".to_string()];
-    let spec_value =
-        sample::build(spec_schema, &mut path, &desc.known).map_err(|f| {
-            e.at(
-            place_of(&desc.places, &f.path),
-            format!("cannot build the sample's `{}`: {}", show_path(&f.path), f.message),
-            "add an `example:` (or a `default:`) to this field; kubeforge puts it in the sample",
-        )
-        })?;
-    let mut check = spec_value.clone();
+    let spec_value = match sample::build(spec_schema, &mut path, &desc.known) {
+        Ok(value) => value,
+        Err(f) => {
+            problem = Some(at(
+                &f.path,
+                format!(
+                    "cannot build the sample's `{}`: {}",
+                    show_path(&f.path),
+                    f.message
+                ),
+                "add an `example:` (or a `default:`) to this field; kubeforge puts it in the sample",
+            ));
+            json!({})
+        }
+    };
+    let mut sample = json!({
+        "apiVersion": format!("{full_group}/{}", id.version),
+        "kind": id.kind,
+        "metadata": {"name": sample_name},
+        "spec": spec_value,
+    });
+    if problem.is_some() {
+        return (sample, problem);
+    }
+    let mut check = sample["spec"].clone();
     validate::apply_defaults(spec_schema, &mut check);
     if let Some(bad) = validate::validate(spec_schema, &check, "spec").first() {
         let segs: Vec<String> = bad
@@ -1178,25 +1201,24 @@ pub fn generate(
             .split('.')
             .map(|s| s.split('[').next().unwrap_or(s).to_string())
             .collect();
-        return Err(e.at(
-            place_of(&desc.places, &segs),
+        let problem = at(
+            &segs,
             format!(
                 "the sample object is invalid at `{}`: {}",
                 bad.path, bad.message
             ),
             "add a valid `example:` to this field",
-        ));
+        );
+        return (sample, Some(problem));
     }
-    let sample = serde_json::json!({
-        "apiVersion": format!("{full_group}/{}", id.version),
-        "kind": id.kind,
-        "metadata": {"name": sample_name},
-        "spec": spec_value,
-    });
-    check_sample_rules(desc, &root_schema, &sample)?;
-    let sample_yaml = crate::yaml::to_string(&sample)?;
-    Ok(Generated {
-        types_rs,
-        sample_yaml,
-    })
+    if !sample::repair(root_schema, &mut sample) {
+        problem = broken_rule(root_schema, &sample).map(|(segs, message)| {
+            at(
+                &segs,
+                message,
+                "add `example:` values (or defaults) that satisfy the rule; kubeforge builds the sample from them",
+            )
+        });
+    }
+    (sample, problem)
 }

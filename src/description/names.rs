@@ -47,6 +47,35 @@ pub fn field_ident(name: &str) -> String {
     s
 }
 
+/// The Rust fields of an object's properties, in their order: each property's [`field_ident`],
+/// except where two collide (`mirror_percent` and `mirrorPercent`): the property spelt like the
+/// field keeps it, the others take the first free `<field>_2`, `<field>_3`, ... (serde renames
+/// each to its own JSON name).
+pub fn field_idents<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let names: Vec<&str> = names.into_iter().collect();
+    let bases: Vec<String> = names.iter().map(|n| field_ident(n)).collect();
+    let mut out: Vec<Option<String>> = vec![None; names.len()];
+    let mut taken = std::collections::BTreeSet::new();
+    for (i, (name, base)) in names.iter().zip(&bases).enumerate() {
+        if unraw(base) == *name && taken.insert(base.clone()) {
+            out[i] = Some(base.clone());
+        }
+    }
+    for (i, base) in bases.iter().enumerate() {
+        if out[i].is_some() {
+            continue;
+        }
+        let mut ident = base.clone();
+        let mut n = 2;
+        while !taken.insert(ident.clone()) {
+            ident = format!("{}_{n}", unraw(base));
+            n += 1;
+        }
+        out[i] = Some(ident);
+    }
+    out.into_iter().flatten().collect()
+}
+
 /// The field name without `r#`, as serde sees it.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -1,11 +1,13 @@
 //! The status that a scaffolded controller reports: `conditions` (a list of metav1.Condition,
 //! a list-map on `type`, always present) and `observedGeneration`. A description whose status
 //! lacks them gets them, and each addition is said in a warning; a list whose items have the
-//! shape of metav1.Condition is taken for one.
+//! shape of metav1.Condition is taken for one. A status that has either field in a shape of
+//! its own (or is a map) is kept as it is, and the controller is scaffolded without reporting.
 
 use std::path::Path;
 
 use super::Description;
+use super::format::Pos;
 use super::ir::{Ir, Kind, Prop};
 use crate::error::Error;
 
@@ -39,17 +41,37 @@ const CONDITION_FIELDS: [&str; 6] = [
     "type",
 ];
 
+/// What the scaffolded controller may report in the status of a description.
+#[derive(Debug)]
+pub struct Reported {
+    /// The controller reports `conditions` and `observedGeneration`; false when the status has
+    /// its own fields of those names.
+    pub conditions: bool,
+    /// One warning for each change to the CRD, or for the choice of controller.
+    pub warnings: Vec<String>,
+}
+
 impl Description {
-    /// Gives the status the fields the scaffolded controller reports, where they are missing;
-    /// returns a warning for each change to the CRD. Refuses a `conditions` or
-    /// `observedGeneration` of another shape.
-    pub fn add_reported_status(&mut self) -> Result<Vec<String>, Error> {
+    /// Gives the status the fields the scaffolded controller reports, where they are missing,
+    /// with a warning for each change to the CRD; or, when the status has a `conditions` or
+    /// `observedGeneration` of another shape (or is a map), leaves it as it is and says that
+    /// the controller will not report in it.
+    pub fn add_reported_status(&mut self) -> Result<Reported, Error> {
         let template = super::parse(Path::new("<kubeforge>"), REPORTED)?;
         let wanted = match template.status.map(|s| s.kind) {
             Some(Kind::Object { props, .. }) => props,
             _ => unreachable!("the template has a status with properties"),
         };
-        let file = self.file.clone();
+        if let Some((pos, reason)) = self.status.as_ref().and_then(own_shape) {
+            let file = self.file.display();
+            return Ok(Reported {
+                conditions: false,
+                warnings: vec![format!(
+                    "{file}:{}:{}: {reason}, not what the scaffolded controller reports: the status is kept as given, and the controller reports nothing in it (fill in its `report`)",
+                    pos.line, pos.column
+                )],
+            });
+        }
         let mut warnings = Vec::new();
         let status = match &mut self.status {
             Some(status) => status,
@@ -66,11 +88,7 @@ impl Description {
             additional: None,
         } = &mut status.kind
         else {
-            return Err(self.error_at(
-                "kind",
-                "the status is a map, but the scaffolded controller reports `conditions` and `observedGeneration` in it",
-                "give the status named `properties`, or pass --controller=false",
-            ));
+            unreachable!("own_shape takes statuses that are not objects with properties");
         };
         let added_status = !warnings.is_empty();
         for field in wanted {
@@ -89,34 +107,64 @@ impl Description {
                     }
                     props.push(field);
                 }
-                Some(found) => {
-                    if let Some(warning) = adopt(&file, found, field)? {
-                        warnings.push(warning);
-                    }
-                }
+                Some(found) => warnings.extend(adopt(found, field)),
             }
         }
-        Ok(warnings)
+        Ok(Reported {
+            conditions: true,
+            warnings,
+        })
     }
 }
 
-/// Makes an existing `conditions` or `observedGeneration` fit the controller, or refuses it.
-fn adopt(file: &Path, found: &mut Prop, wanted: Prop) -> Result<Option<String>, Error> {
+/// Why the scaffolded controller cannot report in `status`: it is a map, or it has a
+/// `conditions` or `observedGeneration` of another shape (with the line of the field).
+fn own_shape(status: &Ir) -> Option<(Pos, String)> {
+    let Kind::Object {
+        props,
+        additional: None,
+    } = &status.kind
+    else {
+        return Some((status.pos, "the status is a map".into()));
+    };
+    for p in props {
+        let fits = match p.name.as_str() {
+            "observedGeneration" => matches!(p.schema.kind, Kind::Integer),
+            "conditions" => match &p.schema.kind {
+                Kind::Array(items) => match &items.kind {
+                    Kind::WellKnown(w) => w.name == "Condition",
+                    Kind::Object {
+                        props,
+                        additional: None,
+                    } => has_condition_shape(props),
+                    _ => false,
+                },
+                _ => false,
+            },
+            _ => true,
+        };
+        if !fits {
+            return Some((p.pos, format!("`status.{}` has a shape of its own", p.name)));
+        }
+    }
+    None
+}
+
+/// Makes an existing `conditions` or `observedGeneration` (of the right shape) fit the
+/// controller; a warning when that changes the CRD.
+fn adopt(found: &mut Prop, wanted: Prop) -> Option<String> {
     let name = wanted.name.clone();
     if name == "observedGeneration" {
-        if !matches!(found.schema.kind, Kind::Integer) {
-            return Err(refusal(file, found, "an integer"));
-        }
         if !found.required {
-            return Ok(None);
+            return None;
         }
         found.required = false;
-        return Ok(Some(format!(
+        return Some(format!(
             "`status.{name}` is required in the description; kubeforge makes it optional, as the controller sets it only once it has reconciled"
-        )));
+        ));
     }
     let Kind::Array(items) = &mut found.schema.kind else {
-        return Err(refusal(file, found, "a list"));
+        unreachable!("own_shape takes conditions that are not lists");
     };
     let Kind::Array(condition) = wanted.schema.kind.clone() else {
         unreachable!("the template's conditions are a list");
@@ -133,7 +181,7 @@ fn adopt(file: &Path, found: &mut Prop, wanted: Prop) -> Result<Option<String>, 
                 "the items of `status.{name}` have the shape of metav1.Condition: kubeforge uses k8s-openapi's Condition for them, whose schema has other descriptions and fewer validations than the input's"
             ));
         }
-        _ => return Err(refusal(file, found, "a list of metav1.Condition")),
+        _ => unreachable!("own_shape takes conditions of another shape"),
     }
     if !found.required && found.schema.default.is_none() {
         found.schema.default = wanted.schema.default;
@@ -142,7 +190,7 @@ fn adopt(file: &Path, found: &mut Prop, wanted: Prop) -> Result<Option<String>, 
             "{also} `status.{name}` gets `default: []`, so that the controller always finds the list"
         ));
     }
-    Ok(warning)
+    warning
 }
 
 /// Whether `props` are exactly the fields of a metav1.Condition.
@@ -150,15 +198,4 @@ fn has_condition_shape(props: &[Prop]) -> bool {
     let mut names: Vec<&str> = props.iter().map(|p| p.name.as_str()).collect();
     names.sort_unstable();
     names == CONDITION_FIELDS
-}
-
-fn refusal(file: &Path, field: &Prop, shape: &str) -> Error {
-    super::errs(file).at(
-        field.pos,
-        format!(
-            "`status.{}` is not {shape}, but the scaffolded controller reports it",
-            field.name
-        ),
-        "rename the field, or pass --controller=false",
-    )
 }

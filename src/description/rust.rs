@@ -31,7 +31,7 @@ use super::fmt::{
 };
 use super::format::{ListType, MapType};
 use super::ir::{Ir, Kind, Prop, WellKnown};
-use super::names::{RULES, Rule, best_rule, field_ident, pascal, unraw, variant_ident};
+use super::names::{RULES, Rule, best_rule, field_idents, pascal, unraw, variant_ident};
 
 /// Names the generated file imports or that the derives bring into scope.
 const RESERVED: &[&str] = &[
@@ -937,7 +937,7 @@ impl Codegen {
         let slot = self.types.len();
         self.types.push(TypeDef::Pending);
         // Field names and the rename rule.
-        let idents: Vec<String> = props.iter().map(|p| field_ident(&p.name)).collect();
+        let idents = field_idents(props.iter().map(|p| p.name.as_str()));
         let pairs: Vec<(String, String)> = idents
             .iter()
             .cloned()

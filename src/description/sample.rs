@@ -453,3 +453,212 @@ fn object(
     }
     Ok(Value::Object(out))
 }
+
+/// How many combinations of values [`repair`] tries at most.
+const REPAIR_TRIES: usize = 1024;
+
+/// Makes `object` (a whole sample, `spec` and all) satisfy the CEL rules of `root_schema` that it
+/// breaks, by trying values for the fields those rules read (`self.a`, `self.a.b`): the
+/// literals of the rules, their neighbours and a few values of each type, or leaving the field
+/// out. The first combination the API server should accept (schema and rules) is kept; false
+/// when none is found.
+pub fn repair(root_schema: &Value, object: &mut Value) -> bool {
+    let broken = super::verdict::rule_failures(root_schema, object, None);
+    let broken: Vec<_> = broken
+        .iter()
+        .filter(|e| super::verdict::decidable(e, false))
+        .collect();
+    if broken.is_empty() {
+        return true;
+    }
+    let read = regex::Regex::new(r"\bself((?:\.[A-Za-z_][A-Za-z0-9_]*)+)").expect("valid");
+    let mut slots: Vec<(Vec<Seg>, Vec<Option<Value>>)> = Vec::new();
+    for error in &broken {
+        let base = segments(&error.field_path);
+        for chain in read.captures_iter(&error.rule) {
+            let mut keys: Vec<&str> = chain[1].split('.').skip(1).collect();
+            // `self.name.startsWith(..)`: the last step is a method.
+            let whole = chain.get(0).expect("the whole match");
+            if error.rule[whole.end()..].starts_with('(') {
+                keys.pop();
+            }
+            let mut path = base.clone();
+            path.extend(keys.into_iter().map(|k| Seg::Key(k.to_string())));
+            if slots.iter().any(|(p, _)| *p == path) {
+                continue;
+            }
+            let Some(schema) = schema_at(root_schema, &path) else {
+                continue;
+            };
+            let current = value_at(object, &path).cloned();
+            let values = candidates(schema, &error.rule, current);
+            if !values.is_empty() {
+                slots.push((path, values));
+            }
+        }
+    }
+    let total = slots
+        .iter()
+        .try_fold(1usize, |n, (_, v)| n.checked_mul(v.len()));
+    let tries = total.map_or(REPAIR_TRIES, |t| t.min(REPAIR_TRIES));
+    for n in 0..tries {
+        let mut attempt = object.clone();
+        let mut rest = n;
+        for (path, values) in &slots {
+            set_at(&mut attempt, path, values[rest % values.len()].clone());
+            rest /= values.len();
+        }
+        if super::verdict::check_object(root_schema, &attempt, None).accepted() {
+            *object = attempt;
+            return true;
+        }
+    }
+    false
+}
+
+/// A step of a path into an object.
+#[derive(Debug, Clone, PartialEq)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// `spec.items[2].name` as steps.
+fn segments(field_path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in field_path.split('.').filter(|p| !p.is_empty()) {
+        let mut pieces = part.split('[');
+        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
+            out.push(Seg::Key(key.to_string()));
+        }
+        for index in pieces {
+            match index.trim_end_matches(']').parse() {
+                Ok(i) => out.push(Seg::Index(i)),
+                Err(_) => out.push(Seg::Key(index.trim_end_matches(']').to_string())),
+            }
+        }
+    }
+    out
+}
+
+fn schema_at<'a>(root: &'a Value, path: &[Seg]) -> Option<&'a Value> {
+    path.iter().try_fold(root, |s, seg| match seg {
+        Seg::Key(k) => s["properties"]
+            .get(k)
+            .or_else(|| s.get("additionalProperties").filter(|a| a.is_object())),
+        Seg::Index(_) => s.get("items"),
+    })
+}
+
+fn value_at<'a>(object: &'a Value, path: &[Seg]) -> Option<&'a Value> {
+    path.iter().try_fold(object, |v, seg| match seg {
+        Seg::Key(k) => v.get(k),
+        Seg::Index(i) => v.get(i),
+    })
+}
+
+/// Sets (or, with `None`, removes) the value at `path`, making the objects on the way.
+fn set_at(object: &mut Value, path: &[Seg], value: Option<Value>) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut here = object;
+    for seg in parents {
+        here = match seg {
+            Seg::Key(k) => {
+                if !here.is_object() {
+                    *here = json!({});
+                }
+                here.as_object_mut()
+                    .expect("an object")
+                    .entry(k.clone())
+                    .or_insert(json!({}))
+            }
+            Seg::Index(i) => match here.get_mut(*i) {
+                Some(item) => item,
+                None => return,
+            },
+        };
+    }
+    match (last, value) {
+        (Seg::Key(k), Some(v)) => {
+            if let Some(map) = here.as_object_mut() {
+                map.insert(k.clone(), v);
+            }
+        }
+        (Seg::Key(k), None) => {
+            if let Some(map) = here.as_object_mut() {
+                map.remove(k);
+            }
+        }
+        (Seg::Index(i), Some(v)) => {
+            if let Some(item) = here.get_mut(*i) {
+                *item = v;
+            }
+        }
+        (Seg::Index(_), None) => {}
+    }
+}
+
+/// Values to try for a scalar field of `schema` read by `rule`: the current one first, then
+/// the rule's literals (and their neighbours), the schema's `enum`, a few of the type, and
+/// leaving the field out.
+fn candidates(schema: &Value, rule: &str, current: Option<Value>) -> Vec<Option<Value>> {
+    let numbers: Vec<f64> = regex::Regex::new(r"-?\b\d+(?:\.\d+)?\b")
+        .expect("valid")
+        .find_iter(rule)
+        .filter_map(|m| m.as_str().parse().ok())
+        .collect();
+    let strings: Vec<String> = regex::Regex::new(r#"'([^'\\]*)'|"([^"\\]*)""#)
+        .expect("valid")
+        .captures_iter(rule)
+        .filter_map(|c| c.get(1).or(c.get(2)).map(|m| m.as_str().to_string()))
+        .collect();
+    let mut out: Vec<Option<Value>> = vec![current];
+    match schema["type"].as_str() {
+        Some("integer") => {
+            let mut ints = vec![0.0, 1.0];
+            for n in &numbers {
+                ints.extend([n.trunc() - 1.0, n.trunc(), n.trunc() + 1.0]);
+            }
+            if let Some(m) = num(schema, "multipleOf").filter(|m| *m >= 1.0) {
+                let multiples: Vec<f64> = ints
+                    .iter()
+                    .flat_map(|v| [(v / m).floor() * m, (v / m).ceil() * m])
+                    .collect();
+                ints.extend(multiples);
+            }
+            out.extend(ints.into_iter().map(|v| Some(json!(v as i64))));
+        }
+        Some("number") => {
+            let mut nums = vec![0.0, 1.0, 0.5];
+            for n in &numbers {
+                nums.extend([n - 1.0, *n, n + 1.0, n + 0.5]);
+            }
+            out.extend(nums.into_iter().map(|v| Some(json!(v))));
+        }
+        Some("string") => {
+            for s in &strings {
+                out.extend([
+                    Some(json!(s)),
+                    Some(json!(format!("{s}-sample"))),
+                    Some(json!(format!("sample-{s}"))),
+                ]);
+            }
+            out.push(Some(json!("sample")));
+        }
+        Some("boolean") => out.extend([Some(json!(true)), Some(json!(false))]),
+        _ => return Vec::new(),
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        out.extend(values.iter().cloned().map(Some));
+    }
+    out.push(None);
+    let mut unique = Vec::new();
+    for v in out {
+        if !unique.contains(&v) {
+            unique.push(v);
+        }
+    }
+    unique
+}
