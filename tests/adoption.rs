@@ -591,3 +591,63 @@ fn numbers_as_floats(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+#[test]
+fn root_fields_beside_spec_and_versions_without_spec_are_adopted_with_no_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &[
+            "init",
+            "--domain",
+            "example.com",
+            "--project-name",
+            "fields",
+        ],
+    );
+    let input = fixture("crd-root-fields.yaml");
+    let out = ok(dir.path(), &["create", "api", "--from", &input]);
+    assert!(
+        out.contains("becomes [\"spec\"] (kube-derive cannot require `metadata`"),
+        "{out}"
+    );
+    let adopted = crd(
+        dir.path(),
+        "config/crd/bases/fields.example.com_rollouts.yaml",
+    );
+    let text = std::fs::read_to_string(&input).unwrap();
+    let given = &kubeforge::yaml::values_from_str(Path::new(&input), &text).unwrap()[0];
+    let root = |crd: &serde_json::Value, version: &str| {
+        let versions = crd["spec"]["versions"].as_array().unwrap();
+        let v = versions.iter().find(|v| v["name"] == version).unwrap();
+        v["schema"]["openAPIV3Schema"].clone()
+    };
+    // The root fields are the input's, as values.
+    for (version, fields) in [
+        ("v1", &["operation", "spec"][..]),
+        ("v1beta1", &["steps", "target"][..]),
+    ] {
+        for field in fields {
+            assert_eq!(
+                numbers_as_floats(root(&adopted, version)["properties"][field].clone()),
+                numbers_as_floats(root(given, version)["properties"][field].clone()),
+                "{version}: {field}"
+            );
+        }
+    }
+    assert_eq!(
+        root(&adopted, "v1beta1")["required"],
+        serde_json::json!(["target"])
+    );
+    let types = read(dir.path(), "src/api/v1/rollout.rs");
+    assert!(
+        types.contains("no_spec") && types.contains("pub struct RolloutFields"),
+        "{types}"
+    );
+    // The sample of the version without spec has its fields at the root.
+    let sample = read(dir.path(), "config/samples/fields_v1beta1_rollout.yaml");
+    assert!(
+        sample.contains("\ntarget: ") && !sample.contains("spec:"),
+        "{sample}"
+    );
+}

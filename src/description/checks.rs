@@ -321,6 +321,8 @@ fn step<'a>(found: Found<'a>, s: &Step) -> Option<Found<'a>> {
 pub struct Roots<'a> {
     pub spec: &'a Ir,
     pub status: Option<&'a Ir>,
+    /// The fields of `spec` sit at the root of the object (`noSpec`).
+    pub no_spec: bool,
 }
 
 const METADATA: &[(&str, &str)] = &[
@@ -342,7 +344,7 @@ fn resolve<'a>(roots: &Roots<'a>, steps: &[Step]) -> Result<Found<'a>, String> {
         return Err("the path must start with `.spec`, `.status` or `.metadata`".into());
     };
     let mut cur = match first.as_str() {
-        "spec" => Found::Ir(roots.spec),
+        "spec" if !roots.no_spec => Found::Ir(roots.spec),
         "status" => match roots.status {
             Some(s) => Found::Ir(s),
             None => return Err("the kind has no status".into()),
@@ -366,6 +368,15 @@ fn resolve<'a>(roots: &Roots<'a>, steps: &[Step]) -> Result<Found<'a>, String> {
             return Ok(cur);
         }
         "apiVersion" | "kind" => Found::Meta("string"),
+        _ if roots.no_spec => {
+            let mut cur = Found::Ir(roots.spec);
+            for (i, s) in steps.iter().enumerate() {
+                cur = step(cur, s).ok_or_else(|| {
+                    format!("`{}` does not exist in the schema", show(&steps[..=i]))
+                })?;
+            }
+            return Ok(cur);
+        }
         other => {
             return Err(format!(
                 "`.{other}` is not a field of the object (use `.spec`, `.status` or `.metadata`)"

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::format::{
-    At, DescriptionFile, Node, PrinterColumn, Scope, SelectableField, Subresources, strict_bool,
+    At, DescriptionFile, Node, PrinterColumn, Properties, Required, SchemaNode, Scope,
+    SelectableField, Subresources, strict_bool,
 };
 use crate::error::Error;
 
@@ -71,6 +72,8 @@ struct RootSchema {
     description: Option<At<String>>,
     #[serde(default)]
     properties: BTreeMap<String, At<Node>>,
+    #[serde(default)]
+    required: Vec<At<String>>,
 }
 
 /// Whether a parsed YAML document is a CustomResourceDefinition.
@@ -91,33 +94,37 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
     for version in spec.versions {
         let at = version.pos();
         let v = version.value;
-        let root = v.schema.map(|s| s.value.open_api_v3_schema.value);
-        let (description, mut properties) = match root {
-            Some(root) => (root.description, root.properties),
-            None => (None, BTreeMap::new()),
+        let root = v.schema.map(|s| s.value.open_api_v3_schema);
+        let root_at = root.as_ref().map_or(at, At::pos);
+        let (description, mut properties, required) = match root {
+            Some(root) => (
+                root.value.description,
+                root.value.properties,
+                root.value.required,
+            ),
+            None => (None, BTreeMap::new(), Vec::new()),
         };
         for key in ["apiVersion", "kind", "metadata"] {
             properties.remove(key);
         }
-        let spec_node = properties.remove("spec");
         let status_node = properties.remove("status");
-        if let Some((name, node)) = properties.into_iter().next() {
-            return Err(super::errs(file).at(
-                node.pos(),
-                format!(
-                    "version {} has a root property `{name}` beside `spec` and `status`, which kube-derive cannot express",
-                    v.name.value
-                ),
-                "move the field under `spec` or `status`, or leave this CRD to be written by hand",
-            ));
-        }
-        if spec_node.is_none() {
-            return Err(super::errs(file).at(
-                at,
-                format!("version {} has no `spec` schema", v.name.value),
-                "give the version's openAPIV3Schema a `spec` property",
-            ));
-        }
+        // Root fields beside `spec`, or none named `spec`: the kind's fields sit at the root.
+        let no_spec = properties.len() != 1 || !properties.contains_key("spec");
+        let spec_node = if no_spec {
+            if properties.is_empty() {
+                return Err(super::errs(file).at(
+                    at,
+                    format!(
+                        "version {} has no `spec` schema and no other fields",
+                        v.name.value
+                    ),
+                    "give the version's openAPIV3Schema a `spec` property",
+                ));
+            }
+            Some(root_fields(root_at, properties, required))
+        } else {
+            properties.remove("spec")
+        };
         let names = &spec.names;
         out.push(DescriptionFile {
             group: Some(spec.group.clone()),
@@ -141,6 +148,7 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
             deprecated: v.deprecated,
             deprecation_warning: v.deprecation_warning,
             spec: spec_node,
+            no_spec: no_spec.then(|| At::new(true, root_at.line, root_at.column)),
             status: status_node,
             ..DescriptionFile::default()
         });
@@ -158,6 +166,32 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
     }
     out.sort_by_key(|d| !d.storage.as_ref().is_some_and(|s| s.value));
     Ok(out)
+}
+
+/// The root fields of a version whose objects have no `spec`, or other fields beside it, as
+/// the schema of a `spec` whose fields sit at the root (`noSpec`). `metadata` is left out of
+/// `required`: kube-derive cannot require it, and every object has it anyway.
+fn root_fields(
+    at: super::format::Pos,
+    properties: BTreeMap<String, At<Node>>,
+    required: Vec<At<String>>,
+) -> At<Node> {
+    let properties = properties
+        .into_iter()
+        .map(|(name, node)| (At::new(name, node.line, node.column), node))
+        .collect();
+    let required: Vec<At<String>> = required
+        .into_iter()
+        .filter(|r| r.value != "metadata")
+        .collect();
+    let schema = SchemaNode {
+        type_: Some(At::new("object".to_string(), at.line, at.column)),
+        properties: Some(At::new(Properties(properties), at.line, at.column)),
+        required: (!required.is_empty())
+            .then(|| At::new(Required::List(required), at.line, at.column)),
+        ..SchemaNode::default()
+    };
+    At::new(Node::Full(Box::new(schema)), at.line, at.column)
 }
 
 /// How many characters of a value a difference shows.
@@ -248,6 +282,11 @@ pub const KNOWN: &[(&str, &str, &str)] = &[
         "openAPIV3Schema.required",
         "added",
         "kube-derive's root type has a `spec` that is not an Option",
+    ),
+    (
+        "openAPIV3Schema.required",
+        "changes",
+        "kube-derive cannot require `metadata`, which every object has anyway",
     ),
     (
         "properties.status.nullable",

@@ -151,6 +151,10 @@ pub struct DescriptionFile {
     pub deprecation_warning: Option<At<String>>,
     /// The desired state: an object schema.
     pub spec: Option<At<Node>>,
+    /// The fields of `spec` sit at the root of the object, beside `status` (kube's `no_spec`),
+    /// as in CRDs whose objects have no `spec` or have other root fields beside it.
+    #[serde(default, deserialize_with = "strict_bool")]
+    pub no_spec: Option<At<bool>>,
     /// The observed state: an object schema. A kind with a status gets the status subresource.
     pub status: Option<At<Node>>,
 

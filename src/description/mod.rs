@@ -121,6 +121,8 @@ pub struct Description {
     storage: Option<At<bool>>,
     deprecated: Option<Option<String>>,
     spec: Ir,
+    /// The fields of `spec` sit at the root of the object.
+    no_spec: bool,
     status: Option<Ir>,
     /// Where each schema node was written (`["spec", "jobTemplate", "[]"]`).
     places: BTreeMap<Vec<String>, Pos>,
@@ -530,9 +532,11 @@ fn lower(file: &Path, raw: DescriptionFile) -> Result<Description, Error> {
         ));
     }
 
+    let no_spec = raw.no_spec.as_ref().is_some_and(|b| b.value);
     let roots = checks::Roots {
         spec: &spec,
         status: status.as_ref(),
+        no_spec,
     };
     let mut columns = Vec::new();
     for c in raw.additional_printer_columns.iter().flatten() {
@@ -718,6 +722,7 @@ fn lower(file: &Path, raw: DescriptionFile) -> Result<Description, Error> {
         storage: raw.storage,
         deprecated,
         spec,
+        no_spec,
         status,
         places: place_map,
         known,
@@ -1058,6 +1063,7 @@ pub fn generate(
         scale: desc.scale.clone(),
         selectable: desc.selectable.clone(),
         has_status: desc.status.is_some(),
+        no_spec: desc.no_spec,
         annotations: crd_metadata(desc, "annotations"),
         labels: crd_metadata(desc, "labels"),
     };
@@ -1105,6 +1111,7 @@ pub fn generate(
     })?;
     let crd_json = serde_json::to_value(crd).map_err(|err| Error::Other(err.into()))?;
     let root_schema = crd_json["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone();
+    let fields_schema = fields_schema(&root_schema, desc.no_spec);
 
     // The derived CRD must be the described one.
     let mut diffs = Vec::new();
@@ -1112,7 +1119,10 @@ pub fn generate(
         ("spec", Some(expected::schema(&desc.spec))),
         ("status", desc.status.as_ref().map(expected::status_schema)),
     ] {
-        let got = &root_schema["properties"][name];
+        let got = match name {
+            "spec" => &fields_schema,
+            _ => &root_schema["properties"][name],
+        };
         match want {
             Some(want) => {
                 for d in compare(&want, got) {
@@ -1136,7 +1146,14 @@ pub fn generate(
         ));
     }
 
-    let (sample, sample_problem) = sample_object(desc, &root_schema, full_group, &id, sample_name);
+    let (sample, sample_problem) = sample_object(
+        desc,
+        &root_schema,
+        &fields_schema,
+        full_group,
+        &id,
+        sample_name,
+    );
     let mut sample_yaml = crate::yaml::to_string(&sample)?;
     if let Some(problem) = &sample_problem {
         sample_yaml = format!(
@@ -1151,12 +1168,30 @@ pub fn generate(
     })
 }
 
+/// The schema of the kind's fields in a version's root schema: `spec`'s, or with `no_spec`
+/// the root's own but for `status` (and the title and description kube-derive gives it).
+fn fields_schema(root_schema: &Value, no_spec: bool) -> Value {
+    if !no_spec {
+        return root_schema["properties"]["spec"].clone();
+    }
+    let mut fields = root_schema.clone();
+    if let Some(map) = fields.as_object_mut() {
+        map.remove("title");
+        map.remove("description");
+    }
+    if let Some(properties) = fields["properties"].as_object_mut() {
+        properties.remove("status");
+    }
+    fields
+}
+
 /// The sample object of a description: its `spec` built from the schema (examples, defaults,
 /// bounds), then changed where the CRD's CEL rules need other values. A sample that is still
 /// not valid comes with the reason, with the place in the description and the fix.
 fn sample_object(
     desc: &Description,
     root_schema: &Value,
+    spec_schema: &Value,
     full_group: &str,
     id: &Resolved,
     sample_name: &str,
@@ -1167,7 +1202,6 @@ fn sample_object(
         format!("{file}:{}:{}: {message} ({hint})", pos.line, pos.column)
     };
     let mut problem = None;
-    let spec_schema = &root_schema["properties"]["spec"];
     let mut path = vec!["spec".to_string()];
     let spec_value = match sample::build(spec_schema, &mut path, &desc.known) {
         Ok(value) => value,
@@ -1184,16 +1218,19 @@ fn sample_object(
             json!({})
         }
     };
+    let mut check = spec_value.clone();
     let mut sample = json!({
         "apiVersion": format!("{full_group}/{}", id.version),
         "kind": id.kind,
         "metadata": {"name": sample_name},
-        "spec": spec_value,
     });
+    match (desc.no_spec, spec_value) {
+        (true, Value::Object(fields)) => sample.as_object_mut().expect("an object").extend(fields),
+        (_, spec_value) => sample["spec"] = spec_value,
+    }
     if problem.is_some() {
         return (sample, problem);
     }
-    let mut check = sample["spec"].clone();
     validate::apply_defaults(spec_schema, &mut check);
     if let Some(bad) = validate::validate(spec_schema, &check, "spec").first() {
         let segs: Vec<String> = bad

@@ -81,6 +81,8 @@ pub struct RootSettings {
     pub scale: Option<(String, String, Option<String>)>,
     pub selectable: Vec<String>,
     pub has_status: bool,
+    /// The fields of the spec struct sit at the root of the object (`#[kube(no_spec)]`).
+    pub no_spec: bool,
     /// The CRD's own annotations and labels.
     pub annotations: Vec<(String, String)>,
     pub labels: Vec<(String, String)>,
@@ -1245,7 +1247,12 @@ impl Codegen {
         header: &str,
     ) -> String {
         let spec_props = spec.props().unwrap_or(&[]).to_vec();
-        let spec_name = format!("{}Spec", root.kind);
+        // With `no_spec` the struct holds the root's fields, one of which may be `spec`.
+        let spec_name = if root.no_spec {
+            format!("{}Fields", root.kind)
+        } else {
+            format!("{}Spec", root.kind)
+        };
         self.used.insert(spec_name.clone());
         let status_name = format!("{}Status", root.kind);
         self.used.insert(status_name.clone());
@@ -1436,6 +1443,9 @@ fn kube_attrs(root: &RootSettings, _spec_name: &str) -> Vec<Attr> {
     }
     if root.namespaced {
         kind.push(Meta::path("namespaced"));
+    }
+    if root.no_spec {
+        kind.push(Meta::path("no_spec"));
     }
     attrs.push(Attr::new("kube", kind));
     if let Some(s) = &root.singular {
