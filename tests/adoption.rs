@@ -623,31 +623,43 @@ fn root_fields_beside_spec_and_versions_without_spec_are_adopted_with_no_spec() 
         v["schema"]["openAPIV3Schema"].clone()
     };
     // The root fields are the input's, as values.
-    for (version, fields) in [
-        ("v1", &["operation", "spec"][..]),
-        ("v1beta1", &["steps", "target"][..]),
-    ] {
-        for field in fields {
-            assert_eq!(
-                numbers_as_floats(root(&adopted, version)["properties"][field].clone()),
-                numbers_as_floats(root(given, version)["properties"][field].clone()),
-                "{version}: {field}"
-            );
-        }
+    for field in ["operation", "spec"] {
+        assert_eq!(
+            numbers_as_floats(root(&adopted, "v1")["properties"][field].clone()),
+            numbers_as_floats(root(given, "v1")["properties"][field].clone()),
+            "{field}"
+        );
     }
-    assert_eq!(
-        root(&adopted, "v1beta1")["required"],
-        serde_json::json!(["target"])
-    );
     let types = read(dir.path(), "src/api/v1/rollout.rs");
     assert!(
         types.contains("no_spec") && types.contains("pub struct RolloutFields"),
         "{types}"
     );
-    // The sample of the version without spec has its fields at the root.
-    let sample = read(dir.path(), "config/samples/fields_v1beta1_rollout.yaml");
+    // Objects without spec: the fields at the root, the sample too.
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &["init", "--domain", "example.com", "--project-name", "store"],
+    );
+    ok(
+        dir.path(),
+        &["create", "api", "--from", &fixture("crd-no-spec.yaml")],
+    );
+    let adopted = crd(
+        dir.path(),
+        "config/crd/bases/store.example.com_buckets.yaml",
+    );
+    let schema = root(&adopted, "v1");
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["region"]),
+        "{schema}"
+    );
+    assert_eq!(schema["properties"]["region"]["minLength"], 1, "{schema}");
+    assert!(schema["properties"]["spec"].is_null(), "{schema}");
+    let sample = read(dir.path(), "config/samples/store_v1_bucket.yaml");
     assert!(
-        sample.contains("\ntarget: ") && !sample.contains("spec:"),
+        sample.contains("\nregion: ") && !sample.contains("spec:"),
         "{sample}"
     );
 }
