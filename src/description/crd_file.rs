@@ -139,7 +139,9 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
             scope: spec.scope.clone(),
             short_names: names.short_names.clone(),
             categories: names.categories.clone(),
-            description,
+            // No description stays none: kube-derive's placeholder is for types without a doc.
+            description: description
+                .or_else(|| Some(At::new(String::new(), root_at.line, root_at.column))),
             additional_printer_columns: v.additional_printer_columns,
             subresources: v.subresources,
             selectable_fields: v.selectable_fields,
@@ -272,11 +274,6 @@ pub const KNOWN: &[(&str, &str, &str)] = &[
         "openAPIV3Schema.title",
         "added",
         "kube-derive titles the root schema with the kind",
-    ),
-    (
-        "openAPIV3Schema.description",
-        "added",
-        "kube-derive documents a root type that has no description so",
     ),
     (
         "openAPIV3Schema.required",
