@@ -405,7 +405,7 @@ impl<'a> Lower<'a> {
                 format!("mark the properties of `{name}` with `required: true`, or list them in `required: [..]`"),
             ));
         }
-        let ir = self.node(node, &path, 0)?;
+        let ir = self.node(&node.value, node.pos(), &path, 0)?;
         match &ir.kind {
             Kind::Object {
                 additional: None, ..
@@ -449,8 +449,7 @@ impl<'a> Lower<'a> {
         Ok(ir)
     }
 
-    fn node(&self, node: &At<Node>, path: &Path2, depth: usize) -> Result<Ir, Error> {
-        let pos = node.pos();
+    fn node(&self, node: &Node, pos: Pos, path: &Path2, depth: usize) -> Result<Ir, Error> {
         if depth > MAX_DEPTH {
             return Err(self.errs.at(
                 pos,
@@ -461,7 +460,7 @@ impl<'a> Lower<'a> {
                 "flatten the structure, or use a well-known type by name (`type: PodTemplateSpec`)",
             ));
         }
-        match &node.value {
+        match node {
             Node::Short(name) => {
                 let (kind, format) = self.type_name(name, pos)?;
                 if matches!(kind, Kind::Array(_)) {
@@ -685,9 +684,12 @@ impl<'a> Lower<'a> {
                             ));
                         }
                         AdditionalProperties::Schema(n) => {
-                            let at = At::new(n.clone(), ap.line, ap.column);
-                            *additional =
-                                Some(Box::new(self.node(&at, &path.child("{}"), depth + 1)?));
+                            *additional = Some(Box::new(self.node(
+                                n,
+                                ap.pos(),
+                                &path.child("{}"),
+                                depth + 1,
+                            )?));
                         }
                     }
                 }
@@ -708,7 +710,7 @@ impl<'a> Lower<'a> {
                             ));
                         }
                         let cpath = path.child(name.value.clone());
-                        let mut ir = self.node(child, &cpath, depth + 1)?;
+                        let mut ir = self.node(&child.value, child.pos(), &cpath, depth + 1)?;
                         let listed = required_list.iter().any(|r| r.value == name.value);
                         let own = match &child.value {
                             Node::Full(cs) => match &cs.required {
@@ -785,8 +787,7 @@ impl<'a> Lower<'a> {
                         "add `items: <schema>` (e.g. `items: string`); a CRD schema needs the items' schema",
                     ));
                 };
-                let at = At::new((*it.value).clone(), it.line, it.column);
-                **items = self.node(&at, &path.child("[]"), depth + 1)?;
+                **items = self.node(&it.value, it.pos(), &path.child("[]"), depth + 1)?;
             }
             _ => {}
         }
@@ -826,7 +827,7 @@ impl<'a> Lower<'a> {
         ir.int_or_string_false = matches!(int_or_string, Some((false, _)));
 
         let numeric = ["integer", "number", "int-or-string"];
-        let k = ir.kind.clone();
+        let k = shape(&ir.kind);
         let num = |v: &Option<At<f64>>, key: &str| -> Result<Option<f64>, Error> {
             match v {
                 None => Ok(None),
@@ -1234,6 +1235,24 @@ pub fn well_known_type(w: &WellKnown) -> Option<&'static str> {
         Some("string") => Some("string"),
         Some("integer") => Some("integer"),
         _ => None,
+    }
+}
+
+/// What a kind is, without its children: all that the checks of a node's own keywords look at
+/// (cloning the kind itself would copy the whole subtree below the node).
+fn shape(k: &Kind) -> Kind {
+    match k {
+        Kind::Object { .. } => Kind::Object {
+            props: Vec::new(),
+            additional: None,
+        },
+        Kind::Array(items) => Kind::Array(Box::new(Ir::new(items.pos, Kind::String))),
+        Kind::String => Kind::String,
+        Kind::Integer => Kind::Integer,
+        Kind::Number => Kind::Number,
+        Kind::Boolean => Kind::Boolean,
+        Kind::IntOrString => Kind::IntOrString,
+        Kind::WellKnown(w) => Kind::WellKnown(w),
     }
 }
 

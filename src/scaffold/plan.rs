@@ -2,6 +2,7 @@
 //! Later steps of a command see the files planned by earlier ones. Nothing touches the disk
 //! until `writer::commit`.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -32,6 +33,8 @@ pub struct Planned {
     pub before: Option<String>,
     pub after: String,
     pub action: Action,
+    /// `after` passed `writer::check`; reset whenever `after` changes.
+    pub(super) checked: Cell<bool>,
 }
 
 /// The project directory and the changes planned for it.
@@ -184,6 +187,7 @@ impl Plan {
         match self.files.get_mut(path) {
             Some(p) => {
                 p.after = after;
+                p.checked.set(false);
                 // A file created in this run stays "created" whatever is added to it later.
                 if !matches!(p.action, Action::Create | Action::Overwrite { .. }) {
                     p.action = action;
@@ -198,6 +202,7 @@ impl Plan {
                         before,
                         after,
                         action,
+                        checked: Cell::new(false),
                     },
                 );
             }

@@ -1,9 +1,10 @@
 //! Check every planned file, then show the plan (with diffs on `--dry-run`) or write it: each file
 //! through a temporary file and a rename, the project file last. A failed check writes nothing.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -11,9 +12,16 @@ use super::plan::{Action, Plan, Planned};
 use crate::error::{Error, Result};
 
 /// Verifies what the plan would write: Rust parses, YAML parses, text is LF with a final newline.
+/// A file is checked once as long as its planned content stays the same: commands check their
+/// plan before deriving from it and again before writing it, and parsing a large generated file
+/// twice would double the cost.
 pub fn check(plan: &Plan) -> Result<()> {
     for (path, planned) in plan.changes() {
+        if planned.checked.get() {
+            continue;
+        }
         check_file(path, &planned.after)?;
+        planned.checked.set(true);
     }
     Ok(())
 }
@@ -115,6 +123,8 @@ pub fn is_noop(plan: &Plan) -> bool {
 
 /// Writes every changed file. `.orig` copies are written before the files they preserve.
 pub fn write(plan: &Plan) -> Result<()> {
+    // Directories known to exist, so that each is created (or found) once.
+    let mut dirs = BTreeSet::new();
     for (path, p) in plan.changes() {
         if p.before.as_deref() == Some(p.after.as_str()) {
             continue;
@@ -124,9 +134,9 @@ pub fn write(plan: &Plan) -> Result<()> {
         } = &p.action
         {
             let orig_path = free_orig_path(plan.root(), path);
-            write_atomic(&plan.root().join(&orig_path), previous)?;
+            write_atomic(&plan.root().join(&orig_path), previous, &mut dirs)?;
         }
-        write_atomic(&plan.root().join(path), &p.after)?;
+        write_atomic(&plan.root().join(path), &p.after, &mut dirs)?;
     }
     Ok(())
 }
@@ -143,9 +153,12 @@ fn free_orig_path(root: &Path, path: &str) -> String {
         .expect("unbounded")
 }
 
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
+fn write_atomic(path: &Path, text: &str, dirs: &mut BTreeSet<PathBuf>) -> Result<()> {
     let dir = path.parent().expect("files live in a directory");
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    if !dirs.contains(dir) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        dirs.insert(dir.to_path_buf());
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".kubeforge-")
         .tempfile_in(dir)
