@@ -1,6 +1,6 @@
-//! `kubeforge generate` on synthetic projects of 1, 10, 100 and 500 kinds: median wall time and
-//! peak memory, and beside it, on the 10-kind project, the compile-based path (edit a field,
-//! warm `cargo build` of crdgen, run it).
+//! `kubeforge generate` on synthetic projects of 1, 10, 100 and 500 kinds: median wall and CPU
+//! time and peak memory, and beside it, on the 10-kind project, the compile-based path (edit a
+//! field, warm `cargo build` of crdgen, run it).
 //!
 //! Run with `cargo bench --bench generate` (add `-- --quick` to skip the compile-based path).
 
@@ -11,10 +11,23 @@ use std::time::{Duration, Instant};
 const KUBEFORGE: &str = env!("CARGO_BIN_EXE_kubeforge");
 const RUNS: usize = 11;
 
-/// Runs a program to completion; its wall time and peak RSS (KiB). The child is reaped by
-/// `wait4`, which also reports its resource usage.
+/// What one run of a program took.
+struct Usage {
+    wall: Duration,
+    /// User and system CPU time: less sensitive than wall time to other work on the machine.
+    cpu: Duration,
+    /// Peak resident set size, KiB.
+    peak_kib: u64,
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+}
+
+/// Runs a program to completion. The child is reaped by `wait4`, which also reports its
+/// resource usage.
 #[allow(clippy::zombie_processes)]
-fn run(dir: &Path, program: &str, args: &[&str]) -> (Duration, u64) {
+fn run(dir: &Path, program: &str, args: &[&str]) -> Usage {
     let start = Instant::now();
     let child = Command::new(program)
         .args(args)
@@ -34,7 +47,11 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> (Duration, u64) {
         "{program} {args:?} failed in {}",
         dir.display()
     );
-    (elapsed, usage.ru_maxrss as u64) // KiB on Linux
+    Usage {
+        wall: elapsed,
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
+        peak_kib: usage.ru_maxrss as u64, // KiB on Linux
+    }
 }
 
 fn kubeforge(dir: &Path, args: &[&str]) {
@@ -104,20 +121,27 @@ fn ms(d: Duration) -> String {
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let tmp = tempfile::tempdir().unwrap();
-    println!("| kinds | generate median | peak RSS |");
-    println!("|---:|---:|---:|");
+    println!("| kinds | generate median | CPU median | peak RSS |");
+    println!("|---:|---:|---:|---:|");
     let mut ten = None;
     for kinds in [1, 10, 100, 500] {
         let dir = synthetic(tmp.path(), kinds);
         let mut times = Vec::new();
+        let mut cpu = Vec::new();
         let mut peak = 0;
         for _ in 0..RUNS {
-            let (t, rss) = run(&dir, KUBEFORGE, &["generate"]);
-            times.push(t);
-            peak = peak.max(rss);
+            let u = run(&dir, KUBEFORGE, &["generate"]);
+            times.push(u.wall);
+            cpu.push(u.cpu);
+            peak = peak.max(u.peak_kib);
         }
         let m = median(times);
-        println!("| {kinds} | {} | {:.1} MiB |", ms(m), peak as f64 / 1024.0);
+        println!(
+            "| {kinds} | {} | {} | {:.1} MiB |",
+            ms(m),
+            ms(median(cpu)),
+            peak as f64 / 1024.0
+        );
         if kinds == 10 {
             ten = Some((dir, m));
         }
@@ -144,7 +168,7 @@ fn main() {
         "--target-dir",
         target.to_str().unwrap(),
     ];
-    let (cold, _) = run(&dir, &cargo, &build);
+    let cold = run(&dir, &cargo, &build).wall;
     let mut times = Vec::new();
     for i in 0..5 {
         let types = dir.join("src/api/v1/kind3.rs");
@@ -157,8 +181,8 @@ fn main() {
             ),
         )
         .unwrap();
-        let (b, _) = run(&dir, &cargo, &build);
-        let (r, _) = run(&dir, target.join("debug/crdgen").to_str().unwrap(), &[]);
+        let b = run(&dir, &cargo, &build).wall;
+        let r = run(&dir, target.join("debug/crdgen").to_str().unwrap(), &[]).wall;
         times.push(b + r);
     }
     let compiled = median(times);

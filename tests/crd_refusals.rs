@@ -92,14 +92,12 @@ fn refused_constructs() {
             "fixed-size arrays",
         ),
         (
-            "hashset",
-            spec("    pub s: HashSet<String>, // <-", ""),
-            "uniqueItems",
-        ),
-        (
-            "btreeset",
-            spec("    pub s: Option<BTreeSet<String>>, // <-", ""),
-            "uniqueItems",
+            "non-empty set default",
+            spec(
+                "    #[serde(default = \"d\")]\n    pub s: BTreeSet<String>,",
+                "fn d() -> BTreeSet<String> { BTreeSet::from([\"a\".to_string()]) } // <-",
+            ),
+            "the default of a set is evaluated only when it is empty",
         ),
         (
             "uniqueItems",
@@ -331,12 +329,170 @@ fn refused_constructs() {
             "transform",
         ),
         (
-            "validate attr",
+            "validate regex path",
             spec(
-                "    #[validate(length(min = 1))] // <-\n    pub n: String,",
+                "    #[validate(regex(path = *NAME_RE))] // <-\n    pub n: String,",
                 "",
             ),
-            "`#[validate(...)]`",
+            "names a compiled regex",
+        ),
+        (
+            "validate regex pattern",
+            spec(
+                "    #[validate(regex(pattern = \"^a\"))] // <-\n    pub n: String,",
+                "",
+            ),
+            "schemars rejects `pattern` in `#[validate(regex(..))]`",
+        ),
+        (
+            "validate non-literal bound",
+            spec(
+                "    #[validate(length(min = MIN, message = \"too short\"))] // <-\n    pub n: String,",
+                "",
+            ),
+            "not a number literal",
+        ),
+        (
+            "validate length without bounds",
+            spec("    #[validate(length)] // <-\n    pub n: String,", ""),
+            "schemars rejects `length` without `(..)` in `#[validate(..)]`",
+        ),
+        (
+            "validate required with a message",
+            spec(
+                "    #[validate(required(message = \"needed\"))] // <-\n    pub n: Option<String>,",
+                "",
+            ),
+            "schemars rejects a value on `required`",
+        ),
+        (
+            "garde pattern path",
+            spec(
+                "    #[garde(pattern(NAME_RE))] // <-\n    pub n: String,",
+                "",
+            ),
+            "the value of `pattern` in `#[garde(..)]` is not a string literal",
+        ),
+        (
+            "garde email with a value",
+            spec("    #[garde(email(x))] // <-\n    pub n: String,", ""),
+            "schemars rejects a value on `email` in `#[garde(..)]`",
+        ),
+        (
+            "garde on KubeSchema",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub struct ThingSpec {{
+    #[garde(length(min = 1))] // <-
+    pub s: String,
+}}
+"
+            ),
+            "`#[derive(KubeSchema)]` drops `#[garde(..)]` attributes",
+        ),
+        (
+            "union",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+pub union ThingSpec {{ // <-
+    pub a: u32,
+}}
+"
+            ),
+            "a union cannot derive CustomResource",
+        ),
+        (
+            "no_spec metadata field",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", no_spec)]
+pub struct ThingFields {{
+    pub size: i32,
+    pub metadata: String, // <-
+}}
+"
+            ),
+            "where `metadata` is already taken",
+        ),
+        (
+            "no_spec status field",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", no_spec)]
+pub struct ThingFields {{
+    pub status: String, // <-
+}}
+"
+            ),
+            "where `status` is already taken",
+        ),
+        (
+            "attr derive",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+#[kube(attr = \"derive(Serialize)\")] // <-
+pub struct ThingSpec {{ pub a: i32 }}
+"
+            ),
+            "kube-derive refuses derives in `#[kube(attr = \"...\")]`",
+        ),
+        (
+            "attr serde",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\")]
+#[kube(attr = \"serde(rename_all = \\\"snake_case\\\")\")] // <-
+pub struct ThingSpec {{ pub a: i32 }}
+"
+            ),
+            "kube-derive refuses `serde(..)` in `#[kube(attr",
+        ),
+        (
+            "attr schemars",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", attr = \"schemars(title = \\\"x\\\")\")] // <-
+pub struct ThingSpec {{ pub a: i32 }}
+"
+            ),
+            "kube-derive refuses `schemars(..)`",
+        ),
+        (
+            "attr that is not an attribute",
+            format!(
+                "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", attr = \"allow(\")] // <-
+pub struct ThingSpec {{ pub a: i32 }}
+"
+            ),
+            "is not an attribute",
+        ),
+        (
+            "flattened externally tagged enum",
+            spec(
+                "    #[serde(flatten)]\n    pub e: Tagged, // <-",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\npub enum Tagged { A { a: i32 }, B { b: String } }",
+            ),
+            "only structs, untagged enums and maps",
+        ),
+        (
+            "two flattened untagged enums",
+            spec(
+                "    #[serde(flatten)]\n    pub one: U1,\n    #[serde(flatten)]\n    pub two: U2, // <-",
+                "#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(untagged)]\npub enum U1 { A { a: i32 }, B { b: String } }\n#[derive(Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[serde(untagged)]\npub enum U2 { C { c: i32 }, D { d: String } }",
+            ),
+            "would meet the `anyOf` of another flattened enum",
         ),
         (
             "generic type",

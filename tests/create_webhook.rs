@@ -231,6 +231,70 @@ fn webhooks_added_one_at_a_time_keep_the_users_code() {
 }
 
 #[test]
+fn conversion_patches_of_one_plural_in_two_groups_are_two_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("fleet");
+    std::fs::create_dir(&dir).unwrap();
+    ok(&dir, &["init", "--domain", "example.org", "--multigroup"]);
+    for group in ["ship", "sea"] {
+        for version in ["v1", "v2"] {
+            ok(
+                &dir,
+                &[
+                    "create",
+                    "api",
+                    "--group",
+                    group,
+                    "--version",
+                    version,
+                    "--kind",
+                    "Frigate",
+                ],
+            );
+        }
+        ok(
+            &dir,
+            &[
+                "create",
+                "webhook",
+                "--group",
+                group,
+                "--version",
+                "v1",
+                "--kind",
+                "Frigate",
+                "--conversion",
+                "--spoke",
+                "v2",
+            ],
+        );
+    }
+    // As kubebuilder names them in a multigroup project: the group before the plural.
+    let crd_kustomization = read(&dir, "config/crd/kustomization.yaml");
+    for group in ["ship", "sea"] {
+        let patch = format!("patches/webhook_in_{group}_frigates.yaml");
+        assert_eq!(
+            crd_kustomization
+                .matches(&format!("- path: {patch}\n"))
+                .count(),
+            1,
+            "{crd_kustomization}"
+        );
+        let text = read(&dir, &format!("config/crd/{patch}"));
+        assert!(
+            text.contains(&format!("name: frigates.{group}.example.org\n")),
+            "{text}"
+        );
+    }
+    assert!(
+        !dir.join("config/crd/patches/webhook_in_frigates.yaml")
+            .exists()
+    );
+    let check = ok(&dir, &["generate", "--check"]);
+    assert!(check.contains("up to date"), "{check}");
+}
+
+#[test]
 fn a_webhook_on_a_kind_of_kubernetes_needs_no_api() {
     let (_tmp, dir) = project();
     let args = [

@@ -443,9 +443,15 @@ pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
                 plan.inject("src/webhooks/mod.rs", "webhooks", &registration)?;
             }
         }
-        // The CRD of the kind asks the API server to convert through /convert.
+        // The CRD of the kind asks the API server to convert through /convert. In a multigroup
+        // project the patch's name carries the group, as kubebuilder's does: one plural may be
+        // used in several groups.
         for (template, pattern) in templates.under("webhook-crd") {
-            let path = r.expand(&pattern);
+            let path = if s.project.multigroup && !r.group.is_empty() {
+                r.expand(&pattern.replace("{plural}", "{group}_{plural}"))
+            } else {
+                r.expand(&pattern)
+            };
             plan.scaffold(&path, render(template, w, None)?, IfExists::Keep, false)?;
         }
         plan.inject(

@@ -59,6 +59,8 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
     }
     let mut cluster_scoped = std::collections::BTreeSet::new();
     let mut derived = std::collections::BTreeSet::new();
+    // Read once: a kind already listed needs no injection (injections only add lines).
+    let listed = plan.read(CRD_KUSTOMIZATION)?.unwrap_or_default();
     for crd in crds_from_sources(&sources, opts)? {
         if crd.spec.scope == "Cluster" {
             cluster_scoped.insert((crd.spec.group.clone(), crd.spec.names.plural.clone()));
@@ -68,20 +70,23 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
             "{GENERATED_YAML_HEADER}---\n{}",
             crate::yaml::to_string(&crd)?
         );
-        plan.regenerate(&format!("{CRD_BASES}/{file}"), yaml)?;
-        derived.insert(format!("{CRD_BASES}/{file}"));
-        plan.inject(
-            CRD_KUSTOMIZATION,
-            "crdkustomizeresource",
-            &format!("- bases/{file}\n"),
-        )?;
+        let path = format!("{CRD_BASES}/{file}");
+        regenerate_if_changed(plan, &path, yaml)?;
+        derived.insert(path);
+        let entry = format!("- bases/{file}\n");
+        if !listed.lines().any(|l| l == entry.trim_end()) {
+            plan.inject(CRD_KUSTOMIZATION, "crdkustomizeresource", &entry)?;
+        }
     }
 
     // A CRD whose kind left the source is not deleted (a CRD in a cluster holds objects): the
     // user is told which file to remove.
     for path in plan.list(CRD_BASES, ".yaml")? {
+        if derived.contains(&path) {
+            continue;
+        }
         let text = plan.read(&path)?.unwrap_or_default();
-        if !derived.contains(&path) && text.starts_with(GENERATED_YAML_HEADER) {
+        if text.starts_with(GENERATED_YAML_HEADER) {
             plan.notes.push(format!(
                 "warning   no kind in src/api/ makes {path} any more: delete it, and its line in {CRD_KUSTOMIZATION}, if the kind is gone for good"
             ));
@@ -90,8 +95,14 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
 
     let mut markers = Vec::new();
     let mut webhook_markers = Vec::new();
+    // The sources under src/api were read above; the rest of src/ is read here.
+    let mut api_texts: std::collections::BTreeMap<PathBuf, String> =
+        sources.into_iter().map(|f| (f.path, f.text)).collect();
     for path in plan.list("src", ".rs")? {
-        let text = plan.read(&path)?.unwrap_or_default();
+        let text = match api_texts.remove(Path::new(&path)) {
+            Some(text) => text,
+            None => plan.read(&path)?.unwrap_or_default(),
+        };
         markers.extend(crate::rbac::markers(&path, &text)?);
         webhook_markers.extend(crate::webhook_manifests::markers(&path, &text)?);
     }
@@ -109,7 +120,16 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
     }
     let roles = crate::rbac::role_yaml(&markers, project.namespaced, &cluster_scoped)?;
     plan.notes.extend(roles.warnings);
-    plan.regenerate(ROLE, roles.yaml)?;
+    regenerate_if_changed(plan, ROLE, roles.yaml)?;
     crate::webhook_manifests::plan(plan, &webhook_markers)?;
     Ok(())
+}
+
+/// Plans a derived file unless it already holds `content`: an unchanged file is neither
+/// rewritten nor checked again.
+fn regenerate_if_changed(plan: &mut Plan, path: &str, content: String) -> Result<()> {
+    if plan.read(path)?.as_deref() == Some(content.as_str()) {
+        return Ok(());
+    }
+    plan.regenerate(path, content)
 }

@@ -233,9 +233,10 @@ impl KubeAttrs {
                 }
                 "printcolumn" => k.printcolumns.push(printcolumn(&m, file)?),
                 "scale" => k.scale = Some(scale(&m, file)?),
-                "derive" | "attr" => {
+                "derive" => {
                     lit_str(&m, file)?;
                 }
+                "attr" => root_attr(&m, file)?,
                 "crates" => {}
                 other => {
                     return Err(CrdError::at(
@@ -262,6 +263,64 @@ impl KubeAttrs {
         Ok(k)
     }
 }
+
+/// `attr = "..."`: an attribute for the generated root type. kube-derive refuses `derive`, `serde`
+/// and `schemars` there (they would fight its own), and anything that is not an attribute.
+fn root_attr(m: &Meta, file: &std::path::Path) -> Result<()> {
+    let (text, span) = lit_str(m, file)?;
+    let meta: Meta = syn::parse_str(&text).map_err(|e| {
+        CrdError::at(
+            file,
+            span,
+            format!("`attr = \"{text}\"` is not an attribute: {e}"),
+        )
+        .hint("write the attribute's content, e.g. `attr = \"allow(missing_docs)\"`")
+    })?;
+    let Some(name) = meta.path().get_ident().map(|i| i.to_string()) else {
+        return Ok(());
+    };
+    match name.as_str() {
+        "derive" => Err(CrdError::at(
+            file,
+            span,
+            "kube-derive refuses derives in `#[kube(attr = \"...\")]`",
+        )
+        .hint(format!(
+            "use `#[kube(derive = \"..\")]` once per trait, e.g. `#[kube(derive = \"{}\")]`",
+            derive_example(&meta)
+        ))),
+        "serde" | "schemars" => Err(CrdError::at(
+            file,
+            span,
+            format!(
+                "kube-derive refuses `{name}(..)` in `#[kube(attr = \"...\")]`: it would conflict with the {name} attributes kube puts on the generated type"
+            ),
+        )
+        .hint(format!(
+            "put `#[{name}(..)]` on the spec struct (or status struct) instead"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The first trait of `derive(..)`, for a hint.
+fn derive_example(meta: &Meta) -> String {
+    match meta {
+        Meta::List(list) => list
+            .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+            .ok()
+            .and_then(|p| {
+                p.first()
+                    .map(|p| quote::quote!(#p).to_string().replace(' ', ""))
+            })
+            .unwrap_or_else(|| "PartialEq".into()),
+        _ => "PartialEq".into(),
+    }
+}
+
+/// Fields of the root object: kube-derive refuses them in a `#[kube(no_spec)]` struct, whose
+/// fields it lifts beside them (it compares the Rust names).
+const ROOT_FIELDS: [&str; 5] = ["apiVersion", "api_version", "kind", "metadata", "status"];
 
 fn printcolumn(m: &Meta, file: &std::path::Path) -> Result<apiext::CustomResourceColumnDefinition> {
     if let Meta::NameValue(_) = m {
@@ -483,6 +542,22 @@ pub(crate) fn build<'p>(generator: &mut Gen<'p, '_>, item: ItemRef<'p>) -> Resul
             "`kube(no_spec)` requires a struct with named fields",
         )
         .hint("drop `no_spec`, or use a struct with named fields"));
+    }
+    if k.no_spec
+        && let syn::Item::Struct(s) = item.item
+        && let Some(ident) = s.fields.iter().filter_map(|f| f.ident.as_ref()).find(|i| {
+            let name = i.to_string();
+            ROOT_FIELDS.contains(&name.as_str())
+        })
+    {
+        return Err(CrdError::at(
+            file,
+            ident.span(),
+            format!(
+                "`kube(no_spec)` lifts this field onto the root object, where `{ident}` is already taken"
+            ),
+        )
+        .hint("rename the field, or drop `no_spec` to keep the fields under `spec`"));
     }
     let schema = if k.schema_disabled {
         None

@@ -512,14 +512,15 @@ impl SerdeAttrs {
 // schemars
 
 /// `min`/`max`/`equal` of `length(..)` and `range(..)`, as JSON numbers.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Bounds {
     pub min: Option<Value>,
     pub max: Option<Value>,
 }
 
-/// Validation keywords of `#[schemars(...)]` (they apply to one schema, or to `items` via `inner`).
-#[derive(Debug, Clone, Default)]
+/// Validation keywords of `#[schemars(...)]`, `#[validate(...)]` and `#[garde(...)]` (they apply
+/// to one schema, or to `items` via `inner`).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Validation {
     pub length: Option<Bounds>,
     pub range: Option<Bounds>,
@@ -555,6 +556,9 @@ pub(crate) struct SchemarsAttrs {
     pub with: Option<syn::Type>,
     pub required: bool,
     pub validation: Validation,
+    /// The first `#[garde(..)]` attribute that adds to the schema: `#[derive(KubeSchema)]` drops
+    /// garde attributes, so its caller refuses them there.
+    pub garde_span: Option<Span>,
 }
 
 /// Keys accepted in `#[schemars(extend(...))]`: the ones a CRD schema (JSONSchemaProps) has.
@@ -915,6 +919,262 @@ fn parse_validation_item(m: &Meta, v: &mut Validation, file: &Path) -> Result<bo
     Ok(true)
 }
 
+/// Another crate's validation attribute that schemars also reads on fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Foreign {
+    /// validator's `#[validate(..)]`.
+    Validate,
+    /// garde's `#[garde(..)]`.
+    Garde,
+}
+
+impl Foreign {
+    fn name(self) -> &'static str {
+        match self {
+            Foreign::Validate => "validate",
+            Foreign::Garde => "garde",
+        }
+    }
+}
+
+/// One item of a validator or garde attribute; `!item` (which schemars accepts) is `None`.
+struct ForeignItem(Option<Meta>);
+
+impl syn::parse::Parse for ForeignItem {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(Token![!]) {
+            input.parse::<Token![!]>()?;
+            input.parse::<syn::Path>()?;
+            return Ok(ForeignItem(None));
+        }
+        input.parse().map(|m| ForeignItem(Some(m)))
+    }
+}
+
+fn foreign_items(tokens: proc_macro2::TokenStream) -> syn::Result<Vec<Meta>> {
+    use syn::parse::Parser;
+    let parser = Punctuated::<ForeignItem, Token![,]>::parse_terminated;
+    Ok(parser
+        .parse2(tokens)?
+        .into_iter()
+        .filter_map(|i| i.0)
+        .collect())
+}
+
+/// The items of a validator or garde attribute. Like schemars, an attribute whose items do not
+/// parse is passed over whole: it is the other crate's to report.
+fn foreign_metas(attr: &Attribute) -> Vec<Meta> {
+    match &attr.meta {
+        Meta::List(list) => foreign_items(list.tokens.clone()).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The items inside `key(..)` of a validator or garde attribute; what schemars rejects is refused.
+fn foreign_nested(meta: &Meta, from: Foreign, file: &Path) -> Result<Vec<Meta>> {
+    let key = meta_key(meta);
+    let Meta::List(list) = meta else {
+        return Err(CrdError::at(
+            file,
+            meta.span(),
+            format!(
+                "schemars rejects `{key}` without `(..)` in `#[{}(..)]`",
+                from.name()
+            ),
+        )
+        .hint(format!(
+            "write `{key}(..)` as the {} documentation shows",
+            from.name()
+        )));
+    };
+    foreign_items(list.tokens.clone()).map_err(|e| {
+        CrdError::at(file, e.span(), format!("cannot read `{key}(...)`: {e}"))
+            .hint("schemars reads this attribute too, and rejects it when it does not parse")
+    })
+}
+
+/// The hint for a value in a validator or garde attribute that is not a literal.
+fn foreign_literal_hint(from: Foreign, key: &str) -> String {
+    format!(
+        "kubeforge reads attributes without compiling: write the literal itself, or add `#[schemars({key}(..))]` with literals, which schemars reads before `#[{}]`",
+        from.name()
+    )
+}
+
+/// `length(..)` / `range(..)` of a validator or garde attribute: `min`, `max` and `equal`, the
+/// first of each kept, other items (messages, modes) passed over, as schemars does.
+fn foreign_bounds(meta: &Meta, from: Foreign, file: &Path) -> Result<Bounds> {
+    let key = meta_key(meta);
+    let (mut min, mut max, mut equal) = (None, None, None);
+    for m in foreign_nested(meta, from, file)? {
+        let item = meta_key(&m);
+        let slot = match item.as_str() {
+            "min" if min.is_none() && equal.is_none() => &mut min,
+            "max" if max.is_none() && equal.is_none() => &mut max,
+            "equal" if min.is_none() && max.is_none() && equal.is_none() => &mut equal,
+            _ => continue,
+        };
+        let Meta::NameValue(nv) = &m else {
+            return Err(CrdError::at(
+                file,
+                m.span(),
+                format!("schemars expects `{item} = ..` in `{key}(..)`"),
+            ));
+        };
+        let v =
+            number_expr(&nv.value, file).map_err(|e| e.hint(foreign_literal_hint(from, &key)))?;
+        *slot = Some(v);
+    }
+    Ok(Bounds {
+        min: min.or_else(|| equal.clone()),
+        max: max.or(equal),
+    })
+}
+
+/// The string literal of a validator or garde value.
+fn foreign_str(expr: &Expr, from: Foreign, key: &str, file: &Path) -> Result<String> {
+    expr_str(expr).ok_or_else(|| {
+        CrdError::spanned(
+            file,
+            expr,
+            format!(
+                "the value of `{key}` in `#[{}(..)]` is not a string literal",
+                from.name()
+            ),
+        )
+        .hint(foreign_literal_hint(from, key))
+    })
+}
+
+/// Reads one item of a validator or garde attribute on a field into `v` (and `required`), the
+/// way schemars does: a keyword already set (by `#[schemars]` or an earlier attribute) stays, a
+/// `pattern`, `regex` or `contains` excludes the others, and items schemars does not know are
+/// passed over.
+fn foreign_item(
+    m: &Meta,
+    from: Foreign,
+    v: &mut Validation,
+    required: &mut bool,
+    file: &Path,
+) -> Result<()> {
+    let key = meta_key(m);
+    let text_taken = v.pattern.is_some() || v.contains.is_some();
+    let path_only = |what: &str| -> Result<()> {
+        match m {
+            Meta::Path(_) => Ok(()),
+            _ => Err(CrdError::at(
+                file,
+                m.span(),
+                format!(
+                    "schemars rejects a value on `{key}` in `#[{}(..)]`",
+                    from.name()
+                ),
+            )
+            .hint(format!("write `{what}` alone"))),
+        }
+    };
+    match key.as_str() {
+        "email" | "url" | "ip" | "ipv4" | "ipv6" if v.format.is_none() => {
+            // validator's formats may carry a message; garde's are bare, as schemars requires.
+            if from == Foreign::Garde {
+                path_only(&key)?;
+            }
+            v.format = Some(match key.as_str() {
+                "email" => "email",
+                "url" => "uri",
+                "ip" => "ip",
+                "ipv4" => "ipv4",
+                _ => "ipv6",
+            });
+        }
+        "length" if v.length.is_none() => v.length = Some(foreign_bounds(m, from, file)?),
+        "range" if v.range.is_none() => v.range = Some(foreign_bounds(m, from, file)?),
+        "required" if !*required => {
+            path_only("required")?;
+            *required = true;
+        }
+        "pattern" if from == Foreign::Garde && !text_taken => {
+            let Meta::List(list) = m else {
+                return Err(CrdError::at(
+                    file,
+                    m.span(),
+                    "schemars expects `pattern(\"...\")` in `#[garde(..)]`",
+                ));
+            };
+            let e: Expr = list.parse_args().map_err(|e| {
+                CrdError::at(file, e.span(), format!("cannot read `pattern(...)`: {e}"))
+            })?;
+            v.pattern = Some(foreign_str(&e, from, "pattern", file)?);
+        }
+        "regex" if from == Foreign::Validate && !text_taken => {
+            let nested = foreign_nested(m, from, file)?;
+            if let Some(p) = nested.iter().find(|n| meta_key(n) == "pattern") {
+                return Err(CrdError::at(
+                    file,
+                    p.span(),
+                    "schemars rejects `pattern` in `#[validate(regex(..))]`",
+                )
+                .hint("write the pattern as `#[schemars(regex(pattern = \"...\"))]`"));
+            }
+            let span = nested
+                .iter()
+                .find(|n| meta_key(n) == "path")
+                .map_or_else(|| m.span(), |p| p.span());
+            return Err(CrdError::at(
+                file,
+                span,
+                "`#[validate(regex(path = ..))]` names a compiled regex, which kubeforge cannot read without compiling",
+            )
+            .hint("add `#[schemars(regex(pattern = \"...\"))]` with the same pattern: schemars reads it before `#[validate]`, and validator keeps its regex"));
+        }
+        "contains" if !text_taken => {
+            let text = match from {
+                // validator: `contains(pattern = "..")`
+                Foreign::Validate => {
+                    let nested = foreign_nested(m, from, file)?;
+                    let Some(Meta::NameValue(nv)) =
+                        nested.iter().find(|n| meta_key(n) == "pattern")
+                    else {
+                        return Err(CrdError::at(
+                            file,
+                            m.span(),
+                            "schemars expects `contains(pattern = \"...\")` in `#[validate(..)]`",
+                        ));
+                    };
+                    foreign_str(&nv.value, from, "contains", file)?
+                }
+                // garde: `contains("..")`
+                Foreign::Garde => {
+                    let Meta::List(list) = m else {
+                        return Err(CrdError::at(
+                            file,
+                            m.span(),
+                            "schemars expects `contains(\"...\")` in `#[garde(..)]`",
+                        ));
+                    };
+                    let e: Expr = list.parse_args().map_err(|e| {
+                        CrdError::at(file, e.span(), format!("cannot read `contains(...)`: {e}"))
+                    })?;
+                    foreign_str(&e, from, "contains", file)?
+                }
+            };
+            v.contains = Some(text);
+        }
+        "inner" if from == Foreign::Garde => {
+            let mut inner = v.inner.take().map(|b| *b).unwrap_or_default();
+            let mut inner_required = false;
+            for im in foreign_nested(m, from, file)? {
+                foreign_item(&im, from, &mut inner, &mut inner_required, file)?;
+            }
+            if !inner.is_empty() {
+                v.inner = Some(Box::new(inner));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 impl SchemarsAttrs {
     pub fn parse(attrs: &[Attribute], site: AttrSite, file: &Path) -> Result<Self> {
         let mut out = SchemarsAttrs {
@@ -922,12 +1182,6 @@ impl SchemarsAttrs {
             ..Default::default()
         };
         out.deprecated = attrs.iter().any(|a| a.path().is_ident("deprecated"));
-        for name in ["validate", "garde"] {
-            if let Some(a) = attrs.iter().find(|a| a.path().is_ident(name)) {
-                return Err(CrdError::at(file, a.span(), format!("`#[{name}(...)]` attributes are not supported"))
-                    .hint("write the constraint with schemars: `#[schemars(length(..), range(..), regex(pattern = ..))]`"));
-            }
-        }
         // serde's `description`-like items do not exist; schemars also reads `title`/`description`/
         // `example`/`extend` from `#[serde(...)]`, so look at both.
         let mut all = metas(attrs, "schemars", file)?;
@@ -1019,6 +1273,24 @@ impl SchemarsAttrs {
                 }
             }
         }
+        // schemars reads validator's and garde's attributes on fields too, after its own, each
+        // keyword taken from the first attribute that sets it. Elsewhere it ignores them.
+        if site == AttrSite::Field {
+            for from in [Foreign::Validate, Foreign::Garde] {
+                for attr in attrs.iter().filter(|a| a.path().is_ident(from.name())) {
+                    let before = (out.validation.clone(), out.required);
+                    for m in foreign_metas(attr) {
+                        foreign_item(&m, from, &mut out.validation, &mut out.required, file)?;
+                    }
+                    if from == Foreign::Garde
+                        && out.garde_span.is_none()
+                        && before != (out.validation.clone(), out.required)
+                    {
+                        out.garde_span = Some(attr.span());
+                    }
+                }
+            }
+        }
         Ok(out)
     }
 
@@ -1037,8 +1309,8 @@ impl SchemarsAttrs {
 
 fn check_extension(key: &str, value: &Value, span: Span, file: &Path) -> Result<()> {
     if key == "uniqueItems" {
-        return Err(CrdError::at(file, span, "`uniqueItems` is not allowed in a CRD schema")
-            .hint("use `#[x_kube(merge_strategy = ListMerge::Set)]` (x-kubernetes-list-type: set) for lists of unique items"));
+        return Err(CrdError::at(file, span, "`uniqueItems` cannot be kept: kube-core removes it (the API server rejects `uniqueItems: true`)")
+            .hint("drop it; for a list of unique scalar values that the API server enforces, use `#[x_kube(merge_strategy = ListMerge::Set)]` (x-kubernetes-list-type: set) with #[derive(KubeSchema)]"));
     }
     if (key == "exclusiveMinimum" || key == "exclusiveMaximum") && !value.is_boolean() {
         return Err(CrdError::at(

@@ -157,7 +157,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 _ => json!(0),
             },
             Class::Unit | Class::Option(..) | Class::JsonValue => Value::Null,
-            Class::Seq(..) => json!([]),
+            Class::Seq(..) | Class::Set(..) => json!([]),
             Class::Map(..) => json!({}),
             Class::Boxed(inner, iloc) => self.default_of_type(iloc, &inner)?,
             Class::Local(item) => self.item_default(item, ty.span(), loc)?,
@@ -423,6 +423,20 @@ impl<'p, 'a> Gen<'p, 'a> {
                     Some(a) if a.is_empty() => Ok(json!([])),
                     _ => Err(refuse(loc)),
                 }
+            }
+            Class::Set(..) => {
+                if call(expr, &["BTreeSet", "new"])
+                    .or_else(|| call(expr, &["HashSet", "new"]))
+                    .is_some_and(|a| a.is_empty())
+                {
+                    return Ok(json!([]));
+                }
+                Err(loc
+                    .err(
+                        expr.span(),
+                        "the default of a set is evaluated only when it is empty",
+                    )
+                    .hint("return `BTreeSet::new()` (or `HashSet::new()`), or give the items with `#[schemars(extend(\"default\" = [..]))]`"))
             }
             Class::Map(_, value_ty, iloc) => {
                 if call(expr, &["BTreeMap", "new"])

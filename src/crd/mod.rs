@@ -23,28 +23,36 @@
 //!   `rename_all_fields`, `default` (field, and container with a derived `Default`), `default =
 //!   "path"` (free function, or `Type::function`) whose body is literal-like (literal,
 //!   `String::from("..")`, `"..".into()`, `"..".to_string()`, `"..".to_owned()`, `vec![..]`,
-//!   `Some(..)`/`None`, `Vec::new()`, `BTreeMap::new()`/`from([..])`, an enum unit variant,
-//!   `Default::default()`, `return ..;`), `skip`, `skip_serializing`, `skip_deserializing`,
-//!   `skip_serializing_if` (Option::is_none/is_some, *::is_empty, Not::not), `flatten` (structs,
-//!   Option of structs, `BTreeMap<String, serde_json::Value>`), `untagged`, `deny_unknown_fields`,
+//!   `Some(..)`/`None`, `Vec::new()`, `BTreeMap::new()`/`from([..])`, `BTreeSet::new()`,
+//!   `HashSet::new()`, an enum unit variant, `Default::default()`, `return ..;`), `skip`,
+//!   `skip_serializing`, `skip_deserializing`, `skip_serializing_if` (Option::is_none/is_some,
+//!   *::is_empty, Not::not), `flatten` (structs, one `#[serde(untagged)]` enum per struct, an
+//!   Option of either, `BTreeMap<String, serde_json::Value>`), `untagged`, `deny_unknown_fields`,
 //!   `alias`/`other` (no schema effect).
 //! * schemars: doc comments (schemars' joining and `# Title` rule), `title`, `description`,
 //!   `range`, `length`, `regex(pattern = ..)`, `pattern(..)`, `contains(..)`, `email`, `url`,
 //!   `ip`, `ipv4`, `ipv6`, `inner(..)`, `required`, `example`, `with = "Type"`, `extend("key" =
 //!   json)` for the keys a CRD schema has (see `EXTEND_KEYS` in attrs.rs), the serde keywords above in
 //!   `#[schemars(..)]` (they override serde's), `#[deprecated]`.
+//! * The field attributes of validator and garde that schemars reads after its own, with literal
+//!   values: `#[validate(length(..), range(..), email, url, ip, ipv4, ipv6, contains(pattern =
+//!   ".."), required)]` and `#[garde(length(..), range(..), pattern(".."), contains(".."), email,
+//!   url, ip, ipv4, ipv6, inner(..), required)]`. The first attribute to set a keyword keeps it;
+//!   other items (messages, modes, custom checks) have no schema effect, and neither have these
+//!   attributes on types and variants.
 //! * `#[x_kube(validation = ..)]` on structs and fields, `#[x_kube(merge_strategy =
 //!   ListMerge::{Atomic, Set, Map(vec![..])} | MapMerge::{Atomic, Granular})]` on fields.
 //! * Types: String, str, PathBuf, bool, char, i8..i128, isize, u8..u128, usize, f32, f64, `()`,
-//!   Option, Vec, VecDeque, slices, BTreeMap/HashMap with String keys, Box/Rc/Arc, type aliases,
-//!   `use` imports (renames, groups, globs, `self`/`super`/`crate` paths), and the well-known types
-//!   listed in [`k8s::WELL_KNOWN`] (schemas captured from k8s-openapi 0.29 with `v1_33`).
+//!   Option, Vec, VecDeque, slices, BTreeSet/HashSet (arrays: kube-core removes `uniqueItems`),
+//!   BTreeMap/HashMap with String keys, Box/Rc/Arc, type aliases, `use` imports (renames, groups,
+//!   globs, `self`/`super`/`crate` paths), and the well-known types listed in
+//!   [`k8s::WELL_KNOWN`] (schemas captured from k8s-openapi 0.29 with `v1_33`).
 //! * Items under `#[cfg(test)]` are ignored, as the compiler does.
 //!
 //! # Refused (a [`CrdError`] with file, line, column and a hint)
 //!
 //! Tuples and tuple structs/variants, fixed-size arrays, unit structs, empty enums,
-//! HashSet/BTreeSet (`uniqueItems`), `extend("uniqueItems" = ..)`, unknown `extend` keys,
+//! `extend("uniqueItems" = ..)` (kube-core would drop it), unknown `extend` keys,
 //! `extend("anyOf"|"oneOf"|"allOf"|"not" = ..)` values that kube's transforms would not keep
 //! (`type`/`description`/`default`/`nullable`/`properties`/`additionalProperties` in
 //! `anyOf`/`oneOf` entries, `enum` in `oneOf` entries, boolean subschemas, keys that are not
@@ -54,18 +62,27 @@
 //! examples, extend values, CEL rules), internally and adjacently tagged enums, enums mixing unit
 //! and data variants and untagged variants that are not objects (kube panics or emits a
 //! non-structural schema), other enums whose variants kube cannot merge (its rewriter's panic is
-//! caught and reported at the enum), `StructMerge`, a container `#[serde(default)]` without a
-//! derived `Default`, container `default = "fn"`, default functions whose body is not
-//! literal-like, defaults of well-known types and of types with a hand-written `Default`,
-//! `serialize_with` with a default, `skip_serializing_if` predicates other than the listed ones
-//! (when a default needs them), `schema_with`, `transform`, `#[validate]`/`#[garde]`, serde
-//! `transparent`/`from`/`into`/`try_from`/`remote`/`with`, generic types, recursive types,
-//! `serde_json::Value` (not structural) outside a flattened map, maps with non-String keys,
-//! `Option<unit-only enum>` whose variants lack doc comments (kube would emit a `null` enum
-//! entry), `#[x_kube]` without `KubeSchema`, on flattened/skipped fields or with a container
-//! `#[serde(default)]`, `KubeSchema` on enums, `schema = "manual"`, unknown `#[kube]` keys, a
-//! version defined twice, zero or several storage versions, versions that `merge_crds` rejects,
-//! types that do not resolve or do not derive JsonSchema/KubeSchema, and syntax errors.
+//! caught and reported at the enum), flattened enums other than untagged ones, a second
+//! flattened enum in one struct (its variants would sit in an `allOf` kube does not hoist),
+//! `StructMerge`, a container `#[serde(default)]` without a derived `Default`, container
+//! `default = "fn"`, default functions whose body is not literal-like, non-empty set defaults,
+//! defaults of well-known types and of types with a hand-written `Default`, `serialize_with` with
+//! a default, `skip_serializing_if` predicates other than the listed ones (when a default needs
+//! them), `schema_with`, `transform`, `#[validate(regex(path = ..))]` (a compiled regex; a
+//! `#[schemars(regex(pattern = ..))]` beside it is read first), what schemars rejects in
+//! validator and garde attributes (`regex(pattern = ..)` in validate, `length`/`range` without
+//! bounds, a value on `required` or on garde's formats), `#[garde(..)]` items that would add to
+//! the schema of a `KubeSchema` struct's field (KubeSchema drops garde attributes, so kube would
+//! lose them), serde `transparent`/`from`/`into`/`try_from`/`remote`/`with`, generic types,
+//! recursive types, `serde_json::Value` (not structural) outside a flattened map, maps with
+//! non-String keys, `Option<unit-only enum>` whose variants lack doc comments (kube would emit a
+//! `null` enum entry), `#[x_kube]` without `KubeSchema`, on flattened/skipped fields or with a
+//! container `#[serde(default)]`, `KubeSchema` on enums, `schema = "manual"`, unknown `#[kube]`
+//! keys, `#[kube(attr = "..")]` holding `derive(..)`, `serde(..)` or `schemars(..)` or no
+//! attribute at all, a `no_spec` struct with a field named `metadata`, `status`, `kind`,
+//! `apiVersion` or `api_version` (kube-derive refuses them), `derive(CustomResource)` on a
+//! union, a version defined twice, zero or several storage versions, versions that `merge_crds`
+//! rejects, types that do not resolve or do not derive JsonSchema/KubeSchema, and syntax errors.
 
 mod assemble;
 mod attrs;
@@ -142,6 +159,17 @@ fn derive_all(
         let attrs = schema::item_attrs(item.item);
         if schema::derives(attrs).iter().any(|d| d == "CustomResource") {
             versions.push(assemble::build(&mut generator, item)?);
+        } else if let syn::Item::Union(u) = item.item
+            && schema::derives(&u.attrs)
+                .iter()
+                .any(|d| d == "CustomResource")
+        {
+            return Err(CrdError::at(
+                item.file,
+                u.ident.span(),
+                "a union cannot derive CustomResource",
+            )
+            .hint("use a struct with named fields (or an enum) for the spec"));
         }
     }
     let mut crds = assemble::merge(versions)?;

@@ -39,6 +39,8 @@ pub(crate) enum Class<'p> {
     Unit,
     Option(Box<syn::Type>, Loc<'p>),
     Seq(Box<syn::Type>, Loc<'p>),
+    /// HashSet, BTreeSet: `uniqueItems`, which kube-core removes.
+    Set(Box<syn::Type>, Loc<'p>),
     Map(Box<syn::Type>, Box<syn::Type>, Loc<'p>),
     Boxed(Box<syn::Type>, Loc<'p>),
     Local(ItemRef<'p>),
@@ -97,10 +99,23 @@ fn type_args(seg: &syn::PathSegment) -> Vec<syn::Type> {
     }
 }
 
+/// A type as written, for messages (rendered only when one is shown).
+pub(crate) struct Shown<'t>(&'t syn::Type);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ty = self.0;
+        f.write_str(&quote::quote!(#ty).to_string().replace(' ', ""))
+    }
+}
+
 /// The derive macros of an item (last path segments), also those inside `cfg_attr(.., derive(..))`.
 pub(crate) fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
     fn collect(meta: &syn::Meta, out: &mut Vec<String>) {
         let syn::Meta::List(list) = meta else { return };
+        if !list.path.is_ident("derive") && !list.path.is_ident("cfg_attr") {
+            return;
+        }
         let Ok(items) = list.parse_args_with(
             syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
         ) else {
@@ -444,6 +459,9 @@ pub(crate) struct FieldInfo<'f> {
 pub(crate) struct Gen<'p, 'a> {
     pub project: &'p Project<'a>,
     pub(crate) stack: Vec<*const syn::Item>,
+    /// The structs and enums derived so far, with the schema of those derived twice (a schema
+    /// depends on the item alone; one used once is not kept).
+    schemas: std::collections::HashMap<*const syn::Item, Option<Value>>,
 }
 
 impl<'p, 'a> Gen<'p, 'a> {
@@ -451,6 +469,7 @@ impl<'p, 'a> Gen<'p, 'a> {
         Gen {
             project,
             stack: Vec::new(),
+            schemas: std::collections::HashMap::new(),
         }
     }
 
@@ -471,7 +490,7 @@ impl<'p, 'a> Gen<'p, 'a> {
     }
 
     fn classify_path(&self, loc: Loc<'p>, ty: &syn::Type, path: &syn::Path) -> Result<Class<'p>> {
-        let shown = quote::quote!(#ty).to_string().replace(' ', "");
+        let shown = Shown(ty);
         let last = path.segments.last().expect("a path has a segment");
         let args = type_args(last);
         let resolved = self.project.resolve_path(loc.module, path);
@@ -509,7 +528,7 @@ impl<'p, 'a> Gen<'p, 'a> {
         &self,
         loc: Loc<'p>,
         path: &syn::Path,
-        shown: &str,
+        shown: &Shown<'_>,
         segs: &[String],
         args: Vec<syn::Type>,
     ) -> Result<Class<'p>> {
@@ -538,10 +557,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 "Vec" | "VecDeque" | "LinkedList" => return Ok(Class::Seq(arg(0)?, loc)),
                 "BTreeMap" | "HashMap" => return Ok(Class::Map(arg(0)?, arg(1)?, loc)),
                 "Box" | "Rc" | "Arc" => return Ok(Class::Boxed(arg(0)?, loc)),
-                "BTreeSet" | "HashSet" => {
-                    return Err(loc.err(path.span(), format!("`{shown}` is not supported (schemars emits `uniqueItems`, which a CRD rejects)"))
-                        .hint("use Vec<T> with `#[x_kube(merge_strategy = ListMerge::Set)]` (needs #[derive(KubeSchema)])"));
-                }
+                "BTreeSet" | "HashSet" => return Ok(Class::Set(arg(0)?, loc)),
                 _ => {}
             }
         }
@@ -589,6 +605,7 @@ impl<'p, 'a> Gen<'p, 'a> {
                 Ok(allow_null(s))
             }
             Class::Seq(inner, iloc) => Ok(json!({"type": "array", "items": self.schema(iloc, &inner)?})),
+            Class::Set(inner, iloc) => Ok(json!({"type": "array", "uniqueItems": true, "items": self.schema(iloc, &inner)?})),
             Class::Map(key, value, iloc) => {
                 match self.classify(iloc, &key)? {
                     Class::Prim("String" | "str") => {}
@@ -645,6 +662,9 @@ impl<'p, 'a> Gen<'p, 'a> {
         use_loc: Loc<'p>,
     ) -> Result<Value> {
         let key = item.item as *const syn::Item;
+        if let Some(Some(schema)) = self.schemas.get(&key) {
+            return Ok(schema.clone());
+        }
         if self.stack.contains(&key) {
             return Err(use_loc
                 .err(
@@ -666,6 +686,10 @@ impl<'p, 'a> Gen<'p, 'a> {
         self.stack.push(key);
         let result = self.item_schema_inner(item, loc, kube_schema);
         self.stack.pop();
+        if let Ok(schema) = &result {
+            let again = self.schemas.contains_key(&key);
+            self.schemas.insert(key, again.then(|| schema.clone()));
+        }
         result
     }
 
@@ -782,6 +806,10 @@ impl<'p, 'a> Gen<'p, 'a> {
             }
             let mut schemars = SchemarsAttrs::parse(&f.attrs, AttrSite::Field, loc.file)?;
             schemars.deprecated &= !kube_schema;
+            if kube_schema && let Some(span) = schemars.garde_span {
+                return Err(loc.err(span, "`#[derive(KubeSchema)]` drops `#[garde(..)]` attributes, so kube leaves this constraint out of the CRD")
+                    .hint("repeat it in `#[schemars(..)]` (or in `#[validate(..)]`, which KubeSchema keeps), or derive JsonSchema if the struct needs no `#[x_kube]`"));
+            }
             let has_xkube = f.attrs.iter().find(|a| a.path().is_ident("x_kube"));
             if let Some(a) = has_xkube
                 && !kube_schema
@@ -862,21 +890,41 @@ impl<'p, 'a> Gen<'p, 'a> {
                     _ => self.non_optional_schema(loc, ty)?,
                 };
                 let optional = self.is_option(loc, ty)? && !fi.schemars.required;
-                let flattenable = match &other {
+                let is_object = |v: &Value| v.get("type") == Some(&json!("object"));
+                // A struct, or an untagged enum (variants that are objects, under `anyOf`), or a
+                // struct that holds one flattened.
+                let (flattenable, untagged_enum) = match &other {
                     Value::Object(m) => {
-                        m.get("type") == Some(&json!("object"))
-                            && !m.contains_key("oneOf")
-                            && !m.contains_key("anyOf")
+                        let variants = m.get("anyOf").and_then(Value::as_array);
+                        let ok = !m.contains_key("oneOf")
                             && !m.contains_key("allOf")
+                            && variants.is_none_or(|a| a.iter().all(is_object))
+                            && (is_object(&other)
+                                || (!m.contains_key("type") && variants.is_some()));
+                        (ok, variants.is_some())
                     }
-                    _ => false,
+                    _ => (false, false),
                 };
                 if !flattenable {
-                    return Err(loc.err(f.ty.span(), "only structs and maps of serde_json::Value can be flattened")
-                        .hint("flatten a struct (or Option of one), or `BTreeMap<String, serde_json::Value>` to keep unknown fields"));
+                    return Err(loc.err(f.ty.span(), "only structs, untagged enums and maps of serde_json::Value can be flattened")
+                        .hint("flatten a struct or a `#[serde(untagged)]` enum (or an Option of one), or `BTreeMap<String, serde_json::Value>` to keep unknown fields"));
+                }
+                if untagged_enum
+                    && let Some(k) = ["anyOf", "oneOf", "allOf"]
+                        .into_iter()
+                        .find(|k| schema.get(k).is_some())
+                {
+                    return Err(loc.err(f.ty.span(), format!("this flattened enum would meet the `{k}` of another flattened enum under `allOf`, whose variants kube does not hoist (the schema would not be structural)"))
+                        .hint("flatten at most one enum into a struct; put the other in a field of its own"));
                 }
                 if optional && let Value::Object(m) = &mut other {
                     m.remove("required");
+                    // schemars lets an absent untagged enum match with an empty variant.
+                    if let Some(Value::Array(variants)) = m.get_mut("anyOf")
+                        && !variants.contains(&json!({}))
+                    {
+                        variants.push(json!({}));
+                    }
                 }
                 allow_unknown_properties(&mut other);
                 flatten_into(&mut schema, other, loc, f.ty.span())?;

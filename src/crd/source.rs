@@ -100,6 +100,22 @@ pub(crate) fn item_name(item: &syn::Item) -> Option<String> {
     })
 }
 
+/// Whether `item` is named `name` (as [`item_name`] spells it), without allocating.
+fn item_is_named(item: &syn::Item, name: &str) -> bool {
+    match item {
+        syn::Item::Struct(s) => s.ident == name,
+        syn::Item::Enum(e) => e.ident == name,
+        syn::Item::Type(t) => t.ident == name,
+        syn::Item::Fn(f) => f.sig.ident == name,
+        syn::Item::Const(c) => c.ident == name,
+        syn::Item::Static(s) => s.ident == name,
+        syn::Item::Mod(m) => m.ident == name,
+        syn::Item::Trait(t) => t.ident == name,
+        syn::Item::Union(u) => u.ident == name,
+        _ => false,
+    }
+}
+
 /// Items under `#[cfg(test)]` are not part of the compiled API.
 fn is_cfg_test(item: &syn::Item) -> bool {
     let attrs: &[syn::Attribute] = match item {
@@ -311,7 +327,7 @@ impl<'a> Project<'a> {
         let module = self.modules.get(mp);
         if let Some(module) = module {
             for item in &module.items {
-                if item_name(item).as_deref() == Some(name) {
+                if item_is_named(item, name) {
                     if let syn::Item::Mod(_) = item {
                         let mut child = mp.clone();
                         child.push(name.to_string());

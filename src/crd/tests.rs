@@ -1,4 +1,5 @@
-//! Unit tests of the derivation (fidelity against kube-derive itself is in tests/crd_fidelity.rs).
+//! Unit tests of the derivation (fidelity against kube-derive itself is proven by
+//! tests/compile_gate.rs, which compiles tests/fixtures/fidelity).
 
 use serde_json::{Value, json};
 
@@ -502,4 +503,316 @@ pub struct ThingSpec {{
         p["d"]["externalDocs"],
         json!({"url": "https://example.com", "description": "More"})
     );
+}
+
+#[test]
+fn validator_and_garde_attributes_as_schemars_reads_them() {
+    let src = format!(
+        "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", namespaced)]
+#[garde(allow_unvalidated)]
+#[validate(schema(function = \"check\"))]
+pub struct ThingSpec {{
+    #[validate(length(min = 1, max = 20, message = \"1 to 20\"), email(message = \"an address\"))]
+    pub mail: String,
+    #[validate(range(min = 1, max = 9), custom(function = \"odd\"))]
+    pub small: i32,
+    #[validate(url)]
+    pub home: String,
+    #[validate(contains(pattern = \"a.b\"))]
+    pub dotted: String,
+    #[validate(required)]
+    pub needed: Option<String>,
+    #[validate(length(equal = 3))]
+    pub three: Vec<String>,
+    #[garde(length(bytes, min = 2), pattern(r\"^[a-z]+$\"))]
+    pub word: String,
+    #[garde(range(min = -5.5))]
+    pub above: f64,
+    #[garde(contains(\"x\"), ipv4)]
+    pub host: String,
+    #[garde(inner(length(max = 8), ip))]
+    pub hosts: Vec<String>,
+    #[garde(required, skip)]
+    pub given: Option<i32>,
+    #[garde(!skip, dive)]
+    pub nested: Vec<i32>,
+    // schemars, then validator, then garde: the first to set a keyword keeps it.
+    #[garde(length(min = 7), pattern(\"^g\"), email)]
+    #[validate(length(max = 5), url)]
+    #[schemars(length(min = 2), contains(\"s\"))]
+    pub layered: String,
+    #[validate(length(min = 1), length(min = 4))]
+    pub twice: String,
+    #[garde(this is not an attribute schemars can read)]
+    pub unread: String,
+}}
+"
+    );
+    let s = one_schema(&src);
+    let spec = &s["properties"]["spec"];
+    let p = &spec["properties"];
+    assert_eq!(
+        p["mail"],
+        json!({"type": "string", "minLength": 1, "maxLength": 20, "format": "email"})
+    );
+    assert_eq!(
+        p["small"],
+        json!({"type": "integer", "format": "int32", "minimum": 1.0, "maximum": 9.0})
+    );
+    assert_eq!(p["home"], json!({"type": "string", "format": "uri"}));
+    assert_eq!(p["dotted"], json!({"type": "string", "pattern": "a\\.b"}));
+    assert_eq!(p["needed"], json!({"type": "string"}));
+    assert_eq!(
+        p["three"],
+        json!({"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3})
+    );
+    assert_eq!(
+        p["word"],
+        json!({"type": "string", "minLength": 2, "pattern": "^[a-z]+$"})
+    );
+    assert_eq!(
+        p["above"],
+        json!({"type": "number", "format": "double", "minimum": -5.5})
+    );
+    assert_eq!(
+        p["host"],
+        json!({"type": "string", "pattern": "x", "format": "ipv4"})
+    );
+    assert_eq!(
+        p["hosts"],
+        json!({"type": "array", "items": {"type": "string", "maxLength": 8, "format": "ip"}})
+    );
+    assert_eq!(p["given"], json!({"type": "integer", "format": "int32"}));
+    assert_eq!(
+        p["nested"],
+        json!({"type": "array", "items": {"type": "integer", "format": "int32"}})
+    );
+    assert_eq!(
+        p["layered"],
+        json!({"type": "string", "minLength": 2, "pattern": "s", "format": "uri"})
+    );
+    assert_eq!(p["twice"], json!({"type": "string", "minLength": 1}));
+    assert_eq!(p["unread"], json!({"type": "string"}));
+    let required: Vec<&str> = spec["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(required.contains(&"needed") && required.contains(&"given"));
+}
+
+#[test]
+fn validator_attributes_stay_on_kube_schema_fields() {
+    let src = format!(
+        "{HEADER}
+use kube::KubeSchema;
+#[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", namespaced)]
+pub struct ThingSpec {{
+    #[validate(length(min = 1))]
+    #[x_kube(validation = \"self != 'x'\")]
+    pub name: String,
+    /// garde that schemars would pass over anyway is no loss.
+    #[garde(length(min = 4))]
+    #[schemars(length(min = 3))]
+    pub code: String,
+}}
+"
+    );
+    let s = one_schema(&src);
+    let p = &s["properties"]["spec"]["properties"];
+    assert_eq!(p["name"]["minLength"], json!(1));
+    assert_eq!(
+        p["name"]["x-kubernetes-validations"],
+        json!([{"rule": "self != 'x'"}])
+    );
+    assert_eq!(p["code"]["minLength"], json!(3));
+}
+
+#[test]
+fn sets_are_arrays_once_kube_drops_unique_items() {
+    let src = format!(
+        "{HEADER}
+use std::collections::{{BTreeSet, HashSet}};
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", namespaced)]
+pub struct ThingSpec {{
+    pub tags: HashSet<String>,
+    #[schemars(length(max = 4))]
+    pub ports: Option<std::collections::BTreeSet<u16>>,
+    #[serde(default = \"no_names\")]
+    pub names: BTreeSet<String>,
+    #[serde(default)]
+    pub ids: HashSet<i64>,
+}}
+fn no_names() -> BTreeSet<String> {{
+    BTreeSet::new()
+}}
+"
+    );
+    let s = one_schema(&src);
+    let p = &s["properties"]["spec"]["properties"];
+    assert_eq!(
+        p["tags"],
+        json!({"type": "array", "items": {"type": "string"}})
+    );
+    assert_eq!(
+        p["ports"],
+        json!({"type": "array", "nullable": true, "maxItems": 4, "items": {"type": "integer", "format": "uint16", "minimum": 0.0, "maximum": 65535.0}})
+    );
+    assert_eq!(
+        p["names"],
+        json!({"type": "array", "default": [], "items": {"type": "string"}})
+    );
+    assert_eq!(p["ids"]["default"], json!([]));
+    assert_eq!(s["properties"]["spec"]["required"], json!(["tags"]));
+}
+
+#[test]
+fn flattened_untagged_enum_is_hoisted_like_kube() {
+    // kube-derive's own test case (crd_complex_enum_test.rs, `flattened_untagged_enum`).
+    let src = format!(
+        "{HEADER}
+/// A very simple enum with unit variants
+#[derive(Serialize, Deserialize, Debug, Clone, JsonSchema)]
+enum NormalEnum {{
+    /// First variant
+    A,
+    /// Second variant
+    B,
+
+    // No doc-comments on these variants
+    C,
+    D,
+}}
+
+/// An untagged enum with a nested enum inside
+#[derive(Serialize, Deserialize, Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+enum UntaggedEnum {{
+    /// Used in case the `one` field of type [`u32`] is present
+    A {{ one: String }},
+    /// Used in case the `two` field of type [`NormalEnum`] is present
+    B {{ two: NormalEnum, three: String }},
+    /// Used in case no fields are present
+    C {{}},
+}}
+
+/// Put a [`UntaggedEnum`] behind `#[serde(flatten)]`
+#[derive(Serialize, Deserialize, Debug, Clone, JsonSchema)]
+struct FlattenedUntaggedEnum {{
+    #[serde(flatten)]
+    inner: UntaggedEnum,
+}}
+
+#[derive(CustomResource, Serialize, Deserialize, Debug, Clone, JsonSchema)]
+#[kube(group = \"clux.dev\", version = \"v1\", kind = \"FlattenedUntaggedEnumTest\")]
+struct FlattenedUntaggedEnumTestSpec {{
+    foo: FlattenedUntaggedEnum,
+}}
+"
+    );
+    let s = one_schema(&src);
+    assert_eq!(
+        s["properties"]["spec"],
+        json!({
+            "properties": {
+                "foo": {
+                    "anyOf": [{"required": ["one"]}, {"required": ["three", "two"]}, {}],
+                    "description": "Put a [`UntaggedEnum`] behind `#[serde(flatten)]`",
+                    "properties": {
+                        "one": {"type": "string"},
+                        "two": {
+                            "description": "A very simple enum with unit variants",
+                            "enum": ["C", "D", "A", "B"],
+                            "type": "string"
+                        },
+                        "three": {"type": "string"}
+                    },
+                    "type": "object"
+                }
+            },
+            "required": ["foo"],
+            "type": "object"
+        })
+    );
+
+    // Optional, beside other fields: every variant may be absent.
+    let src = format!(
+        "{HEADER}
+#[derive(Serialize, Deserialize, Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+pub enum Source {{
+    Image {{ image: String }},
+    Git {{ repo: String, rev: Option<String> }},
+}}
+#[derive(CustomResource, Serialize, Deserialize, Debug, Clone, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", namespaced)]
+pub struct ThingSpec {{
+    pub name: String,
+    #[serde(flatten)]
+    pub source: Option<Source>,
+}}
+"
+    );
+    let s = one_schema(&src);
+    let spec = &s["properties"]["spec"];
+    assert_eq!(
+        spec["anyOf"],
+        json!([{"required": ["image"]}, {"required": ["repo"]}, {}])
+    );
+    assert_eq!(spec["required"], json!(["name"]));
+    assert_eq!(
+        spec["properties"],
+        json!({
+            "name": {"type": "string"},
+            "image": {"type": "string"},
+            "repo": {"type": "string"},
+            "rev": {"type": "string", "nullable": true}
+        })
+    );
+}
+
+#[test]
+fn root_attributes_and_no_spec_fields_kube_accepts() {
+    let src = format!(
+        "{HEADER}
+#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]
+#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", no_spec)]
+#[kube(attr = \"allow(missing_docs)\", attr = \"serde::something\")]
+pub struct ThingFields {{
+    pub size: i32,
+    pub kind_of: String,
+}}
+"
+    );
+    let s = one_schema(&src);
+    assert_eq!(
+        s["properties"],
+        json!({"kind_of": {"type": "string"}, "size": {"type": "integer", "format": "int32"}})
+    );
+}
+
+#[test]
+fn captured_schemas_read_one_at_a_time_equal_the_whole_file() {
+    let whole: std::collections::BTreeMap<String, Value> =
+        serde_json::from_str(include_str!("k8s_schemas.json")).unwrap();
+    assert_eq!(whole.len(), super::k8s::WELL_KNOWN.len());
+    for (name, schema) in &whole {
+        assert_eq!(
+            super::k8s::raw_schema(name).as_ref(),
+            Some(schema),
+            "{name}"
+        );
+    }
+    let split =
+        super::k8s::split_object(" { \"a\" : {\"s\": \"}\\\"{[\"} , \"b\":[1,{}]}\n").unwrap();
+    assert_eq!(split["a"].0, "{\"s\": \"}\\\"{[\"}");
+    assert_eq!(split["b"].0, "[1,{}]");
+    assert!(super::k8s::split_object("{\"a\": {} ").is_none());
+    assert!(super::k8s::split_object("{\"a\": 1}").is_none());
+    assert!(super::k8s::split_object("{\"a\": {}} x").is_none());
 }
