@@ -392,15 +392,37 @@ impl Request {
     }
 }
 
+/// The bytes of `--from FILE`: a regular file only (a FIFO would block, a device never end),
+/// and no more than kubeforge reads of one, counted while reading.
+fn read_bounded(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let refuse = |what: String| {
+        Error::usage(
+            format!("--from {}: {what}", path.display()),
+            "pass the path of a resource description or CRD manifest (a YAML file)",
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| refuse(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file".into()));
+    }
+    let limit = description::MAX_CRD_BYTES as u64;
+    let mut text = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut text))
+        .map_err(|e| refuse(e.to_string()))?;
+    if text.len() as u64 > limit {
+        return Err(refuse(format!(
+            "more than the {limit} bytes kubeforge reads of a file"
+        )));
+    }
+    Ok(text)
+}
+
 /// Reads and checks `--from FILE`: a description, or a CRD (one description per version, the
 /// storage version first; only `--version` when given).
 fn read_descriptions(path: &Path, args: &CreateApiArgs) -> Result<Vec<Description>> {
-    let text = std::fs::read(path).map_err(|e| {
-        Error::usage(
-            format!("--from {}: {e}", path.display()),
-            "pass the path of a resource description (YAML)",
-        )
-    })?;
+    let text = read_bounded(path)?;
     let text = String::from_utf8(text).map_err(|_| Error::InvalidFile {
         file: path.into(),
         line: 0,
