@@ -58,6 +58,41 @@ fn check(name: &str, source: &str, message: &str) -> Option<String> {
 fn refused_constructs() {
     let cases: Vec<(&str, String, &str)> = vec![
         (
+            "group escaping the project",
+            format!(
+                "{HEADER}\n#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[kube(group = \"x/../../../../../victim\", version = \"v1\", kind = \"Thing\")] // <-\npub struct ThingSpec {{\n    pub a: String,\n}}\n"
+            ),
+            "the group each dot-separated part may contain only",
+        ),
+        (
+            "plural with a path",
+            format!(
+                "{HEADER}\n#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", plural = \"../things\")] // <-\npub struct ThingSpec {{\n    pub a: String,\n}}\n"
+            ),
+            "the plural may contain only",
+        ),
+        (
+            "singular with upper case",
+            format!(
+                "{HEADER}\n#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[kube(group = \"x.io\", version = \"v1\", kind = \"Thing\", singular = \"Thing\")] // <-\npub struct ThingSpec {{\n    pub a: String,\n}}\n"
+            ),
+            "the singular may contain only",
+        ),
+        (
+            "version not a label",
+            format!(
+                "{HEADER}\n#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[kube(group = \"x.io\", version = \"v1/x\", kind = \"Thing\")] // <-\npub struct ThingSpec {{\n    pub a: String,\n}}\n"
+            ),
+            "the version may contain only",
+        ),
+        (
+            "kind not UpperCamelCase",
+            format!(
+                "{HEADER}\n#[derive(CustomResource, Deserialize, Serialize, Clone, Debug, JsonSchema)]\n#[kube(group = \"x.io\", version = \"v1\", kind = \"thing/x\")] // <-\npub struct ThingSpec {{\n    pub a: String,\n}}\n"
+            ),
+            "the kind must start with an uppercase letter",
+        ),
+        (
             "tuple",
             spec("    pub t: (i32, String), // <-", ""),
             "tuple types",

@@ -20,6 +20,7 @@ use super::error::{CrdError, Result};
 use super::schema::{Gen, Loc, push_validation, root};
 use super::source::ItemRef;
 use super::value::eval_rule;
+use crate::model::names;
 
 /// What `#[kube(...)]` says about one version of a kind.
 pub(crate) struct KubeAttrs {
@@ -170,13 +171,15 @@ impl KubeAttrs {
                 seen.push(key.clone());
             }
             match key.as_str() {
-                "group" => k.group = lit_str(&m, file)?.0,
-                "version" => k.version = lit_str(&m, file)?.0,
-                "kind" => k.kind = lit_str(&m, file)?.0,
+                "group" => k.group = checked_name(&m, file, names::check_dns1123_subdomain)?,
+                "version" => k.version = checked_name(&m, file, names::check_dns1035_label)?,
+                "kind" => k.kind = checked_name(&m, file, names::check_kind)?,
                 "doc" => k.doc = Some(lit_str(&m, file)?.0),
                 "root" => k.root = Some(lit_str(&m, file)?.0),
-                "plural" => k.plural = Some(lit_str(&m, file)?.0),
-                "singular" => k.singular = Some(lit_str(&m, file)?.0),
+                "plural" => k.plural = Some(checked_name(&m, file, names::check_dns1035_label)?),
+                "singular" => {
+                    k.singular = Some(checked_name(&m, file, names::check_dns1035_label)?)
+                }
                 "namespaced" => k.namespaced = flag(&m, file)?,
                 "no_spec" => k.no_spec = flag(&m, file)?,
                 "storage" => k.storage = flag(&m, file)?,
@@ -786,4 +789,20 @@ pub(crate) fn merge(
         out.push(merged);
     }
     Ok(out)
+}
+
+/// The string of `#[kube(key = "..")]`, checked as the API server checks that name (the CRD's
+/// names also make file names: `config/crd/bases/<group>_<plural>.yaml`).
+fn checked_name(
+    m: &Meta,
+    file: &std::path::Path,
+    check: fn(&str) -> names::NameResult,
+) -> Result<String> {
+    let (value, span) = lit_str(m, file)?;
+    check(&value).map_err(|why| {
+        let key = m.path().get_ident().map(ToString::to_string).unwrap_or_default();
+        CrdError::at(file, span, format!("`#[kube({key} = {value:?})]`: the {key} {why}"))
+            .hint("use a name the API server accepts: lowercase DNS names for the group, plural and singular, `v1`-style versions, an UpperCamelCase kind")
+    })?;
+    Ok(value)
 }

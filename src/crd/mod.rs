@@ -81,7 +81,8 @@
 //! keys, `#[kube(attr = "..")]` holding `derive(..)`, `serde(..)` or `schemars(..)` or no
 //! attribute at all, a `no_spec` struct with a field named `metadata`, `status`, `kind`,
 //! `apiVersion` or `api_version` (kube-derive refuses them), `derive(CustomResource)` on a
-//! union, a version defined twice, zero or several storage versions, versions that `merge_crds`
+//! union, a `group`, `version`, `kind`, `plural` or `singular` that the API server would refuse
+//! (they also name files: `config/crd/bases/<group>_<plural>.yaml`), a version defined twice, zero or several storage versions, versions that `merge_crds`
 //! rejects, types that do not resolve or do not derive JsonSchema/KubeSchema, and syntax errors.
 
 mod assemble;
