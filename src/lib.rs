@@ -26,6 +26,12 @@ use scaffold::{Plan, writer};
 /// Runs one command line; reports go to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let root = match &cli.directory {
+        Some(dir) if dir.exists() && !dir.is_dir() => {
+            return Err(Error::usage(
+                format!("-C {}: not a directory", dir.display()),
+                "pass the project's directory to -C",
+            ));
+        }
         Some(dir) => dir.clone(),
         None => std::env::current_dir().map_err(|e| Error::Other(e.into()))?,
     };

@@ -120,6 +120,8 @@ fn init_refuses_existing_projects_and_bad_names() {
 fn create_api_refuses_bad_flags_and_writes_nothing() {
     let (_tmp, dir) = project();
     let before = tree(&dir);
+    // 101 characters: a version is a DNS-1035 label, at most 63.
+    let long_version = format!("v{}", "1".repeat(100));
     for (args, flag) in [
         (
             vec![
@@ -134,6 +136,17 @@ fn create_api_refuses_bad_flags_and_writes_nothing() {
         ),
         (
             vec!["--group", "webapp", "--version", "1", "--kind", "Guestbook"],
+            "--version",
+        ),
+        (
+            vec![
+                "--group",
+                "webapp",
+                "--version",
+                &long_version,
+                "--kind",
+                "Guestbook",
+            ],
             "--version",
         ),
         (
@@ -196,6 +209,16 @@ fn create_api_refuses_bad_flags_and_writes_nothing() {
     }
     let err = fails(tempfile::tempdir().unwrap().path(), GUESTBOOK, 2);
     assert!(err.contains("kubeforge init"), "{err}");
+    // -C naming a file, not a directory.
+    let file = dir.join("PROJECT");
+    let mut args = vec!["-C", file.to_str().unwrap()];
+    args.extend(GUESTBOOK);
+    let err = fails(&dir, &args, 2);
+    assert!(
+        err.contains("-C") && err.contains("not a directory"),
+        "{err}"
+    );
+    assert_eq!(tree(&dir), before);
 }
 
 #[test]

@@ -94,6 +94,12 @@ pub fn check_dns1123_subdomain(s: &str) -> NameResult {
 
 /// `v1`, `v1alpha1`, `v2beta3`: Kubernetes' version convention.
 pub fn check_version(s: &str) -> NameResult {
+    if s.len() > 63 {
+        return Err(format!(
+            "must be at most 63 characters (a DNS-1035 label), not {}",
+            s.len()
+        ));
+    }
     let rest = s
         .strip_prefix('v')
         .ok_or("must start with 'v' (e.g. v1, v1alpha1, v2beta3)")?;
