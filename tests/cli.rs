@@ -209,6 +209,21 @@ fn create_api_refuses_bad_flags_and_writes_nothing() {
     }
     let err = fails(tempfile::tempdir().unwrap().path(), GUESTBOOK, 2);
     assert!(err.contains("kubeforge init"), "{err}");
+    // A PROJECT that is not UTF-8 text, or a directory.
+    for broken in ["bytes", "directory"] {
+        let (_tmp, dir) = project();
+        let project_file = dir.join("PROJECT");
+        if broken == "bytes" {
+            std::fs::write(&project_file, b"domain: \xff\xfe\n").unwrap();
+        } else {
+            std::fs::remove_file(&project_file).unwrap();
+            std::fs::create_dir(&project_file).unwrap();
+        }
+        let before = tree(&dir);
+        let err = fails(&dir, GUESTBOOK, 2);
+        assert!(err.contains("PROJECT"), "{broken}: {err}");
+        assert_eq!(tree(&dir), before, "{broken}");
+    }
     // -C naming a file, not a directory.
     let file = dir.join("PROJECT");
     let mut args = vec!["-C", file.to_str().unwrap()];

@@ -73,10 +73,25 @@ impl Plan {
     /// The file as it is on disk.
     pub fn read_disk(&self, path: &str) -> Result<Option<String>> {
         let full = self.root.join(path);
+        if full.is_dir() {
+            return Err(Error::usage(
+                format!(
+                    "{} is a directory, where kubeforge keeps a file",
+                    full.display()
+                ),
+                "move the directory out of the way",
+            ));
+        }
         match std::fs::read(&full) {
             Ok(bytes) => String::from_utf8(bytes)
                 .map(Some)
-                .map_err(|_| Error::Other(anyhow::anyhow!("{} is not UTF-8 text", full.display()))),
+                .map_err(|_| Error::InvalidFile {
+                    file: full.clone(),
+                    line: 0,
+                    column: 0,
+                    message: "not UTF-8 text".into(),
+                    hint: Some("save the file as UTF-8".into()),
+                }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::Other(
                 anyhow::Error::new(e).context(format!("cannot read {}", full.display())),
