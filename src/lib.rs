@@ -35,6 +35,21 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().map_err(|e| Error::Other(e.into()))?,
     };
+    // Commands that read or write the project hold its lock throughout, and first finish what an
+    // interrupted command left.
+    let _lock = if touches_project(&cli.command) {
+        let lock = scaffold::lock::acquire(&root)?;
+        if lock.is_some() {
+            let may_write =
+                !cli.dry_run && !matches!(&cli.command, Command::Generate(args) if args.check);
+            for note in scaffold::journal::recover(&root, may_write)? {
+                writeln!(out, "{note}").map_err(io)?;
+            }
+        }
+        lock
+    } else {
+        None
+    };
     match &cli.command {
         Command::Init(args) => finish(commands::init::plan(&root, args)?, cli.dry_run, out),
         Command::Create(CreateCommand::Api(args)) => {
@@ -71,9 +86,17 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     }
 }
 
+fn touches_project(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Init(_) | Command::Create(_) | Command::Edit(_) | Command::Generate(_)
+    )
+}
+
 /// Checks the plan, then prints it (with diffs on a dry run) or writes it.
 fn finish(plan: Plan, dry_run: bool, out: &mut dyn Write) -> Result<()> {
     writer::check(&plan)?;
+    scaffold::confine::check(&plan)?;
     write!(out, "{}", writer::summary(&plan)).map_err(io)?;
     if dry_run {
         for (path, p) in plan.changes() {

@@ -1,6 +1,9 @@
 //! The scaffolding engine: plan every file in memory, check them all, then write.
 
+pub mod confine;
 pub mod inject;
+pub mod journal;
+pub mod lock;
 pub mod plan;
 pub mod templates;
 pub mod writer;

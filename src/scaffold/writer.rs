@@ -1,13 +1,11 @@
-//! Check every planned file, then show the plan (with diffs on `--dry-run`) or write it: each file
-//! through a temporary file and a rename, the project file last. A failed check writes nothing.
+//! Check every planned file, then show the plan (with diffs on `--dry-run`) or write it: every
+//! file through a temporary file, then the renames, the project file last (see `journal`). A
+//! failed check writes nothing.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Context as _;
-
+use super::journal;
 use super::plan::{Action, Plan, Planned};
 use crate::error::{Error, Result};
 
@@ -121,10 +119,10 @@ pub fn is_noop(plan: &Plan) -> bool {
         .all(|(_, p)| p.before.as_deref() == Some(p.after.as_str()))
 }
 
-/// Writes every changed file. `.orig` copies are written before the files they preserve.
+/// Writes every changed file, all or nothing (see `journal`). `.orig` copies come before the
+/// files they preserve, the project file last.
 pub fn write(plan: &Plan) -> Result<()> {
-    // Directories known to exist, so that each is created (or found) once.
-    let mut dirs = BTreeSet::new();
+    let mut files: Vec<(String, &str)> = Vec::new();
     for (path, p) in plan.changes() {
         if p.before.as_deref() == Some(p.after.as_str()) {
             continue;
@@ -133,12 +131,14 @@ pub fn write(plan: &Plan) -> Result<()> {
             orig: Some(previous),
         } = &p.action
         {
-            let orig_path = free_orig_path(plan.root(), path);
-            write_atomic(&plan.root().join(&orig_path), previous, &mut dirs)?;
+            files.push((free_orig_path(plan.root(), path), previous));
         }
-        write_atomic(&plan.root().join(path), &p.after, &mut dirs)?;
+        files.push((path.to_string(), &p.after));
     }
-    Ok(())
+    if files.is_empty() {
+        return Ok(());
+    }
+    journal::commit(plan.root(), &files)
 }
 
 /// `<file>.orig`, or `<file>.orig.N` when earlier copies exist.
@@ -151,33 +151,4 @@ fn free_orig_path(root: &Path, path: &str) -> String {
         .map(|n| format!("{path}.orig.{n}"))
         .find(|p| !root.join(p).exists())
         .expect("unbounded")
-}
-
-fn write_atomic(path: &Path, text: &str, dirs: &mut BTreeSet<PathBuf>) -> Result<()> {
-    let dir = path.parent().expect("files live in a directory");
-    if !dirs.contains(dir) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        dirs.insert(dir.to_path_buf());
-    }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kubeforge-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set permissions of {}", path.display()))?;
-    }
-    tmp.persist(path).map_err(|e| {
-        Error::Other(
-            anyhow::Error::new(e.error).context(format!("cannot write {}", path.display())),
-        )
-    })?;
-    Ok(())
 }
