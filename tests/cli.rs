@@ -67,6 +67,42 @@ fn init_writes_a_project_named_after_the_directory() {
     }
 }
 
+/// kubeforge's journal and temporary files, at the root and beside any file it writes, stay out
+/// of git; the template overrides under .kubeforge/ do not.
+#[test]
+fn gitignore_keeps_out_the_files_kubeforge_writes_through() {
+    let (_tmp, dir) = project();
+    let gitignore = read(&dir, ".gitignore");
+    assert!(
+        gitignore.lines().any(|l| l == ".kubeforge-*"),
+        "{gitignore}"
+    );
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+    };
+    if git(&["init", "-q"]).is_err() {
+        eprintln!("git not found: the check with git check-ignore is skipped");
+        return;
+    }
+    for (path, ignored) in [
+        (".kubeforge-journal", true),
+        (".kubeforge-PROJECT", true),
+        (
+            "config/crd/bases/.kubeforge-webapp.example.com_guestbooks.yaml",
+            true,
+        ),
+        ("src/api/v1/.kubeforge-guestbook.rs", true),
+        (".kubeforge/templates/init/README.md.tera", false),
+        ("src/main.rs", false),
+    ] {
+        let out = git(&["check-ignore", "-q", path]).unwrap();
+        assert_eq!(out.status.success(), ignored, "{path}");
+    }
+}
+
 #[test]
 fn init_without_license_has_no_header() {
     let tmp = tempfile::tempdir().unwrap();
@@ -107,6 +143,21 @@ fn init_refuses_existing_projects_and_bad_names() {
         (
             &["init", "--project-name", "ok", "--k8s-version", "1.20"][..],
             "--k8s-version",
+        ),
+        // The owner goes on one line of every license header.
+        (
+            &["init", "--project-name", "ok", "--owner", "The\nAuthors"][..],
+            "--owner `The\\nAuthors` contains the control character U+000A",
+        ),
+        (
+            &[
+                "init",
+                "--project-name",
+                "ok",
+                "--owner",
+                "The\u{202e}Authors",
+            ][..],
+            "--owner `The\\u{202e}Authors` contains the control character U+202E",
         ),
     ] {
         let err = fails(&bad, args, 2);

@@ -4,6 +4,9 @@
 //! The CRDs each project's `crdgen` prints from its compiled types must equal the CRDs kubeforge
 //! derived from the source.
 //!
+//! A member `edited-spec` is a project whose user changed a kind's spec after kubeforge made its
+//! webhooks: the generated tests must still build and pass.
+//!
 //! One more member, `descriptions`, holds the types generated from resource descriptions (every
 //! keyword case and fixture, random descriptions, and the shared CRDs when present; see
 //! tests/description_support/scratch.rs), checked the same way: its binary prints each module's
@@ -115,6 +118,46 @@ fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
         }
     }
     members
+}
+
+/// Replaces the first `from` in the file `path` of `project` with `to`.
+fn edit(project: &Path, path: &str, from: &str, to: &str) {
+    let text = common::read(project, path);
+    assert!(text.contains(from), "{path} has no `{from}`:\n{text}");
+    std::fs::write(project.join(path), text.replacen(from, to, 1)).unwrap();
+}
+
+/// A project whose user gave a kind's spec a required field after its webhooks were made: the
+/// tests kubeforge generated build and pass as they are.
+fn edited_spec_project(dir: &Path) -> (String, PathBuf) {
+    let name = "edited-spec";
+    let project = dir.join(name);
+    std::fs::create_dir_all(&project).unwrap();
+    let kind = "--group webapp --version v1 --kind Guestbook";
+    for command in [
+        format!("init --domain example.com --project-name {name}"),
+        format!("create api {kind}"),
+        format!("create webhook {kind} --defaulting --programmatic-validation"),
+    ] {
+        let args: Vec<&str> = command.split(' ').collect();
+        common::ok(&project, &args);
+    }
+    let field = "    pub foo: Option<String>,\n";
+    let required = "\n    /// How many replicas to run.\n    pub replicas: i32,\n";
+    edit(
+        &project,
+        "src/api/v1/guestbook.rs",
+        field,
+        &format!("{field}{required}"),
+    );
+    edit(
+        &project,
+        "config/samples/webapp_v1_guestbook.yaml",
+        "  foo: bar\n",
+        "  foo: bar\n  replicas: 1\n",
+    );
+    common::ok(&project, &["generate"]);
+    (name.to_string(), project)
 }
 
 /// The custom resources of the differential validation (tests/fixtures/control-plane/
@@ -253,6 +296,7 @@ fn generated_projects_build_test_lint_and_format() {
     copy_tree(&repo().join(E2E_CRATE), &ws.join("e2e"));
     members.push(("e2e".into(), ws.join("e2e")));
     members.extend(description_projects(&ws.join("e2e-projects")));
+    members.push(edited_spec_project(ws));
     differential_cases(ws);
     let descriptions = scratch::modules();
     let project = std::fs::read_to_string(ws.join(SCENARIOS[0].name).join("Cargo.toml")).unwrap();

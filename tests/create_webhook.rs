@@ -230,6 +230,26 @@ fn webhooks_added_one_at_a_time_keep_the_users_code() {
     assert!(check.contains("up to date"), "{check}");
 }
 
+/// The example hooks' tests make their objects without listing the fields of the spec, so that
+/// fields the user adds to it leave them building (the compile gate builds such a project).
+#[test]
+fn webhook_tests_leave_the_spec_to_the_user() {
+    let (_tmp, dir) = project();
+    ok(
+        &dir,
+        &webhook(&["--defaulting", "--programmatic-validation"]),
+    );
+    let hooks = read(&dir, "src/webhooks/v1/guestbook.rs");
+    assert!(!hooks.contains("GuestbookSpec"), "{hooks}");
+    assert_eq!(
+        hooks
+            .matches("Guestbook::new(\"sample\", Default::default())")
+            .count(),
+        2,
+        "{hooks}"
+    );
+}
+
 #[test]
 fn conversion_patches_of_one_plural_in_two_groups_are_two_files() {
     let tmp = tempfile::tempdir().unwrap();

@@ -106,7 +106,7 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
     let group = &args.group;
     names::check_dns1123_subdomain(group).map_err(|e| {
         Error::usage(
-            format!("--group `{group}` {e}"),
+            format!("--group `{}` {e}", names::one_line(group)),
             "use the group the kind was created with, e.g. `webapp`, or `core` for Pods",
         )
     })?;
@@ -355,13 +355,16 @@ pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
     };
     let p = &r.paths;
 
-    // Manifests shared by every webhook: the Service, the certificate, the manager's patch.
-    for (template, pattern) in templates.under("webhook-config") {
-        plan.scaffold(&pattern, render(template, w, None)?, IfExists::Keep, false)?;
-    }
-    for marker in ["defaultkustomizewebhook", "defaultkustomizewebhookpatches"] {
-        let text = render(&format!("fragments/{marker}.tera"), w, None)?;
-        plan.inject("config/default/kustomization.yaml", marker, &text)?;
+    // Manifests shared by every webhook, made with the first: the Service, the certificates, the
+    // manager's patches. A project keeps them as the kubeforge of its first webhook made them.
+    if s.first {
+        for (template, pattern) in templates.under("webhook-config") {
+            plan.scaffold(&pattern, render(template, w, None)?, IfExists::Keep, false)?;
+        }
+        for marker in ["defaultkustomizewebhook", "defaultkustomizewebhookpatches"] {
+            let text = render(&format!("fragments/{marker}.tera"), w, None)?;
+            plan.inject("config/default/kustomization.yaml", marker, &text)?;
+        }
     }
     plan.inject(
         "config/network-policy/kustomization.yaml",

@@ -18,7 +18,7 @@ pub const K8S_VERSIONS: &[&str] = &["1.33", "1.34", "1.35", "1.36", "1.37"];
 pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
     names::check_dns1123_subdomain(&args.domain).map_err(|e| {
         Error::usage(
-            format!("--domain `{}` {e}", args.domain),
+            format!("--domain `{}` {e}", names::one_line(&args.domain)),
             "use a DNS name such as example.com",
         )
     })?;
@@ -37,13 +37,22 @@ pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
             "the directory name (default --project-name)"
         };
         Error::usage(
-            format!("{flag} `{project_name}` {e}"),
+            format!("{flag} `{}` {e}", names::one_line(&project_name)),
             "pass --project-name with a lowercase DNS label such as `guestbook-operator`",
+        )
+    })?;
+    names::check_one_line(&args.owner).map_err(|e| {
+        Error::usage(
+            format!("--owner `{}` {e}", names::one_line(&args.owner)),
+            "pass the owner on one line, e.g. --owner \"The Guestbook Authors\"",
         )
     })?;
     if !K8S_VERSIONS.contains(&args.k8s_version.as_str()) {
         return Err(Error::usage(
-            format!("--k8s-version `{}` is not supported", args.k8s_version),
+            format!(
+                "--k8s-version `{}` is not supported",
+                names::one_line(&args.k8s_version)
+            ),
             format!("use one of {}", K8S_VERSIONS.join(", ")),
         ));
     }

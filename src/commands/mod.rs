@@ -26,6 +26,8 @@ pub struct TemplateContext<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<&'a Resource>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub rust: Option<RustNames>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<FragmentContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<&'a create_webhook::WebhookContext>,
@@ -74,6 +76,7 @@ impl<'a> TemplateContext<'a> {
                 leader_election_id: format!("{}.{}", project.project_name, project.domain),
             },
             resource: None,
+            rust: None,
             fragment: None,
             webhook: None,
             spoke: None,
@@ -82,6 +85,7 @@ impl<'a> TemplateContext<'a> {
 
     pub fn with_resource(mut self, resource: &'a Resource) -> Self {
         self.resource = Some(resource);
+        self.rust = Some(RustNames::new(resource));
         self
     }
 
@@ -90,6 +94,117 @@ impl<'a> TemplateContext<'a> {
             module: module.to_string(),
         });
         self
+    }
+}
+
+/// How the Rust code generated for a kind names the kind and what it imports (`rust.*`), so that
+/// no name clashes, whatever the kind is called. For most kinds this is the code one would write
+/// by hand; a kind named like something the code uses is named through its module there, and
+/// what the kind's types import under its name is written out in full.
+#[derive(Serialize)]
+pub struct RustNames {
+    /// What the kind's controller and webhooks import for it: the kind, or its module.
+    pub kind_import: String,
+    /// The kind as its controller and webhooks name it: `Guestbook`, or `v1::Api`.
+    pub kind: String,
+    /// The `use` lines of the kind's types file.
+    pub types_imports: String,
+    /// The derives of the kind's spec, inside `#[derive(..)]`, laid out as rustfmt lays them out.
+    pub spec_derives: String,
+    /// The status condition type in the kind's types file.
+    pub condition: String,
+    /// The serde derives in the kind's types file.
+    pub deserialize: String,
+    pub serialize: String,
+}
+
+/// What a kind's types file imports, by module.
+const TYPES_IMPORTS: &[(&str, &[&str])] = &[
+    (
+        "k8s_openapi::apimachinery::pkg::apis::meta::v1",
+        &["Condition"],
+    ),
+    ("kube", &["CustomResource", "KubeSchema"]),
+    ("schemars", &["JsonSchema"]),
+    ("serde", &["Deserialize", "Serialize"]),
+];
+
+/// The [`TYPES_IMPORTS`] that are derive macros and nothing else: they take no name from a type,
+/// so a kind of their name keeps them.
+const DERIVES_ONLY: &[&str] = &["CustomResource", "KubeSchema"];
+
+/// Whether the kind's own type takes the name of `name`, one of the [`TYPES_IMPORTS`].
+fn takes_name(kind: &str, name: &str) -> bool {
+    name == kind && !DERIVES_ONLY.contains(&name)
+}
+
+/// The widest line rustfmt leaves as it is.
+const RUSTFMT_MAX_WIDTH: usize = 100;
+
+impl RustNames {
+    fn new(r: &Resource) -> RustNames {
+        let (kind_import, kind) = crate::model::names::kind_import(&r.kind, &r.rust_type);
+        let name = |name: &str| types_name(&r.kind, name);
+        let spec_derives = [
+            "CustomResource",
+            &name("Deserialize"),
+            &name("Serialize"),
+            "Clone",
+            "Debug",
+            "Default",
+            "PartialEq",
+            &name("JsonSchema"),
+        ]
+        .join(", ");
+        RustNames {
+            kind_import,
+            kind,
+            types_imports: types_imports(&r.kind),
+            spec_derives: derive_args(&spec_derives),
+            condition: name("Condition"),
+            deserialize: name("Deserialize"),
+            serialize: name("Serialize"),
+        }
+    }
+}
+
+/// How a kind's types file names `name`, one of its [`TYPES_IMPORTS`]: as imported, or by its
+/// full path when the kind takes the name.
+fn types_name(kind: &str, name: &str) -> String {
+    match TYPES_IMPORTS
+        .iter()
+        .find(|(_, names)| names.contains(&name))
+    {
+        Some((module, _)) if takes_name(kind, name) => format!("{module}::{name}"),
+        _ => name.to_string(),
+    }
+}
+
+/// The `use` lines of a kind's types file: [`TYPES_IMPORTS`] but the name the kind takes.
+fn types_imports(kind: &str) -> String {
+    let mut lines = Vec::new();
+    for (module, names) in TYPES_IMPORTS {
+        let names: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !takes_name(kind, n))
+            .collect();
+        match names.as_slice() {
+            [] => {}
+            [name] => lines.push(format!("use {module}::{name};")),
+            _ => lines.push(format!("use {module}::{{{}}};", names.join(", "))),
+        }
+    }
+    lines.join("\n")
+}
+
+/// The arguments of a top-level `#[derive(..)]`: on its line when it fits, else on a line of
+/// their own, as rustfmt puts them.
+fn derive_args(args: &str) -> String {
+    if "#[derive()]".len() + args.len() <= RUSTFMT_MAX_WIDTH {
+        args.to_string()
+    } else {
+        format!("\n    {args},\n")
     }
 }
 
@@ -127,16 +242,19 @@ fn license_header(project: &Project) -> String {
 pub fn check_version_flag(flag: &str, value: &str, example: &str) -> crate::error::Result<()> {
     crate::model::names::check_version(value).map_err(|e| {
         crate::error::Error::usage(
-            format!("--{flag} `{value}` {e}"),
+            format!("--{flag} `{}` {e}", crate::model::names::one_line(value)),
             format!("use e.g. --{flag} {example}"),
         )
     })
 }
 
-/// `--kind <value>` must be an UpperCamelCase kind.
+/// `--kind <value>` must be an UpperCamelCase kind that can name a Rust type.
 pub fn check_kind_flag(value: &str) -> crate::error::Result<()> {
-    crate::model::names::check_kind(value).map_err(|e| {
-        crate::error::Error::usage(format!("--kind `{value}` {e}"), "use e.g. --kind Guestbook")
+    crate::model::names::check_kind_type(value).map_err(|e| {
+        crate::error::Error::usage(
+            format!("--kind `{}` {e}", crate::model::names::one_line(value)),
+            "use e.g. --kind Guestbook",
+        )
     })
 }
 

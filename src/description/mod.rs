@@ -412,7 +412,7 @@ fn lower(file: &Path, raw: DescriptionFile) -> Result<Description, Error> {
         None => None,
         Some(k) => match &k.value {
             Value::String(s) => {
-                model_names::check_kind(s).map_err(|m| {
+                model_names::check_kind_type(s).map_err(|m| {
                     e.at(
                         k.pos(),
                         format!("kind `{s}` {m}"),

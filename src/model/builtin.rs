@@ -80,10 +80,13 @@ builtins! {
 
 /// The built-in kind `group/version/kind`; the core group may be written `core` or left empty.
 pub fn find(group: &str, version: &str, kind: &str) -> Option<&'static Builtin> {
+    of_group(group).find(|b| b.version == version && b.kind == kind)
+}
+
+/// The built-in kinds of a group; the core group may be written `core` or left empty.
+pub fn of_group(group: &str) -> impl Iterator<Item = &'static Builtin> {
     let group = if group == "core" { "" } else { group };
-    BUILTINS
-        .iter()
-        .find(|b| b.group == group && b.version == version && b.kind == kind)
+    BUILTINS.iter().filter(move |b| b.group == group)
 }
 
 /// Whether a group belongs to Kubernetes itself (a project cannot define kinds in it).

@@ -141,6 +141,130 @@ pub fn check_kind(s: &str) -> NameResult {
     Ok(())
 }
 
+/// The characters that reorder text for display, which rustc refuses in comments.
+const BIDI_CONTROLS: &[char] = &[
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// Whether `c` cannot stand on one line of a generated file: a control character (line breaks
+/// among them), a line or paragraph separator, or a character that reorders text for display.
+fn breaks_a_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || BIDI_CONTROLS.contains(&c)
+}
+
+/// Free text that generated files hold on one line (in a comment, after `Copyright`): none of
+/// the characters that [break a line](breaks_a_line).
+pub fn check_one_line(s: &str) -> NameResult {
+    match s.chars().find(|c| breaks_a_line(*c)) {
+        Some(c) => Err(format!(
+            "contains the control character U+{:04X}: generated files hold it on one line",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A flag's value as an error message shows it, on one line: the characters that
+/// [break a line](breaks_a_line) escaped (`\n`, `\u{202e}`), the others as they are.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if breaks_a_line(c) {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Names of Rust's prelude that a kind cannot take, as the name of its Rust type would hide them
+/// from the kind's own module: the types its spec and status are made of, and what the code
+/// kube-derive generates for the kind names without a path.
+const PRELUDE_IN_TYPES: &[&str] = &["Option", "String", "Vec", "Default"];
+
+/// A kind that becomes the name of a Rust type: besides [`check_kind`], neither the keyword
+/// `Self` nor a name of Rust's prelude that the kind's types use.
+pub fn check_kind_type(s: &str) -> NameResult {
+    check_kind(s)?;
+    if s == "Self" {
+        return Err("is a Rust keyword, and the kind is also the name of its Rust type".into());
+    }
+    if PRELUDE_IN_TYPES.contains(&s) {
+        return Err(format!(
+            "would hide Rust's `{s}` from the kind's types, which use it (the kind is also the name of its Rust type)"
+        ));
+    }
+    Ok(())
+}
+
+/// The names that the modules kubeforge generates beside a kind (its controller, its webhooks
+/// and their tests) import, define or take from Rust's prelude. There, a kind of one of these
+/// names is named through its module (`v1::Api`) rather than imported.
+const NAMES_BESIDE_A_KIND: &[&str] = &[
+    "Action",
+    "Api",
+    "ApiServer",
+    "Arc",
+    "Box",
+    "Clone",
+    "Context",
+    "Controller",
+    "Copy",
+    "Ctx",
+    "CustomResourceExt",
+    "Debug",
+    "Default",
+    "Duration",
+    "Err",
+    "Error",
+    "Event",
+    "EventType",
+    "HashMap",
+    "ListParams",
+    "Manager",
+    "Method",
+    "Mutex",
+    "None",
+    "ObjectMeta",
+    "Ok",
+    "Operation",
+    "Option",
+    "Patch",
+    "PatchParams",
+    "PoisonError",
+    "Resource",
+    "ResourceExt",
+    "Result",
+    "Seen",
+    "Some",
+    "StatusCode",
+    "StreamExt",
+    "String",
+    "Time",
+    "Timestamp",
+    "Value",
+    "Webhook",
+];
+
+/// How a kind's controller and webhooks import the kind and name it in their code, given the
+/// kind and its full Rust path: `(crate::api::v1::Guestbook, Guestbook)`, or for a kind whose
+/// name those modules use for something else, its module: `(crate::api::v1, v1::Api)`.
+pub fn kind_import(kind: &str, rust_type: &str) -> (String, String) {
+    let module = rust_type
+        .strip_suffix(kind)
+        .and_then(|m| m.strip_suffix("::"))
+        .filter(|_| NAMES_BESIDE_A_KIND.contains(&kind));
+    match module {
+        Some(module) => {
+            let last = module.rsplit("::").next().unwrap_or(module);
+            (module.to_string(), format!("{last}::{kind}"))
+        }
+        None => (rust_type.to_string(), kind.to_string()),
+    }
+}
+
 /// A project name: a DNS-1123 label that does not clash with a crate the project depends on.
 pub fn check_project_name(s: &str) -> NameResult {
     check_dns1123_label(s)?;
@@ -152,6 +276,30 @@ pub fn check_project_name(s: &str) -> NameResult {
         return Err(format!(
             "clashes with the crate or keyword `{s}` that generated projects use"
         ));
+    }
+    Ok(())
+}
+
+/// A release of kubeforge: `MAJOR.MINOR.PATCH`, then optionally `-pre` and `+build` made of
+/// ASCII letters, digits, '.' and '-'.
+pub fn check_release(s: &str) -> NameResult {
+    let core_len = s.find(['-', '+']).unwrap_or(s.len());
+    let (core, suffix) = s.split_at(core_len);
+    let numbers: Vec<&str> = core.split('.').collect();
+    if numbers.len() != 3
+        || numbers
+            .iter()
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err("must be a release such as 0.1.0 (MAJOR.MINOR.PATCH)".into());
+    }
+    if !suffix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+    {
+        return Err(
+            "may have only ASCII letters, digits, '.', '-' and '+' after MAJOR.MINOR.PATCH".into(),
+        );
     }
     Ok(())
 }
@@ -325,6 +473,48 @@ mod tests {
     }
 
     #[test]
+    fn one_line_text() {
+        assert!(check_one_line("The Guestbook Authors").is_ok());
+        assert!(check_one_line("Ærøskøbing GmbH & Co. KG").is_ok());
+        assert_eq!(one_line("O'Brien\n\u{202e}é"), "O'Brien\\n\\u{202e}é");
+        for bad in [
+            "a\nb",
+            "a\rb",
+            "a\tb",
+            "a\u{7f}",
+            "a\u{2028}b",
+            "a\u{202E}b",
+        ] {
+            assert!(check_one_line(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn kinds_that_name_rust_types() {
+        assert!(check_kind_type("Guestbook").is_ok());
+        assert!(check_kind_type("Result").is_ok());
+        for bad in ["Self", "Option", "String", "Vec", "Default", "guestbook"] {
+            assert!(check_kind_type(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn kinds_are_imported_unless_their_name_is_taken() {
+        assert_eq!(
+            kind_import("Guestbook", "crate::api::v1::Guestbook"),
+            ("crate::api::v1::Guestbook".into(), "Guestbook".into())
+        );
+        assert_eq!(
+            kind_import("Api", "crate::api::ship::v1beta1::Api"),
+            ("crate::api::ship::v1beta1".into(), "v1beta1::Api".into())
+        );
+        assert_eq!(
+            kind_import("Event", "k8s_openapi::api::core::v1::Event"),
+            ("k8s_openapi::api::core::v1".into(), "v1::Event".into())
+        );
+    }
+
+    #[test]
     fn groups_and_labels() {
         assert!(check_dns1123_subdomain("web-app.example.com").is_ok());
         assert!(check_dns1123_subdomain("Web").is_err());
@@ -350,6 +540,30 @@ mod tests {
             "crate",
         ] {
             assert!(check_project_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn releases() {
+        for ok in [
+            "0.1.0",
+            "1.20.3",
+            "0.1.0-rc.1",
+            "1.0.0+build.5",
+            "1.0.0-alpha+001",
+        ] {
+            assert_eq!(check_release(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "0.1",
+            "0.1.0.1",
+            "v0.1.0",
+            "0..1",
+            "0.1.0; rm -rf /",
+            "0.1.0-a b",
+        ] {
+            assert!(check_release(bad).is_err(), "{bad}");
         }
     }
 

@@ -150,6 +150,41 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--defaulting", "--programmatic-validation"],
         ],
     },
+    // Kinds named like what the code generated for them uses (kube's `Api`, serde's `Serialize`,
+    // the status `Condition`, `Context` and `Result` of the controllers, `Webhook`, Rust's `Box`):
+    // each builds, with its controller and webhooks, the kind named through its module where
+    // its name is taken. `Event` comes from a resource description.
+    Scenario {
+        name: "names",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "names-operator"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Api"],
+            &["create", "api", "--group", "app", "--version", "v2", "--kind", "Api"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Resource"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Result"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Error"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Context"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Duration"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Arc"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Condition"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "JsonSchema"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Serialize"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Deserialize"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Webhook"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Operation"],
+            &["create", "api", "--group", "app", "--version", "v1", "--kind", "Box"],
+            &["create", "api", "--group", "app", "--from", "{fixtures}/kinds/event.yaml"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Api", "--defaulting", "--programmatic-validation"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Api", "--conversion", "--spoke", "v2"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Result", "--defaulting", "--programmatic-validation"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Condition", "--defaulting", "--programmatic-validation"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Serialize", "--programmatic-validation"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Webhook", "--defaulting", "--programmatic-validation"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Operation", "--defaulting", "--programmatic-validation"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Box", "--defaulting"],
+            &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Event", "--defaulting", "--programmatic-validation"],
+        ],
+    },
 ];
 
 /// Builds a scenario into `parent/<name>` by running its commands.

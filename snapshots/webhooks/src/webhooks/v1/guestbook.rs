@@ -45,16 +45,13 @@ mod defaulting_tests {
     use kube::core::admission::Operation;
 
     use super::*;
-    use crate::api::v1::GuestbookSpec;
     use crate::manager::webhook::{Webhook, testing};
 
+    /// A Guestbook named `sample` whose `spec.foo` is `foo`, and the rest defaults.
     fn object(foo: Option<&str>) -> Guestbook {
-        Guestbook::new(
-            "sample",
-            GuestbookSpec {
-                foo: foo.map(String::from),
-            },
-        )
+        let mut obj = Guestbook::new("sample", Default::default());
+        obj.spec.foo = foo.map(String::from);
+        obj
     }
 
     #[tokio::test]
@@ -119,16 +116,13 @@ mod validation_tests {
     use kube::core::admission::Operation;
 
     use super::*;
-    use crate::api::v1::GuestbookSpec;
     use crate::manager::webhook::{Webhook, testing};
 
+    /// A Guestbook named `sample` whose `spec.foo` is `foo`, and the rest defaults.
     fn object(foo: Option<&str>) -> Guestbook {
-        Guestbook::new(
-            "sample",
-            GuestbookSpec {
-                foo: foo.map(String::from),
-            },
-        )
+        let mut obj = Guestbook::new("sample", Default::default());
+        obj.spec.foo = foo.map(String::from);
+        obj
     }
 
     #[tokio::test]

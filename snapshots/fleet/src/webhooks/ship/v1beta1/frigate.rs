@@ -55,16 +55,13 @@ mod validation_tests {
     use kube::core::admission::Operation;
 
     use super::*;
-    use crate::api::ship::v1beta1::FrigateSpec;
     use crate::manager::webhook::{Webhook, testing};
 
+    /// A Frigate named `sample` whose `spec.foo` is `foo`, and the rest defaults.
     fn object(foo: Option<&str>) -> Frigate {
-        Frigate::new(
-            "sample",
-            FrigateSpec {
-                foo: foo.map(String::from),
-            },
-        )
+        let mut obj = Frigate::new("sample", Default::default());
+        obj.spec.foo = foo.map(String::from);
+        obj
     }
 
     #[tokio::test]
