@@ -271,7 +271,7 @@ impl KubeAttrs {
 /// and `schemars` there (they would fight its own), and anything that is not an attribute.
 fn root_attr(m: &Meta, file: &std::path::Path) -> Result<()> {
     let (text, span) = lit_str(m, file)?;
-    let meta: Meta = syn::parse_str(&text).map_err(|e| {
+    let meta: Meta = super::nesting::parse_str(file, span, &text)?.map_err(|e| {
         CrdError::at(
             file,
             span,

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Lit, Meta, Token};
 
 use super::error::{CrdError, Result};
-use super::value;
+use super::{nesting, value};
 
 /// Parses the comma-separated items of `#[name(...)]` attributes.
 pub(crate) fn metas(attrs: &[Attribute], name: &str, file: &Path) -> Result<Vec<Meta>> {
@@ -436,13 +436,14 @@ impl SerdeAttrs {
                         Meta::Path(_) => SerdeDefault::Default,
                         _ => {
                             let (s, span) = lit_str(m, file)?;
-                            let path: syn::Path = syn::parse_str(&s).map_err(|e| {
-                                CrdError::at(
-                                    file,
-                                    span,
-                                    format!("`default = \"{s}\"` is not a path: {e}"),
-                                )
-                            })?;
+                            let path: syn::Path =
+                                nesting::parse_str(file, span, &s)?.map_err(|e| {
+                                    CrdError::at(
+                                        file,
+                                        span,
+                                        format!("`default = \"{s}\"` is not a path: {e}"),
+                                    )
+                                })?;
                             SerdeDefault::Path(path, span)
                         }
                     }
@@ -455,7 +456,7 @@ impl SerdeAttrs {
                 "skip_deserializing" => out.skip_de = true,
                 "skip_serializing_if" => {
                     let (s, span) = lit_str(m, file)?;
-                    let path: syn::Path = syn::parse_str(&s).map_err(|e| {
+                    let path: syn::Path = nesting::parse_str(file, span, &s)?.map_err(|e| {
                         CrdError::at(
                             file,
                             span,
@@ -746,7 +747,7 @@ pub(crate) enum AttrSite {
 fn number_expr(expr: &Expr, file: &Path) -> Result<Value> {
     // `min = "1"` is parsed by schemars as the expression inside the string.
     if let Some(s) = expr_str(expr) {
-        let inner: Expr = syn::parse_str(&s).map_err(|e| {
+        let inner: Expr = nesting::parse_str(file, expr.span(), &s)?.map_err(|e| {
             CrdError::at(
                 file,
                 expr.span(),
@@ -1249,7 +1250,7 @@ impl SchemarsAttrs {
                 }
                 "with" if site != AttrSite::Container => {
                     let (s, span) = lit_str(m, file)?;
-                    let ty: syn::Type = syn::parse_str(&s).map_err(|e| {
+                    let ty: syn::Type = nesting::parse_str(file, span, &s)?.map_err(|e| {
                         CrdError::at(file, span, format!("`with = \"{s}\"` is not a type: {e}"))
                     })?;
                     out.with = Some(ty);

@@ -148,6 +148,11 @@ impl<'p, 'a> Gen<'p, 'a> {
 
     /// The serialized `Default::default()` of a type.
     pub(crate) fn default_of_type(&mut self, loc: Loc<'p>, ty: &syn::Type) -> Result<Value> {
+        self.deeper(loc, ty.span(), |this| this.type_default(loc, ty))
+    }
+
+    /// [`Gen::default_of_type`], one type deeper.
+    fn type_default(&mut self, loc: Loc<'p>, ty: &syn::Type) -> Result<Value> {
         Ok(match self.classify(loc, ty)? {
             Class::Prim(p) => match p {
                 "String" | "str" => json!(""),
@@ -356,6 +361,11 @@ impl<'p, 'a> Gen<'p, 'a> {
 
     /// Evaluates an expression of type `ty` to the JSON serde would serialize it to.
     fn eval_typed(&mut self, loc: Loc<'p>, ty: &syn::Type, expr: &Expr) -> Result<Value> {
+        self.deeper(loc, ty.span(), |this| this.eval_typed_here(loc, ty, expr))
+    }
+
+    /// [`Gen::eval_typed`], one type deeper.
+    fn eval_typed_here(&mut self, loc: Loc<'p>, ty: &syn::Type, expr: &Expr) -> Result<Value> {
         let expr = strip(expr);
         let refuse = |loc: Loc<'p>| {
             loc.err(

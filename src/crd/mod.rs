@@ -90,6 +90,7 @@ mod attrs;
 mod defaults;
 mod error;
 pub mod k8s;
+mod nesting;
 mod schema;
 mod source;
 mod value;

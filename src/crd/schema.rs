@@ -3,6 +3,7 @@
 //! (OpenAPI 3, every subschema inlined, deserialize contract). The result is "raw": schemars'
 //! and kube-core's transforms run afterwards, in `crd.rs`, by calling those crates.
 
+use std::cell::Cell;
 use std::path::Path;
 
 use proc_macro2::Span;
@@ -11,8 +12,8 @@ use syn::spanned::Spanned;
 
 use super::attrs::{AttrSite, RenameRule, SchemarsAttrs, SerdeAttrs, Validation, XKube};
 use super::error::{CrdError, Result};
-use super::k8s;
 use super::source::{ItemRef, ModPath, Project, Resolved, ident_str};
+use super::{k8s, nesting};
 
 /// Where a piece of syntax was written: its module (for name resolution) and file (for errors).
 #[derive(Clone, Copy)]
@@ -462,6 +463,9 @@ pub(crate) struct Gen<'p, 'a> {
     /// The structs and enums derived so far, with the schema of those derived twice (a schema
     /// depends on the item alone; one used once is not kept).
     schemas: std::collections::HashMap<*const syn::Item, Option<Value>>,
+    /// How many types the walk is inside of (containers, aliases, fields), at most
+    /// [`nesting::MAX_DEPTH`].
+    depth: Cell<usize>,
 }
 
 impl<'p, 'a> Gen<'p, 'a> {
@@ -470,15 +474,63 @@ impl<'p, 'a> Gen<'p, 'a> {
             project,
             stack: Vec::new(),
             schemas: std::collections::HashMap::new(),
+            depth: Cell::new(0),
         }
+    }
+
+    /// Runs `walk` one type deeper; past [`nesting::MAX_DEPTH`], refused at `span`.
+    pub(crate) fn deeper<T>(
+        &mut self,
+        loc: Loc<'p>,
+        span: Span,
+        walk: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        self.enter(loc, span)?;
+        let out = walk(self);
+        self.leave();
+        out
+    }
+
+    /// [`Gen::deeper`] for a walk that only reads.
+    fn deeper_ref<T>(
+        &self,
+        loc: Loc<'p>,
+        span: Span,
+        walk: impl FnOnce(&Self) -> Result<T>,
+    ) -> Result<T> {
+        self.enter(loc, span)?;
+        let out = walk(self);
+        self.leave();
+        out
+    }
+
+    /// Counts one type more that the walk is inside of.
+    fn enter(&self, loc: Loc<'p>, span: Span) -> Result<()> {
+        let depth = self.depth.get() + 1;
+        if depth > nesting::MAX_DEPTH {
+            return Err(nesting::too_deep(loc.file, span));
+        }
+        self.depth.set(depth);
+        Ok(())
+    }
+
+    /// Counts the type the walk has finished.
+    fn leave(&self) {
+        self.depth.set(self.depth.get() - 1);
     }
 
     /// Classifies a type written at `loc`.
     pub fn classify(&self, loc: Loc<'p>, ty: &syn::Type) -> Result<Class<'p>> {
         match ty {
-            syn::Type::Paren(p) => self.classify(loc, &p.elem),
-            syn::Type::Group(g) => self.classify(loc, &g.elem),
-            syn::Type::Reference(r) => self.classify(loc, &r.elem),
+            syn::Type::Paren(p) => {
+                self.deeper_ref(loc, ty.span(), |this| this.classify(loc, &p.elem))
+            }
+            syn::Type::Group(g) => {
+                self.deeper_ref(loc, ty.span(), |this| this.classify(loc, &g.elem))
+            }
+            syn::Type::Reference(r) => {
+                self.deeper_ref(loc, ty.span(), |this| this.classify(loc, &r.elem))
+            }
             syn::Type::Tuple(t) if t.elems.is_empty() => Ok(Class::Unit),
             syn::Type::Tuple(t) => Err(loc.err(t.span(), "tuple types are not supported in a CRD schema")
                 .hint("use a struct with named fields (schemars emits `prefixItems` for tuples, which a CRD cannot hold)")),
@@ -507,13 +559,10 @@ impl<'p, 'a> Gen<'p, 'a> {
                 }
                 match item.item {
                     syn::Item::Struct(_) | syn::Item::Enum(_) => Ok(Class::Local(item)),
-                    syn::Item::Type(alias) => {
-                        let aloc = Loc::of(&item);
-                        if self.stack.contains(&(item.item as *const _)) {
-                            return Err(loc.err(path.span(), format!("type alias `{shown}` refers to itself")));
-                        }
-                        self.classify(aloc, &alias.ty)
-                    }
+                    // A type alias that refers to itself ends at the depth limit.
+                    syn::Item::Type(alias) => self.deeper_ref(loc, path.span(), |this| {
+                        this.classify(Loc::of(&item), &alias.ty)
+                    }),
                     _ => Err(loc.err(path.span(), format!("`{shown}` is not a struct, an enum or a type alias"))),
                 }
             }
@@ -585,8 +634,10 @@ impl<'p, 'a> Gen<'p, 'a> {
 
     /// `subschema_for::<T>()` (always inlined with kube's settings).
     pub fn schema(&mut self, loc: Loc<'p>, ty: &syn::Type) -> Result<Value> {
-        let class = self.classify(loc, ty)?;
-        self.class_schema(loc, ty, class)
+        self.deeper(loc, ty.span(), |this| {
+            let class = this.classify(loc, ty)?;
+            this.class_schema(loc, ty, class)
+        })
     }
 
     fn class_schema(&mut self, loc: Loc<'p>, ty: &syn::Type, class: Class<'p>) -> Result<Value> {
@@ -629,7 +680,9 @@ impl<'p, 'a> Gen<'p, 'a> {
     pub fn is_option(&self, loc: Loc<'p>, ty: &syn::Type) -> Result<bool> {
         Ok(match self.classify(loc, ty)? {
             Class::Option(..) => true,
-            Class::Boxed(inner, iloc) => self.is_option(iloc, &inner)?,
+            Class::Boxed(inner, iloc) => {
+                self.deeper_ref(loc, ty.span(), |this| this.is_option(iloc, &inner))?
+            }
             _ => false,
         })
     }
@@ -638,7 +691,9 @@ impl<'p, 'a> Gen<'p, 'a> {
     pub fn non_optional_schema(&mut self, loc: Loc<'p>, ty: &syn::Type) -> Result<Value> {
         match self.classify(loc, ty)? {
             Class::Option(inner, iloc) | Class::Boxed(inner, iloc) => {
-                self.non_optional_schema(iloc, &inner)
+                self.deeper(loc, ty.span(), |this| {
+                    this.non_optional_schema(iloc, &inner)
+                })
             }
             class => self.class_schema(loc, ty, class),
         }

@@ -208,7 +208,7 @@ impl<'a> Project<'a> {
     pub fn parse(files: &[SourceFile]) -> Result<Vec<(PathBuf, syn::File)>> {
         let mut out = Vec::new();
         for f in files {
-            match syn::parse_file(&f.text) {
+            match super::nesting::parse_file(&f.path, &f.text)? {
                 Ok(parsed) => out.push((f.path.clone(), parsed)),
                 Err(e) => {
                     return Err(CrdError::at(
@@ -312,16 +312,19 @@ impl<'a> Project<'a> {
     /// Looks `name` up in module `mp`: its items and child modules, then its `use`s, then its globs.
     #[cfg(test)]
     pub fn lookup(&self, mp: &ModPath, name: &str) -> Option<Resolved<'_>> {
-        self.lookup_guarded(mp, name, &mut BTreeSet::new())
+        self.lookup_guarded(mp, name, &mut BTreeSet::new(), 0)
     }
 
+    /// [`Project::lookup`]; `seen` ends cycles of `use`s, and a name reached through more than
+    /// [`MAX_DEPTH`](super::nesting::MAX_DEPTH) of them (`depth`) is not found.
     fn lookup_guarded(
         &self,
         mp: &ModPath,
         name: &str,
         seen: &mut BTreeSet<(ModPath, String)>,
+        depth: usize,
     ) -> Option<Resolved<'_>> {
-        if !seen.insert((mp.clone(), name.to_string())) {
+        if depth > super::nesting::MAX_DEPTH || !seen.insert((mp.clone(), name.to_string())) {
             return None;
         }
         let module = self.modules.get(mp);
@@ -350,13 +353,13 @@ impl<'a> Project<'a> {
         let module = module?;
         for u in &module.uses {
             if u.name == name {
-                return self.resolve_use_path(mp, &u.path, u.leading_colon, seen);
+                return self.resolve_use_path(mp, &u.path, u.leading_colon, seen, depth + 1);
             }
         }
         for g in &module.globs {
-            match self.resolve_use_path(mp, &g.path, g.leading_colon, seen) {
+            match self.resolve_use_path(mp, &g.path, g.leading_colon, seen, depth + 1) {
                 Some(Resolved::Module(target)) => {
-                    if let Some(found) = self.lookup_guarded(&target, name, seen) {
+                    if let Some(found) = self.lookup_guarded(&target, name, seen, depth + 1) {
                         return Some(found);
                     }
                 }
@@ -378,6 +381,7 @@ impl<'a> Project<'a> {
         segs: &[String],
         leading_colon: bool,
         seen: &mut BTreeSet<(ModPath, String)>,
+        depth: usize,
     ) -> Option<Resolved<'_>> {
         if segs.is_empty() {
             return None;
@@ -407,7 +411,7 @@ impl<'a> Project<'a> {
             }
             first => {
                 rest = &segs[1..];
-                match self.lookup_guarded(mp, first, seen) {
+                match self.lookup_guarded(mp, first, seen, depth) {
                     Some(r) => r,
                     None => Resolved::Extern(vec![first.to_string()]),
                 }
@@ -415,7 +419,7 @@ impl<'a> Project<'a> {
         };
         for seg in rest {
             cur = match cur {
-                Resolved::Module(m) => self.lookup_guarded(&m, seg, seen)?,
+                Resolved::Module(m) => self.lookup_guarded(&m, seg, seen, depth)?,
                 Resolved::Extern(mut p) => {
                     p.push(seg.clone());
                     Resolved::Extern(p)
@@ -441,11 +445,11 @@ impl<'a> Project<'a> {
         let mut seen = BTreeSet::new();
         if segs.len() == 1 && !leading_colon {
             return Some(
-                self.lookup_guarded(mp, &segs[0], &mut seen)
+                self.lookup_guarded(mp, &segs[0], &mut seen, 0)
                     .unwrap_or_else(|| Resolved::Extern(segs.to_vec())),
             );
         }
-        self.resolve_use_path(mp, segs, leading_colon, &mut seen)
+        self.resolve_use_path(mp, segs, leading_colon, &mut seen, 0)
     }
 
     /// `impl` blocks anywhere whose self type resolves to `target`, with the module they are in.

@@ -1,6 +1,7 @@
 //! The validated domain: names, the PROJECT file and resources with their derived names.
 
 pub mod builtin;
+pub mod checks;
 pub mod names;
 pub mod project;
 pub mod resource;

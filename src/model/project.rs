@@ -77,22 +77,20 @@ pub struct ApiOptions {
 }
 
 impl Project {
+    /// Reads PROJECT and checks every value as the flag that gave it is checked; a value that
+    /// breaks its rule is an error at its line and column.
     pub fn parse(text: &str) -> Result<Project> {
         let project: Project = crate::yaml::from_str(Path::new(PROJECT_FILE), text)?;
-        if project.layout != LAYOUT {
-            return Err(Error::InvalidFile {
+        super::checks::check(&project).map_err(|refusal| {
+            let (line, column) = crate::yaml::locate(text, &refusal.path).unwrap_or((0, 0));
+            Error::InvalidFile {
                 file: PROJECT_FILE.into(),
-                line: 0,
-                column: 0,
-                message: format!(
-                    "layout `{}` is not supported by this kubeforge",
-                    project.layout
-                ),
-                hint: Some(format!(
-                    "this kubeforge writes layout `{LAYOUT}`; install the kubeforge named by cliVersion"
-                )),
-            });
-        }
+                line,
+                column,
+                message: refusal.message,
+                hint: Some(refusal.hint),
+            }
+        })?;
         Ok(project)
     }
 

@@ -1,0 +1,200 @@
+//! The rules of the values in PROJECT. Each value read from the file passes the check of the flag
+//! that gave it: the names in PROJECT become paths, Rust modules and manifests, so a value that
+//! no command would accept is refused before anything is planned.
+
+use super::builtin;
+use super::names::{self, NameResult};
+use super::project::{LAYOUT, Project, ResourceEntry};
+use crate::commands::init::K8S_VERSIONS;
+use crate::yaml::{Step, show_path};
+
+/// A value of PROJECT that breaks its rule: where it is, what is wrong and how to fix it.
+#[derive(Debug)]
+pub struct Refusal {
+    pub path: Vec<Step<'static>>,
+    pub message: String,
+    pub hint: String,
+}
+
+/// A check of a value: `Err` says which rule the value breaks.
+type Check = fn(&str) -> NameResult;
+
+/// Checks `value`, written at `path`, with the check of its flag.
+fn apply(path: Vec<Step<'static>>, value: &str, check: Check, hint: &str) -> Result<(), Refusal> {
+    check(value).map_err(|rule| Refusal {
+        message: format!("{} `{}` {rule}", show_path(&path), value.escape_debug()),
+        hint: hint.to_string(),
+        path,
+    })
+}
+
+/// The layout this kubeforge writes.
+fn check_layout(value: &str) -> NameResult {
+    if value == LAYOUT {
+        Ok(())
+    } else {
+        Err("is not supported by this kubeforge".into())
+    }
+}
+
+/// A Kubernetes version that `init --k8s-version` accepts.
+fn check_k8s_version(value: &str) -> NameResult {
+    if K8S_VERSIONS.contains(&value) {
+        Ok(())
+    } else {
+        Err("is not supported".into())
+    }
+}
+
+/// The first value of `project` that breaks its rule, in the order of the file.
+pub fn check(project: &Project) -> Result<(), Refusal> {
+    use Step::Key;
+    apply(
+        vec![Key("layout")],
+        &project.layout,
+        check_layout,
+        &format!(
+            "this kubeforge writes layout `{LAYOUT}`; install the kubeforge named by cliVersion"
+        ),
+    )?;
+    apply(
+        vec![Key("cliVersion")],
+        &project.cli_version,
+        names::check_release,
+        "write the release of kubeforge that keeps the project, e.g. `0.1.0`",
+    )?;
+    apply(
+        vec![Key("projectName")],
+        &project.project_name,
+        names::check_project_name,
+        "use a lowercase DNS label such as `guestbook-operator`, as --project-name takes it",
+    )?;
+    apply(
+        vec![Key("domain")],
+        &project.domain,
+        names::check_dns1123_subdomain,
+        "use a DNS name such as example.com, as --domain takes it",
+    )?;
+    apply(
+        vec![Key("owner")],
+        &project.owner,
+        names::check_one_line,
+        "write the owner on one line, as --owner takes it",
+    )?;
+    apply(
+        vec![Key("k8sVersion")],
+        &project.k8s_version,
+        check_k8s_version,
+        &format!(
+            "use one of {}, as --k8s-version takes it",
+            K8S_VERSIONS.join(", ")
+        ),
+    )?;
+    for (i, entry) in project.resources.iter().enumerate() {
+        check_resource(project, i, entry)?;
+    }
+    Ok(())
+}
+
+/// The path of a key of the `i`th resource.
+fn at(i: usize, key: &'static str) -> Vec<Step<'static>> {
+    vec![Step::Key("resources"), Step::Index(i), Step::Key(key)]
+}
+
+/// Group, version, kind and plural of one resource as `create api` checks its flags, and the
+/// versions its conversion webhook names as `create webhook --spoke` checks them.
+fn check_resource(project: &Project, i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
+    apply(
+        at(i, "group"),
+        &entry.group,
+        names::check_dns1123_subdomain,
+        "use a lowercase DNS name such as `webapp`, as --group takes it",
+    )?;
+    apply(
+        at(i, "version"),
+        &entry.version,
+        names::check_version,
+        "use e.g. `v1`, as --version takes it",
+    )?;
+    apply(
+        at(i, "kind"),
+        &entry.kind,
+        names::check_kind_type,
+        "use an UpperCamelCase kind such as `Guestbook`, as --kind takes it",
+    )?;
+    if entry.builtin {
+        check_builtin(i, entry)?;
+    } else {
+        check_own(project, i, entry)?;
+    }
+    let spokes = entry.webhooks.iter().flat_map(|w| w.spokes.iter());
+    for (j, spoke) in spokes.enumerate() {
+        let path = vec![
+            Step::Key("resources"),
+            Step::Index(i),
+            Step::Key("webhooks"),
+            Step::Key("spokes"),
+            Step::Index(j),
+        ];
+        apply(
+            path,
+            spoke,
+            names::check_version,
+            "use e.g. `v2`, as --spoke takes it",
+        )?;
+    }
+    Ok(())
+}
+
+/// A kind of the project: its full group is a DNS name, its plural a DNS label.
+fn check_own(project: &Project, i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
+    let full_group = format!("{}.{}", entry.group, project.domain);
+    names::check_dns1123_subdomain(&full_group).map_err(|rule| Refusal {
+        path: at(i, "group"),
+        message: format!(
+            "resources[{i}].group `{}`: the full group `{full_group}` {rule}",
+            entry.group
+        ),
+        hint: "use a shorter group, as --group takes it".into(),
+    })?;
+    apply(
+        at(i, "plural"),
+        &entry.plural,
+        names::check_dns1035_label,
+        "use a lowercase name such as `guestbooks`, as --plural takes it",
+    )
+}
+
+/// A kind of Kubernetes itself: one kubeforge knows, with the plural it is served as.
+fn check_builtin(i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
+    let Some(known) = builtin::find(&entry.group, &entry.version, &entry.kind) else {
+        let kinds: Vec<String> = builtin::of_group(&entry.group)
+            .map(|b| format!("{}/{}", b.version, b.kind))
+            .collect();
+        return Err(Refusal {
+            path: at(i, "kind"),
+            message: format!(
+                "resources[{i}] is `builtin`, but {}/{} {} is not a built-in kind kubeforge knows",
+                entry.group, entry.version, entry.kind
+            ),
+            hint: format!(
+                "name a built-in kind (known kinds of `{}`: {}), or remove `builtin: true`",
+                entry.group,
+                kinds.join(", ")
+            ),
+        });
+    };
+    if entry.plural != known.plural {
+        return Err(Refusal {
+            path: at(i, "plural"),
+            message: format!(
+                "resources[{i}].plural `{}`: {} is served as `{}`",
+                entry.plural.escape_debug(),
+                known.kind,
+                known.plural
+            ),
+            hint: format!("write `plural: {}`", known.plural),
+        });
+    }
+    Ok(())
+}
