@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+
 use super::TemplateContext;
+use super::generate::Adopted;
 use crate::cli::CreateApiArgs;
 use crate::crd::CrdOptions;
 use crate::description::{self, Description};
@@ -25,7 +28,8 @@ pub struct Settings {
     pub promoted: bool,
 }
 
-pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
+/// Settles what to scaffold; `plan` tells where the files of the project's kinds are.
+pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Settings> {
     let group = &args.group;
     names::check_dns1123_subdomain(group).map_err(|e| {
         Error::usage(
@@ -36,7 +40,7 @@ pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
     // With --resource=false, `apps/v1 Deployment` is Kubernetes' own kind; otherwise
     // `--group batch --kind CronJob` is the project's `batch.<domain>` kind, as in kubebuilder.
     if builtin::is_builtin_group(group) && args.resource == Some(false) {
-        return resolve_builtin(project, args);
+        return resolve_builtin(project, args, plan);
     }
     let full_group = format!("{group}.{}", project.domain);
     names::check_dns1123_subdomain(&full_group).map_err(|e| {
@@ -205,8 +209,11 @@ pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
                 .storage = false;
         }
     }
-    let demoted = demoted.iter().map(|e| Resource::new(&project, e)).collect();
-    let resource = Resource::new(&project, &entry);
+    let demoted = demoted
+        .iter()
+        .map(|e| place(plan, &project, e, Some(e)))
+        .collect::<Result<_>>()?;
+    let resource = place(plan, &project, &entry, current.as_ref())?;
     if scaffold_controller {
         super::check_module_free(&project, &resource, &CONTROLLER)?;
     }
@@ -223,7 +230,7 @@ pub fn resolve(mut project: Project, args: &Request) -> Result<Settings> {
 }
 
 /// `create api --resource=false` for a kind of Kubernetes itself: a controller, no types.
-fn resolve_builtin(mut project: Project, args: &Request) -> Result<Settings> {
+fn resolve_builtin(mut project: Project, args: &Request, plan: &Plan) -> Result<Settings> {
     let group = &args.group;
     let Some(known) = builtin::find(group, &args.version, &args.kind) else {
         let kinds: Vec<String> = builtin::BUILTINS
@@ -266,7 +273,7 @@ fn resolve_builtin(mut project: Project, args: &Request) -> Result<Settings> {
     // A kind that so far has only webhooks gets its controller now.
     let scaffold_controller = want_controller && (!had_controller || args.force);
     project.upsert(entry.clone());
-    let resource = Resource::new(&project, &entry);
+    let resource = place(plan, &project, &entry, existing.as_ref())?;
     if scaffold_controller {
         super::check_module_free(&project, &resource, &CONTROLLER)?;
     }
@@ -279,6 +286,42 @@ fn resolve_builtin(mut project: Project, args: &Request) -> Result<Settings> {
         demoted: Vec::new(),
         promoted: false,
     })
+}
+
+/// A kind's names and paths where its files are: in the project's layout, or, for a kind
+/// scaffolded before `kubeforge edit --multigroup` (or `--multigroup=false`) changed it, in the
+/// other layout, where the kind's files stay. `before` is the kind as the project records it so
+/// far; a new kind takes the project's layout.
+fn place(
+    plan: &Plan,
+    project: &Project,
+    entry: &ResourceEntry,
+    before: Option<&ResourceEntry>,
+) -> Result<Resource> {
+    let here = Resource::new(project, entry);
+    let Some(before) = before else {
+        return Ok(here);
+    };
+    if has_files(plan, &here, before)? {
+        return Ok(here);
+    }
+    let mut other = project.clone();
+    other.multigroup = !project.multigroup;
+    let there = Resource::new(&other, entry);
+    Ok(if has_files(plan, &there, before)? {
+        there
+    } else {
+        here
+    })
+}
+
+/// Whether the types or the controller that the project records for a kind (`before`) are
+/// where `r` puts them.
+fn has_files(plan: &Plan, r: &Resource, before: &ResourceEntry) -> Result<bool> {
+    if before.api.is_some() && plan.exists(&r.paths.types)? {
+        return Ok(true);
+    }
+    Ok(before.controller && plan.exists(&r.expand(CONTROLLER.pattern))?)
 }
 
 /// A controller's module.
@@ -457,40 +500,39 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     };
     let input = descriptions.first().and_then(|d| d.crd().cloned());
     let mut project = None;
+    let mut adopted = Vec::new();
     if descriptions.is_empty() {
-        project = plan_kind(&mut plan, args, None)?;
+        project = plan_kind(&mut plan, args, None, &mut adopted)?;
     }
     // The versions of a CRD, one after the other, each seeing what the previous ones planned.
     for desc in descriptions {
-        project = plan_kind(&mut plan, args, Some(desc))?.or(project);
+        project = plan_kind(&mut plan, args, Some(desc), &mut adopted)?.or(project);
     }
     // CRDs and RBAC are derived once, from the source as all the versions leave it.
+    let mut crds = Vec::new();
     if let Some(project) = project {
-        super::generate::derive(&mut plan, &project, &CrdOptions::default())?;
+        let opts = CrdOptions::default();
+        crds = super::generate::derive_adopting(&mut plan, &project, &opts, &adopted)?;
     }
     if let Some(input) = input {
-        report_differences(&mut plan, &input)?;
+        report_differences(&mut plan, &input, &crds)?;
     }
     Ok(plan)
 }
 
-/// Says, a warning line each, how the CRD that kubeforge derived differs from the CRD manifest
-/// given to `--from`.
-fn report_differences(plan: &mut Plan, input: &serde_json::Value) -> Result<()> {
+/// Says, a warning line each, how the CRD that kubeforge derived (one of `crds`) differs from
+/// the CRD manifest given to `--from`.
+fn report_differences(
+    plan: &mut Plan,
+    input: &serde_json::Value,
+    crds: &[CustomResourceDefinition],
+) -> Result<()> {
     let spec = &input["spec"];
-    let name = format!(
-        "{}/{}",
-        super::generate::CRD_BASES,
-        super::generate::crd_file_name(
-            spec["group"].as_str().unwrap_or_default(),
-            spec["names"]["plural"].as_str().unwrap_or_default()
-        )
-    );
-    let adopted = match plan.read(&name)? {
-        Some(text) => crate::yaml::values_from_str(Path::new(&name), &text)?
-            .into_iter()
-            .next()
-            .unwrap_or_default(),
+    let derived = crds.iter().find(|c| {
+        spec["group"] == c.spec.group.as_str() && spec["names"]["plural"] == c.spec.names.plural
+    });
+    let adopted = match derived {
+        Some(crd) => serde_json::to_value(crd).map_err(|e| Error::Other(e.into()))?,
         None => serde_json::Value::Null,
     };
     let differences = description::differences(input, &adopted);
@@ -503,15 +545,17 @@ fn report_differences(plan: &mut Plan, input: &serde_json::Value) -> Result<()> 
 }
 
 /// Plans one kind (one version of it), from flags and the description when there is one;
-/// the project as it leaves it, or `None` when there was nothing to do.
+/// the project as it leaves it, or `None` when there was nothing to do. The CRD derived from
+/// the types a description gives goes to `adopted`.
 fn plan_kind(
     plan: &mut Plan,
     args: &CreateApiArgs,
     mut desc: Option<Description>,
+    adopted: &mut Vec<Adopted>,
 ) -> Result<Option<Project>> {
     let project = super::load_project(plan)?;
     let request = Request::new(args, desc.as_ref(), &project.domain)?;
-    let s = resolve(project, &request)?;
+    let s = resolve(project, &request, plan)?;
     let r = &s.resource;
     // The description's types and sample replace the templates' placeholder ones.
     let mut warnings = Vec::new();
@@ -519,7 +563,7 @@ fn plan_kind(
     let mut reports_conditions = true;
     // A version that is not served gets no sample: the API server would refuse it.
     let served = desc.as_ref().and_then(|d| d.served()).unwrap_or(true);
-    let generated = match &mut desc {
+    let mut generated = match &mut desc {
         Some(d) => {
             if d.storage() == Some(false) && r.storage {
                 return Err(d.error_at(
@@ -599,8 +643,12 @@ fn plan_kind(
             if path == r.sample_file && !served {
                 continue;
             }
-            let content = match &generated {
-                Some(g) if path == p.types => format!("{}{}", ctx.header, g.types_rs),
+            let content = match &mut generated {
+                Some(g) if path == p.types => {
+                    let content = format!("{}{}", ctx.header, g.types_rs);
+                    adopted.extend(adopt(&path, &content, &ctx.header, g.derived.take()));
+                    content
+                }
                 Some(g) if path == r.sample_file => g.sample_yaml.clone(),
                 _ => render(template)?,
             };
@@ -675,6 +723,29 @@ fn plan_kind(
     }
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
     Ok(Some(s.project))
+}
+
+/// The CRD derived from a kind's generated types, as the one of its types file `path`, which
+/// holds `content`: the license header and the types. The header's plain comments change no
+/// CRD; `None` when the header holds anything else, or no CRD was derived.
+fn adopt(
+    path: &str,
+    content: &str,
+    header: &str,
+    crd: Option<CustomResourceDefinition>,
+) -> Option<Adopted> {
+    let comment = |line: &str| {
+        line.is_empty()
+            || (line.starts_with("//") && !line.starts_with("///") && !line.starts_with("//!"))
+    };
+    if !header.lines().all(comment) {
+        return None;
+    }
+    crd.map(|crd| Adopted {
+        path: path.to_string(),
+        text: content.to_string(),
+        crd,
+    })
 }
 
 /// Modules and kustomizations collect what other commands add to them, so they are never

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+
 use super::GENERATED_YAML_HEADER;
 use crate::cli::GenerateArgs;
 use crate::crd::{CrdOptions, SourceFile, crds_from_sources};
@@ -43,10 +45,32 @@ pub fn crd_file_name(group: &str, plural: &str) -> String {
     format!("{group}_{plural}.yaml")
 }
 
+/// A kind's CRD derived already from its types file alone: `create api --from` derives it to
+/// check the types it generates, and the project's derivation takes it from there.
+pub struct Adopted {
+    /// The types file, e.g. `src/api/v1/guestbook.rs`.
+    pub path: String,
+    /// The text the CRD was derived from.
+    pub text: String,
+    /// The kind's CRD; it has this one version, the storage version.
+    pub crd: CustomResourceDefinition,
+}
+
 /// Plans every derived file: one CRD per kind under `config/crd/bases/` (listed in the CRD
 /// kustomization), `config/rbac/role.yaml`, and `config/webhook/manifests.yaml` when the source
 /// has webhook markers.
 pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<()> {
+    derive_adopting(plan, project, opts, &[]).map(|_| ())
+}
+
+/// [`derive`], taking the CRDs of `adopted` kinds as they are where the source still holds their
+/// types files unchanged; the CRDs of the project, sorted by name.
+pub fn derive_adopting(
+    plan: &mut Plan,
+    project: &Project,
+    opts: &CrdOptions,
+    adopted: &[Adopted],
+) -> Result<Vec<CustomResourceDefinition>> {
     // Files rendered by this command are checked first, so a broken template is reported as one.
     crate::scaffold::writer::check(plan)?;
     let mut sources = Vec::new();
@@ -57,18 +81,22 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
             text,
         });
     }
+    let crds = match reuse(&sources, opts, adopted) {
+        Some(crds) => crds,
+        None => crds_from_sources(&sources, opts)?,
+    };
     let mut cluster_scoped = std::collections::BTreeSet::new();
     let mut derived = std::collections::BTreeSet::new();
     // Read once: a kind already listed needs no injection (injections only add lines).
     let listed = plan.read(CRD_KUSTOMIZATION)?.unwrap_or_default();
-    for crd in crds_from_sources(&sources, opts)? {
+    for crd in &crds {
         if crd.spec.scope == "Cluster" {
             cluster_scoped.insert((crd.spec.group.clone(), crd.spec.names.plural.clone()));
         }
         let file = crd_file_name(&crd.spec.group, &crd.spec.names.plural);
         let yaml = format!(
             "{GENERATED_YAML_HEADER}---\n{}",
-            crate::yaml::to_string(&crd)?
+            crate::yaml::to_string(crd)?
         );
         let path = format!("{CRD_BASES}/{file}");
         regenerate_if_changed(plan, &path, yaml)?;
@@ -122,7 +150,51 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
     plan.notes.extend(roles.warnings);
     regenerate_if_changed(plan, ROLE, roles.yaml)?;
     crate::webhook_manifests::plan(plan, &webhook_markers)?;
-    Ok(())
+    Ok(crds)
+}
+
+/// The project's CRDs with those of `adopted` kinds taken as they are, the rest derived from the
+/// other sources; `None` when that could differ from deriving every source, which is then done.
+///
+/// The types that `create api --from` generates name only their own items and external crates,
+/// so they derive the same CRD wherever they live, unless another source adds to their module
+/// (a file under the directory of that name; an inline module of the name would not compile).
+/// The other sources derive the same CRDs without them unless they use the adopted types, which
+/// then do not resolve: their derivation fails, and every source is derived.
+fn reuse(
+    sources: &[SourceFile],
+    opts: &CrdOptions,
+    adopted: &[Adopted],
+) -> Option<Vec<CustomResourceDefinition>> {
+    let unchanged = |a: &Adopted| {
+        sources
+            .iter()
+            .any(|s| s.path == Path::new(&a.path) && s.text == a.text)
+    };
+    if adopted.is_empty() || opts.max_desc_len.is_some() || !adopted.iter().all(unchanged) {
+        return None;
+    }
+    let is_adopted = |s: &SourceFile| adopted.iter().any(|a| s.path == Path::new(&a.path));
+    let inside = |s: &SourceFile| {
+        adopted
+            .iter()
+            .any(|a| s.path.starts_with(a.path.trim_end_matches(".rs")))
+    };
+    if sources.iter().any(|s| !is_adopted(s) && inside(s)) {
+        return None;
+    }
+    let others: Vec<SourceFile> = sources.iter().filter(|s| !is_adopted(s)).cloned().collect();
+    let mut crds = crds_from_sources(&others, opts).ok()?;
+    let name = |c: &CustomResourceDefinition| c.metadata.name.clone();
+    if crds
+        .iter()
+        .any(|c| adopted.iter().any(|a| name(&a.crd) == name(c)))
+    {
+        return None;
+    }
+    crds.extend(adopted.iter().map(|a| a.crd.clone()));
+    crds.sort_by_key(name);
+    Some(crds)
 }
 
 /// Plans a derived file unless it already holds `content`: an unchanged file is neither

@@ -72,7 +72,9 @@ mod verdict;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use serde_json::{Value, json};
 
 use crate::error::Error;
@@ -130,8 +132,9 @@ pub struct Description {
     known: sample::Known,
     /// Values the caller resolved from flags and the project.
     resolved: Option<Resolved>,
-    /// The CRD manifest this was read from (one of its versions), as parsed values.
-    crd: Option<Value>,
+    /// The CRD manifest this was read from (one of its versions), as parsed values; shared by
+    /// the descriptions of its versions.
+    crd: Option<Arc<Value>>,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +155,9 @@ pub struct Generated {
     /// Why the sample would not be accepted as it is (it then says so at its top): a warning,
     /// as the CRD itself is fine.
     pub sample_problem: Option<String>,
+    /// The CRD derived from `types_rs`; `None` for a version that is not the storage version,
+    /// whose CRD is derived from its types made the storage version (alone, it must be one).
+    pub derived: Option<CustomResourceDefinition>,
 }
 
 fn errs(file: &Path) -> Errs<'_> {
@@ -204,9 +210,6 @@ fn yaml_error(e: Error) -> Error {
             }
             None => format!("the keys accepted here are: {}", candidates.join(", ")),
         });
-    } else if message.contains("budget breached: Depth") {
-        message = "the description is nested too deeply (more than 64 levels of YAML)".into();
-        hint = Some("flatten the structure, or use a well-known type by name".into());
     } else if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
         message = format!("the key `{key}` appears twice in one map");
@@ -308,8 +311,8 @@ pub fn parse_from(
     let mut crds = Vec::new();
     for doc in crate::yaml::documents(text) {
         let values = crate::yaml::values_from_str(file, &doc)?;
-        if let Some(value) = values.first().filter(|v| crd_file::is_crd(v)) {
-            crds.push((value.clone(), doc));
+        if let Some(value) = values.into_iter().next().filter(crd_file::is_crd) {
+            crds.push((value, doc));
         }
     }
     if crds.is_empty() {
@@ -321,7 +324,7 @@ pub fn parse_from(
         format!("{name} ({kind})")
     };
     let all: Vec<String> = crds.iter().map(|(crd, _)| named(crd)).collect();
-    let picked: Vec<(Value, String)> = crds
+    let picked: Vec<(Arc<Value>, String)> = crds
         .into_iter()
         .filter(|(crd, _)| {
             let spec = &crd["spec"];
@@ -329,6 +332,7 @@ pub fn parse_from(
             kind.is_none_or(|k| spec["names"]["kind"] == k)
                 && group.is_none_or(|g| full == g || full.split('.').next() == Some(g))
         })
+        .map(|(crd, doc)| (Arc::new(crd), doc))
         .collect();
     let [(crd, doc)] = picked.as_slice() else {
         return Err(errs(file).at(
@@ -351,7 +355,7 @@ pub fn parse_from(
             .into_iter()
             .map(|raw| {
                 let mut desc = lower(file, raw)?;
-                desc.crd = Some(crd.clone());
+                desc.crd = Some(Arc::clone(crd));
                 Ok(desc)
             })
             .collect()
@@ -766,6 +770,27 @@ fn check_top(e: Errs<'_>, raw: &DescriptionFile) -> Result<(), Error> {
 
 /// Defaults, examples and enum values are valid against their own schema.
 fn check_values(e: Errs<'_>, ir: &Ir, path: &Path2) -> Result<(), Error> {
+    if ir.enum_.is_some() || ir.default.is_some() || ir.example.is_some() {
+        check_own_values(e, ir, path)?;
+    }
+    match &ir.kind {
+        Kind::Object { props, additional } => {
+            for p in props {
+                check_values(e, &p.schema, &path.child(p.name.clone()))?;
+            }
+            if let Some(a) = additional {
+                check_values(e, a, &path.child("{}"))?;
+            }
+        }
+        Kind::Array(items) => check_values(e, items, &path.child("[]"))?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The enum values, default and example of one node are valid against its schema (built only
+/// for the nodes that have them: it holds the node's whole subtree).
+fn check_own_values(e: Errs<'_>, ir: &Ir, path: &Path2) -> Result<(), Error> {
     let schema = expected::schema(ir);
     let strip = |keys: &[&str]| {
         let mut s = schema.clone();
@@ -820,18 +845,6 @@ fn check_values(e: Errs<'_>, ir: &Ir, path: &Path2) -> Result<(), Error> {
             return Err(e.at(ir.pos, format!("the example of `{}` is invalid: {}", path.show(), bad.message), "give an example that satisfies the node's schema (kubeforge uses it in the sample)"));
         }
     }
-    match &ir.kind {
-        Kind::Object { props, additional } => {
-            for p in props {
-                check_values(e, &p.schema, &path.child(p.name.clone()))?;
-            }
-            if let Some(a) = additional {
-                check_values(e, a, &path.child("{}"))?;
-            }
-        }
-        Kind::Array(items) => check_values(e, items, &path.child("[]"))?,
-        _ => {}
-    }
     Ok(())
 }
 
@@ -869,7 +882,7 @@ impl Description {
         self.served.as_ref().map(|s| s.value)
     }
     /// The CRD manifest this was read from, as parsed values.
-    pub fn crd(&self) -> Option<&Value> {
+    pub fn crd(&self) -> Option<&Arc<Value>> {
         self.crd.as_ref()
     }
     /// Whether the kind has a status (and so the status subresource).
@@ -1102,14 +1115,14 @@ pub fn generate(
                 "this is a kubeforge bug; please report it with the description",
             )
         })?;
-    let crd = crds.first().ok_or_else(|| {
+    let crd = crds.into_iter().next().ok_or_else(|| {
         e.at(
             Pos { line: 1, column: 1 },
             "internal error: the generated types define no CRD",
             "this is a kubeforge bug; please report it with the description",
         )
     })?;
-    let crd_json = serde_json::to_value(crd).map_err(|err| Error::Other(err.into()))?;
+    let crd_json = serde_json::to_value(&crd).map_err(|err| Error::Other(err.into()))?;
     let root_schema = crd_json["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone();
     let fields_schema = fields_schema(&root_schema, desc.no_spec);
 
@@ -1165,6 +1178,7 @@ pub fn generate(
         types_rs,
         sample_yaml,
         sample_problem,
+        derived: storage.then_some(crd),
     })
 }
 
