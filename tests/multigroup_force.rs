@@ -160,3 +160,30 @@ fn force_rerenders_a_controller_of_a_kubernetes_kind_where_it_lives() {
     ok(&dir, &with(&deployment, &["--force"]));
     assert_eq!(before, tree(&dir), "one controller, where it was");
 }
+
+#[test]
+fn a_webhook_of_a_kind_made_before_the_switch_uses_the_kind_where_it_is() {
+    let (_tmp, dir) = switched_project();
+    ok(
+        &dir,
+        &[
+            "create",
+            "webhook",
+            "--group",
+            "webapp",
+            "--version",
+            "v1",
+            "--kind",
+            "Guestbook",
+            "--defaulting",
+        ],
+    );
+    let webhook = read(&dir, "src/webhooks/v1/guestbook.rs");
+    assert!(
+        webhook.contains("use crate::api::v1::Guestbook;"),
+        "{webhook}"
+    );
+    assert!(files_under(&dir, "src/webhooks/webapp").is_empty());
+    assert!(read(&dir, "src/webhooks/mod.rs").contains("pub mod v1;"));
+    ok(&dir, &["generate", "--check"]);
+}

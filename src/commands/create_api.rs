@@ -292,7 +292,7 @@ fn resolve_builtin(mut project: Project, args: &Request, plan: &Plan) -> Result<
 /// scaffolded before `kubeforge edit --multigroup` (or `--multigroup=false`) changed it, in the
 /// other layout, where the kind's files stay. `before` is the kind as the project records it so
 /// far; a new kind takes the project's layout.
-fn place(
+pub(super) fn place(
     plan: &Plan,
     project: &Project,
     entry: &ResourceEntry,

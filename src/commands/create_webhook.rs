@@ -249,12 +249,13 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
     let mut updated = entry.clone();
     updated.webhooks = Some(after.clone());
     project.upsert(updated.clone());
-    let resource = Resource::new(&project, &updated);
+    // A kind made before `edit --multigroup` keeps the layout its files are in.
+    let resource = super::create_api::place(plan, &project, &updated, Some(&entry))?;
     super::check_module_free(&project, &resource, &WEBHOOKS)?;
     let new_spokes = new_spokes
         .iter()
-        .map(|s| Resource::new(&project, s))
-        .collect();
+        .map(|s| super::create_api::place(plan, &project, s, Some(s)))
+        .collect::<Result<_>>()?;
 
     let facts = types_facts(plan, &resource)?;
     let webhook = context(&project, &resource, &had, &after, &facts);
