@@ -92,6 +92,18 @@ pub struct InitArgs {
     /// Kubernetes API version targeted through k8s-openapi (1.33 to 1.37).
     #[arg(long, default_value = "1.33", value_name = "MAJOR.MINOR")]
     pub k8s_version: String,
+
+    /// Where the project gets kubeforge-runtime, the manager and reconcile helpers it builds on.
+    #[arg(long, value_enum, default_value_t = Runtime::Vendored)]
+    pub runtime: Runtime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Runtime {
+    /// A copy in vendor/kubeforge-runtime/, kept by `kubeforge generate`: builds offline.
+    Vendored,
+    /// The crate published on crates.io, in the version of this kubeforge.
+    Registry,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,7 @@ pub mod markers;
 pub mod model;
 pub mod rbac;
 pub mod scaffold;
+pub mod vendor;
 pub mod webhook_manifests;
 pub mod yaml;
 

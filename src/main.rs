@@ -2,6 +2,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The allocator of the process (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The stack of the thread that runs the command. Parsing Rust source (syn) recurses once or
 /// more per level of nesting: source at kubeforge's nesting limit takes up to 1 MiB of stack in
 /// a release build and up to 8 MiB in a debug build, as much as or more than a main thread gets

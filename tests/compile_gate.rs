@@ -12,6 +12,11 @@
 //! tests/description_support/scratch.rs), checked the same way: its binary prints each module's
 //! `crd()`, which must equal what kubeforge derives from that module's source.
 //!
+//! The runtime crate (`kubeforge-runtime/`) is a member once, and every project's dependency on
+//! its vendored copy points there (each copy must equal the crate). The projects adopted from
+//! the CRDs of ../shared, when present, are built, tested, linted and formatted in a second
+//! workspace, resolved offline from the same lockfile.
+//!
 //! Dependencies stay compiled in target/compile-gate between runs. After changing the
 //! dependencies of generated projects, refresh the lockfile with
 //! `KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test compile_gate`.
@@ -71,11 +76,12 @@ const E2E_CRATE: &str = "tests/control-plane/e2e";
 /// The domain of the projects made from descriptions.
 const E2E_DOMAIN: &str = "e2e.example.com";
 
-/// One project per description fixture (and per version of each shared CRD, when present),
-/// made as a user would, with default flags: `kubeforge init`, then `create api --from` the
-/// description. Returns the projects of the fixtures of this repository, which join the
-/// workspace (those of ../shared do not: the workspace and its lockfile must not depend on it).
-fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
+/// One project per description fixture (and per shared CRD, when present), made as a user would,
+/// with default flags: `kubeforge init`, then `create api --from` the description. Returns the
+/// projects of the fixtures of this repository, which join the workspace, made in `dir`; and
+/// those of ../shared, made in `shared_dir`, which go to a workspace of their own (the main one
+/// and its lockfile must not depend on ../shared).
+fn description_projects(dir: &Path, shared_dir: &Path) -> Projects {
     let mut descriptions: Vec<(String, String, bool)> = Vec::new();
     for fixtures in ["tests/fixtures/descriptions", "tests/fixtures/adoption"] {
         for (path, bytes) in common::tree(&repo().join(fixtures)) {
@@ -91,11 +97,11 @@ fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
             }
         }
     }
-    let mut members = Vec::new();
+    let (mut members, mut shared) = (Vec::new(), Vec::new());
     for (name, yaml, member) in descriptions {
-        let project = dir.join(&name);
+        let project = if member { dir } else { shared_dir }.join(&name);
         std::fs::create_dir_all(&project).unwrap();
-        let file = dir.join(format!("{name}.yaml"));
+        let file = project.with_extension("yaml");
         std::fs::write(&file, &yaml).unwrap();
         // A CRD manifest goes into a project of its group's domain, and names its group itself.
         let doc = &kubeforge::yaml::values_from_str(&file, &yaml).unwrap()[0];
@@ -115,9 +121,57 @@ fn description_projects(dir: &Path) -> Vec<(String, PathBuf)> {
         common::ok(&project, &args);
         if member {
             members.push((format!("e2e-projects/{name}"), project));
+        } else {
+            shared.push((name, project));
         }
     }
-    members
+    (members, shared)
+}
+
+/// Workspace members: name (the folder, relative to the workspace) and directory.
+type Members = Vec<(String, PathBuf)>;
+
+/// The projects that join the main workspace, and those that get one of their own.
+type Projects = (Members, Members);
+
+/// The runtime crate's folder, in the repository and in the workspace.
+const RUNTIME: &str = "kubeforge-runtime";
+
+/// Copies the runtime crate into the workspace as a member of its own (so its tests run once)
+/// and points every member's dependency on it there. A project made here holds a copy of it,
+/// which must equal the crate and is then removed: one package per name in a workspace.
+fn copy_runtime(ws: &Path, members: &[(String, PathBuf)]) {
+    let crate_dir = repo().join(RUNTIME);
+    std::fs::create_dir_all(ws.join(RUNTIME)).unwrap();
+    for part in ["Cargo.toml", "README.md", "src"] {
+        let from = crate_dir.join(part);
+        if from.is_dir() {
+            copy_tree(&from, &ws.join(RUNTIME).join(part));
+        } else {
+            std::fs::copy(&from, ws.join(RUNTIME).join(part)).unwrap();
+        }
+    }
+    let runtime = ws.join(RUNTIME);
+    for (_, dir) in members {
+        if dir.join(common::VENDORED).exists() {
+            common::vendored_runtime_is_the_crate(dir);
+            std::fs::remove_dir_all(dir.join(common::VENDORED)).unwrap();
+        }
+        let manifest = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let mut out = String::new();
+        for line in text.lines() {
+            match line.split_once("path = \"") {
+                Some((head, rest)) if line.starts_with("kubeforge-runtime = ") => {
+                    let tail = &rest[rest.find('"').unwrap()..];
+                    out.push_str(&format!("{head}path = \"{}{tail}", runtime.display()));
+                }
+                _ => out.push_str(line),
+            }
+            out.push('\n');
+        }
+        std::fs::write(&manifest, out).unwrap();
+    }
 }
 
 /// Replaces the first `from` in the file `path` of `project` with `to`.
@@ -295,14 +349,19 @@ fn generated_projects_build_test_lint_and_format() {
     // the projects it checks besides the snapshots: one per description fixture and shared CRD.
     copy_tree(&repo().join(E2E_CRATE), &ws.join("e2e"));
     members.push(("e2e".into(), ws.join("e2e")));
-    members.extend(description_projects(&ws.join("e2e-projects")));
+    let shared_dir = tempfile::tempdir().unwrap();
+    let (adopted, shared) = description_projects(&ws.join("e2e-projects"), shared_dir.path());
+    members.extend(adopted);
     members.push(edited_spec_project(ws));
     differential_cases(ws);
     let descriptions = scratch::modules();
     let project = std::fs::read_to_string(ws.join(SCENARIOS[0].name).join("Cargo.toml")).unwrap();
     scratch::write_crate(&ws.join(scratch::CRATE), &descriptions, &project);
+    // The runtime crate, once: every project's dependency on its copy points here.
+    copy_runtime(ws, &members);
     let mut list: Vec<String> = members.iter().map(|(n, _)| format!("\"{n}\"")).collect();
     list.push(format!("\"{}\"", scratch::CRATE));
+    list.push(format!("\"{RUNTIME}\""));
     std::fs::write(
         ws.join("Cargo.toml"),
         format!(
@@ -347,7 +406,33 @@ fn generated_projects_build_test_lint_and_format() {
     cargo(ws, &["fmt", "--all", "--check"]);
 
     // The compiled types agree with what kubeforge derived from their source.
-    for (name, dir) in &members {
+    crdgen_agrees(ws, &members, "--locked");
+    shared_workspace(shared_dir.path(), &shared);
+
+    // The types generated from descriptions: the binary built above (with the workspace's
+    // features, so nothing is built again) prints every module's `crd()`.
+    let bin = repo().join("target/compile-gate/debug").join(format!(
+        "{}{}",
+        scratch::BIN,
+        std::env::consts::EXE_SUFFIX
+    ));
+    let out = Command::new(&bin)
+        .output()
+        .expect("the descriptions binary runs");
+    assert!(
+        out.status.success(),
+        "{} failed:\n{}",
+        bin.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let failures = scratch::compare(&String::from_utf8(out.stdout).unwrap(), &descriptions);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Each member's `crdgen` prints the CRDs that kubeforge derived from the member's source.
+/// `resolution` is `--locked` or `--offline`.
+fn crdgen_agrees(ws: &Path, members: &[(String, PathBuf)], resolution: &str) {
+    for (name, dir) in members {
         if name == "e2e" {
             continue;
         }
@@ -357,7 +442,7 @@ fn generated_projects_build_test_lint_and_format() {
             &[
                 "run",
                 "--quiet",
-                "--locked",
+                resolution,
                 "--manifest-path",
                 manifest.to_str().unwrap(),
                 "--bin",
@@ -399,23 +484,69 @@ fn generated_projects_build_test_lint_and_format() {
             );
         }
     }
+}
 
-    // The types generated from descriptions: the binary built above (with the workspace's
-    // features, so nothing is built again) prints every module's `crd()`.
-    let bin = repo().join("target/compile-gate/debug").join(format!(
-        "{}{}",
-        scratch::BIN,
-        std::env::consts::EXE_SUFFIX
-    ));
-    let out = Command::new(&bin)
-        .output()
-        .expect("the descriptions binary runs");
-    assert!(
-        out.status.success(),
-        "{} failed:\n{}",
-        bin.display(),
-        String::from_utf8_lossy(&out.stderr)
+/// The projects adopted from the CRDs of ../shared: built, tested (their envtest checks too),
+/// linted and formatted in a workspace of their own, resolved offline from the gate's lockfile
+/// so that they use the very versions the gate downloaded and compiled.
+fn shared_workspace(ws: &Path, projects: &[(String, PathBuf)]) {
+    if projects.is_empty() {
+        return;
+    }
+    copy_runtime(ws, projects);
+    let mut list: Vec<String> = projects.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    list.push(format!("\"{RUNTIME}\""));
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            list.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(repo().join(LOCKFILE), ws.join("Cargo.lock")).unwrap();
+    cargo(ws, &["build", "--workspace", "--all-targets", "--offline"]);
+    // The runtime's own tests ran in the main workspace.
+    let (_, stderr) = cargo_output(
+        ws,
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            RUNTIME,
+            "--offline",
+            "--",
+            "--nocapture",
+        ],
     );
-    let failures = scratch::compare(&String::from_utf8(out.stdout).unwrap(), &descriptions);
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    if std::env::var_os("KUBEBUILDER_ASSETS").is_some() {
+        let started = stderr.matches("control plane ready at").count();
+        assert!(
+            started >= projects.len(),
+            "{started} control planes for {} adopted projects:\n{stderr}",
+            projects.len()
+        );
+    }
+    cargo(
+        ws,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--offline",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    cargo(ws, &["fmt", "--all", "--check"]);
+    crdgen_agrees(ws, projects, "--offline");
+    eprintln!(
+        "adopted from ../shared/crds and built, tested and linted: {}",
+        projects
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 }

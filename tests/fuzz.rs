@@ -245,6 +245,11 @@ const RUST_TOKENS: &[&str] = &[
 /// Tokens for PROJECT files.
 const PROJECT_TOKENS: &[&str] = &[
     "kind: ../../X",
+    "../../X",
+    "Bad Name",
+    "\"0.1\"",
+    "x/../y",
+    "V1",
     "projectName: Bad Name",
     "k8sVersion: \"0.1\"",
     "domain: Bad_Domain",

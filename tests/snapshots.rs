@@ -1,11 +1,12 @@
-//! The committed projects under snapshots/ are exactly what kubeforge generates today.
+//! The committed projects under snapshots/ are exactly what kubeforge generates today, but for
+//! the copy of the runtime crate each project holds: that one must equal `kubeforge-runtime/`.
 //!
 //! Regenerate them with `KUBEFORGE_UPDATE_SNAPSHOTS=1 cargo test --test snapshots`, then review
 //! `git diff snapshots/` line by line before committing.
 
 mod common;
 
-use common::{SCENARIOS, build_scenario, repo, tree};
+use common::{SCENARIOS, build_scenario, own_files, repo, tree, vendored_runtime_is_the_crate};
 
 #[test]
 fn snapshots_match_generated_projects() {
@@ -16,16 +17,17 @@ fn snapshots_match_generated_projects() {
         let tmp = tempfile::tempdir().unwrap();
         let generated = build_scenario(scenario, tmp.path());
         let expected_dir = snapshots.join(scenario.name);
+        vendored_runtime_is_the_crate(&generated);
         if update {
             let _ = std::fs::remove_dir_all(&expected_dir);
-            for (path, bytes) in tree(&generated) {
+            for (path, bytes) in own_files(&generated) {
                 let dest = expected_dir.join(&path);
                 std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
                 std::fs::write(dest, bytes).unwrap();
             }
             continue;
         }
-        let got = tree(&generated);
+        let got = own_files(&generated);
         let want = tree(&expected_dir);
         for path in want.keys().filter(|p| !got.contains_key(*p)) {
             problems.push(format!(

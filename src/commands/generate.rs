@@ -57,8 +57,8 @@ pub struct Adopted {
 }
 
 /// Plans every derived file: one CRD per kind under `config/crd/bases/` (listed in the CRD
-/// kustomization), `config/rbac/role.yaml`, and `config/webhook/manifests.yaml` when the source
-/// has webhook markers.
+/// kustomization), `config/rbac/role.yaml`, `config/webhook/manifests.yaml` when the source
+/// has webhook markers, and the vendored runtime crate.
 pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<()> {
     derive_adopting(plan, project, opts, &[]).map(|_| ())
 }
@@ -150,6 +150,9 @@ pub fn derive_adopting(
     plan.notes.extend(roles.warnings);
     regenerate_if_changed(plan, ROLE, roles.yaml)?;
     crate::webhook_manifests::plan(plan, &webhook_markers)?;
+    if project.runtime == crate::model::project::Runtime::Vendored {
+        crate::vendor::plan(plan)?;
+    }
     Ok(crds)
 }
 

@@ -7,7 +7,7 @@ use crate::cli::{InitArgs, License as LicenseArg};
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
 use crate::model::names;
-use crate::model::project::{LAYOUT, PROJECT_FILE};
+use crate::model::project::{LAYOUT, PROJECT_FILE, Runtime};
 use crate::model::{License, Project};
 use crate::scaffold::{IfExists, Plan, Templates};
 
@@ -69,6 +69,10 @@ pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
         k8s_version: args.k8s_version.clone(),
         multigroup: args.multigroup,
         namespaced: args.namespaced,
+        runtime: match args.runtime {
+            crate::cli::Runtime::Vendored => Runtime::Vendored,
+            crate::cli::Runtime::Registry => Runtime::Registry,
+        },
         resources: Vec::new(),
     })
 }

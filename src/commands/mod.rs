@@ -48,6 +48,10 @@ pub struct ProjectContext {
     pub k8s_version: String,
     pub cli_version: String,
     pub leader_election_id: String,
+    /// The project's dependency on `kubeforge-runtime`: `{ version = .., path = .. }` when
+    /// vendored, `".."` from the registry; and the same with the `testing` feature.
+    pub runtime_dependency: String,
+    pub runtime_dev_dependency: String,
 }
 
 #[derive(Serialize)]
@@ -74,6 +78,8 @@ impl<'a> TemplateContext<'a> {
                 k8s_version: project.k8s_version.clone(),
                 cli_version: project.cli_version.clone(),
                 leader_election_id: format!("{}.{}", project.project_name, project.domain),
+                runtime_dependency: crate::vendor::dependency(project.runtime, &[]),
+                runtime_dev_dependency: crate::vendor::dependency(project.runtime, &["testing"]),
             },
             resource: None,
             rust: None,

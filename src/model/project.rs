@@ -23,8 +23,28 @@ pub struct Project {
     pub k8s_version: String,
     pub multigroup: bool,
     pub namespaced: bool,
+    /// Where the project gets `kubeforge-runtime` (absent: vendored).
+    #[serde(default, skip_serializing_if = "Runtime::is_vendored")]
+    pub runtime: Runtime,
     #[serde(default)]
     pub resources: Vec<ResourceEntry>,
+}
+
+/// Where a project gets the `kubeforge-runtime` crate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Runtime {
+    /// A copy under `vendor/kubeforge-runtime/`, kept current by every command.
+    #[default]
+    Vendored,
+    /// The published crate.
+    Registry,
+}
+
+impl Runtime {
+    fn is_vendored(&self) -> bool {
+        *self == Runtime::Vendored
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

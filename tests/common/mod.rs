@@ -75,6 +75,39 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Where a project keeps its copy of the runtime crate. Snapshots leave it out: it is the
+/// repository's `kubeforge-runtime/`, which `vendored_runtime_is_the_crate` checks.
+pub const VENDORED: &str = "vendor/kubeforge-runtime/";
+
+/// A project's files without its copy of the runtime crate.
+pub fn own_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = tree(dir);
+    files.retain(|path, _| !path.starts_with(VENDORED));
+    files
+}
+
+/// Panics unless the project's copy of the runtime is the repository's crate, file for file.
+pub fn vendored_runtime_is_the_crate(project: &Path) {
+    let crate_dir = repo().join("kubeforge-runtime");
+    let mut want = tree(&crate_dir.join("src"))
+        .into_iter()
+        .map(|(p, b)| (format!("src/{p}"), b))
+        .collect::<BTreeMap<_, _>>();
+    for file in ["Cargo.toml", "README.md"] {
+        want.insert(file.into(), std::fs::read(crate_dir.join(file)).unwrap());
+    }
+    let got = tree(&project.join(VENDORED));
+    assert!(
+        got == want,
+        "{} is not kubeforge-runtime/: {:?}",
+        project.join(VENDORED).display(),
+        want.keys()
+            .chain(got.keys())
+            .filter(|p| want.get(*p) != got.get(*p))
+            .collect::<Vec<_>>()
+    );
+}
+
 pub fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -16,15 +16,17 @@
 //!
 //! - [`api`]: the custom resource types, one module per API version.
 //! - [`controllers`]: one controller per kind.
-//! - [`reconcile`]: what the controllers share: their context, errors, error policy, conditions.
-//! - [`manager`]: the process that runs them: leader election, health probes, metrics, shutdown,
-//!   and the webhook server.
 //! - [`webhooks`]: the admission and conversion webhooks, one module per API version.
+//!
+//! What the controllers share ([`reconcile`]: their context, errors, error policy, conditions)
+//! and the process that runs them ([`manager`]: leader election, health probes, metrics,
+//! shutdown, the webhook server) come from the `kubeforge-runtime` crate, released with
+//! kubeforge.
 //!
 //! The manager binary (`src/main.rs`) runs the controllers; `src/bin/crdgen.rs` prints the CRDs.
 
 pub mod api;
 pub mod controllers;
-pub mod manager;
-pub mod reconcile;
 pub mod webhooks;
+
+pub use kubeforge_runtime::{manager, reconcile};

@@ -1,9 +1,8 @@
-//! What the end-to-end tests share: the envtest harness that generated projects carry (the very
-//! file of the guestbook snapshot), the projects and binaries of the compile gate's workspace,
-//! kubectl, and managers run as processes with the RBAC their project generates.
+//! What the end-to-end tests share: the envtest harness of generated projects (the runtime
+//! crate's), the projects and binaries of the compile gate's workspace, kubectl, and managers run
+//! as processes with the RBAC their project generates.
 
-#[path = "../../guestbook/tests/envtest/control_plane.rs"]
-pub mod control_plane;
+pub use kubeforge_runtime::envtest as control_plane;
 
 use std::{
     fs::File,
