@@ -24,7 +24,6 @@ pub struct Resource {
     pub group_module: String,
     pub version_module: String,
     pub api_path: String,
-    pub crate_api_path: String,
     pub controller_path: String,
     /// The Rust type of the kind, as named inside the crate.
     pub rust_type: String,
@@ -134,7 +133,6 @@ impl Resource {
             storage: api.is_none_or(|a| a.storage),
             builtin: known.is_some(),
             api_path: format!("{crate_name}::api::{api_rel}"),
-            crate_api_path,
             controller_path: format!("{crate_name}::controllers::{ctrl_rel}"),
             explicit_plural,
             finalizer: format!("{full_group}/finalizer"),
