@@ -92,7 +92,16 @@ fn description_projects(dir: &Path, shared_dir: &Path) -> Projects {
     if let Some(shared) = description_support::shared_crds_dir() {
         for (path, bytes) in common::tree(&shared) {
             if let Some(stem) = path.strip_suffix(".yaml") {
-                let name = format!("shared-{stem}");
+                // Named by the file's last word (`cert-manager-certificate` makes
+                // `shared-certificate`): generated code names the crate in paths that rustfmt
+                // wraps once they pass 100 columns, which the scaffold does not do itself.
+                let short = format!("shared-{}", stem.rsplit('-').next().unwrap_or(stem));
+                let taken = descriptions.iter().any(|(n, _, _)| *n == short);
+                let name = if taken {
+                    format!("shared-{stem}")
+                } else {
+                    short
+                };
                 descriptions.push((name, String::from_utf8(bytes).unwrap(), false));
             }
         }
