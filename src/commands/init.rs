@@ -6,13 +6,10 @@ use super::{CLI_VERSION, TemplateContext};
 use crate::cli::{InitArgs, License as LicenseArg};
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
-use crate::model::names;
+use crate::model::names::{self, K8S_VERSIONS};
 use crate::model::project::{LAYOUT, PROJECT_FILE, Runtime};
 use crate::model::{License, Project};
 use crate::scaffold::{IfExists, Plan, Templates};
-
-/// Kubernetes versions k8s-openapi 0.29 supports, oldest first.
-pub const K8S_VERSIONS: &[&str] = &["1.33", "1.34", "1.35", "1.36", "1.37"];
 
 /// Validated options of `init`: the project file to be.
 pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {

@@ -5,7 +5,7 @@
 use super::builtin;
 use super::names::{self, NameResult};
 use super::project::{LAYOUT, Project, ResourceEntry};
-use crate::commands::init::K8S_VERSIONS;
+use crate::model::names::K8S_VERSIONS;
 use crate::yaml::{Step, show_path};
 
 /// A value of PROJECT that breaks its rule: where it is, what is wrong and how to fix it.

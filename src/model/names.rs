@@ -3,6 +3,9 @@
 
 use heck::ToSnakeCase;
 
+/// Kubernetes versions k8s-openapi 0.29 supports, oldest first.
+pub const K8S_VERSIONS: &[&str] = &["1.33", "1.34", "1.35", "1.36", "1.37"];
+
 /// Crates that a generated project depends on; a project of the same name would clash with them.
 const RESERVED_PROJECT_NAMES: &[&str] = &[
     "anyhow",
