@@ -25,25 +25,13 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The runtime's files (path relative to the crate, content), sorted: its manifest, README and
 /// sources.
 pub fn files() -> Vec<(String, &'static str)> {
-    fn collect(dir: &Dir<'static>, out: &mut Vec<(String, &'static str)>) {
-        for file in dir.files() {
-            let path = file.path().to_string_lossy().replace('\\', "/");
-            let text = file.contents_utf8().expect("the runtime's files are UTF-8");
-            out.push((path, text));
-        }
-        for sub in dir.dirs() {
-            collect(sub, out);
-        }
-    }
     let mut out = Vec::new();
     for file in ["Cargo.toml", "README.md"] {
         let f = RUNTIME.get_file(file).expect("the runtime has this file");
         out.push((file.to_string(), f.contents_utf8().expect("UTF-8")));
     }
-    collect(
-        RUNTIME.get_dir("src").expect("the runtime has sources"),
-        &mut out,
-    );
+    let src = RUNTIME.get_dir("src").expect("the runtime has sources");
+    crate::scaffold::templates::embedded_files(src, &mut out);
     out.sort();
     out
 }

@@ -15,25 +15,7 @@ type Tree = BTreeMap<String, Vec<u8>>;
 
 /// A project with one kind; the command under test adds a second.
 fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        &["init", "--domain", "example.com", "--project-name", "shop"],
-    );
-    ok(
-        dir.path(),
-        &[
-            "create",
-            "api",
-            "--group",
-            "webapp",
-            "--version",
-            "v1",
-            "--kind",
-            "Guestbook",
-        ],
-    );
-    dir
+    common::guestbook_project(&[])
 }
 
 const ADD_KIND: &[&str] = &[
@@ -54,14 +36,6 @@ fn with_fault(dir: &Path, fault: &str, args: &[&str]) -> Output {
         .env("KUBEFORGE_FAULT", fault)
         .output()
         .expect("kubeforge runs")
-}
-
-fn copy(from: &Tree, to: &Path) {
-    for (path, bytes) in from {
-        let dest = to.join(path);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::write(dest, bytes).unwrap();
-    }
 }
 
 /// The project before the command, after it, and how many files the command writes.
@@ -89,7 +63,7 @@ fn an_error_while_writing_any_file_changes_nothing() {
     let (before, _, written) = before_and_after();
     for n in 1..=written {
         let dir = tempfile::tempdir().unwrap();
-        copy(&before, dir.path());
+        common::write_tree(&before, dir.path());
         let out = with_fault(dir.path(), &format!("fail-write:{n}"), ADD_KIND);
         assert_eq!(out.status.code(), Some(1), "fault at file {n}");
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -108,7 +82,7 @@ fn an_error_while_writing_any_file_changes_nothing() {
 fn a_kill_before_the_commit_mark_is_rolled_back_by_the_next_command() {
     let (before, _, _) = before_and_after();
     let dir = tempfile::tempdir().unwrap();
-    copy(&before, dir.path());
+    common::write_tree(&before, dir.path());
     let out = with_fault(dir.path(), "abort-before-commit", ADD_KIND);
     assert!(!out.status.success());
     let killed = tree(dir.path());
@@ -141,7 +115,7 @@ fn a_kill_after_any_rename_is_finished_by_the_next_command() {
     let (before, after, written) = before_and_after();
     for n in 0..=written {
         let dir = tempfile::tempdir().unwrap();
-        copy(&before, dir.path());
+        common::write_tree(&before, dir.path());
         let out = with_fault(dir.path(), &format!("abort-after-rename:{n}"), ADD_KIND);
         assert!(!out.status.success(), "the process dies after {n} renames");
         let killed = tree(dir.path());

@@ -35,11 +35,7 @@ use description_support::scratch;
 const LOCKFILE: &str = "tests/compile-gate/Cargo.lock";
 
 fn copy_tree(from: &Path, to: &Path) {
-    for (path, bytes) in common::tree(from) {
-        let dest = to.join(path);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::write(dest, bytes).unwrap();
-    }
+    common::write_tree(&common::tree(from), to);
 }
 
 fn cargo(ws: &Path, args: &[&str]) -> String {

@@ -8,25 +8,7 @@ use std::path::Path;
 use common::{fails, ok, read, tree};
 
 fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        &["init", "--domain", "example.com", "--project-name", "shop"],
-    );
-    ok(
-        dir.path(),
-        &[
-            "create",
-            "api",
-            "--group",
-            "webapp",
-            "--version",
-            "v1",
-            "--kind",
-            "Guestbook",
-        ],
-    );
-    dir
+    common::guestbook_project(&[])
 }
 
 /// Moves `dir` of the project to `elsewhere` and leaves a symbolic link in its place.

@@ -399,11 +399,7 @@ struct Case {
 impl Case {
     fn new(project: &Tree) -> Case {
         let dir = tempfile::tempdir().unwrap();
-        for (path, bytes) in project {
-            let dest = dir.path().join("project").join(path);
-            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            std::fs::write(dest, bytes).unwrap();
-        }
+        common::write_tree(project, &dir.path().join("project"));
         std::fs::create_dir(dir.path().join("outside")).unwrap();
         std::fs::write(dir.path().join("outside/keep.txt"), "keep\n").unwrap();
         Case { dir }

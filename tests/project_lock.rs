@@ -3,21 +3,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{ok, read, tree};
 
 const PAIRS: usize = 50;
-
-fn copy(from: &BTreeMap<String, Vec<u8>>, to: &Path) {
-    for (path, bytes) in from {
-        let dest = to.join(path);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::write(dest, bytes).unwrap();
-    }
-}
 
 fn create_api(dir: &Path, kind: &str) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_kubeforge"))
@@ -49,7 +40,7 @@ fn concurrent_create_api_runs_lose_no_kind() {
     let mut waited = 0;
     for pair in 0..PAIRS {
         let dir = tempfile::tempdir().unwrap();
-        copy(&pristine, dir.path());
+        common::write_tree(&pristine, dir.path());
         let (a, b) = (
             create_api(dir.path(), "Guestbook"),
             create_api(dir.path(), "Memcached"),

@@ -151,11 +151,7 @@ const COMMANDS: &[&[&str]] = &[
 ];
 
 fn copy_tree(from: &Path, to: &Path) {
-    for (path, bytes) in tree(from) {
-        let dest = to.join(path);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::write(dest, bytes).unwrap();
-    }
+    common::write_tree(&tree(from), to);
 }
 
 #[test]

@@ -9,24 +9,7 @@ use std::path::Path;
 use common::{VENDORED, fails, kubeforge, ok, read, vendored_runtime_is_the_crate};
 
 fn project(extra: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let mut args = vec!["init", "--domain", "example.com", "--project-name", "shop"];
-    args.extend(extra);
-    ok(dir.path(), &args);
-    ok(
-        dir.path(),
-        &[
-            "create",
-            "api",
-            "--group",
-            "webapp",
-            "--version",
-            "v1",
-            "--kind",
-            "Guestbook",
-        ],
-    );
-    dir
+    common::guestbook_project(extra)
 }
 
 fn version() -> &'static str {

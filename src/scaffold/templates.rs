@@ -123,14 +123,20 @@ impl Templates {
 }
 
 fn collect(dir: &Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+    embedded_files(dir, out);
+    out.retain(|(name, _)| name.ends_with(".tera"));
+}
+
+/// Every UTF-8 file under an embedded directory: its path ('/'-separated, relative to the
+/// embedded root) and its text.
+pub fn embedded_files(dir: &Dir<'static>, out: &mut Vec<(String, &'static str)>) {
     for file in dir.files() {
-        let name = file.path().to_string_lossy().replace('\\', "/");
-        if name.ends_with(".tera") {
-            out.push((name, file.contents_utf8().unwrap_or_default()));
+        if let Some(text) = file.contents_utf8() {
+            out.push((file.path().to_string_lossy().replace('\\', "/"), text));
         }
     }
     for sub in dir.dirs() {
-        collect(sub, out);
+        embedded_files(sub, out);
     }
 }
 

@@ -108,6 +108,38 @@ pub fn vendored_runtime_is_the_crate(project: &Path) {
     );
 }
 
+/// Writes `files` (as [`tree`] reads them) under `to`.
+pub fn write_tree(files: &BTreeMap<String, Vec<u8>>, to: &Path) {
+    for (path, bytes) in files {
+        let dest = to.join(path);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(dest, bytes).unwrap();
+    }
+}
+
+/// A project `shop` of domain example.com (made with `extra` init flags) with the kind
+/// webapp/v1 Guestbook.
+pub fn guestbook_project(extra: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut init = vec!["init", "--domain", "example.com", "--project-name", "shop"];
+    init.extend(extra);
+    ok(dir.path(), &init);
+    ok(
+        dir.path(),
+        &[
+            "create",
+            "api",
+            "--group",
+            "webapp",
+            "--version",
+            "v1",
+            "--kind",
+            "Guestbook",
+        ],
+    );
+    dir
+}
+
 pub fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
