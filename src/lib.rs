@@ -6,14 +6,11 @@
 pub mod cli;
 pub mod commands;
 pub mod crd;
+pub mod derive;
 pub mod description;
 pub mod error;
-pub mod markers;
 pub mod model;
-pub mod rbac;
 pub mod scaffold;
-pub mod vendor;
-pub mod webhook_manifests;
 pub mod yaml;
 
 use std::io::Write;

@@ -4,15 +4,15 @@ use std::path::Path;
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 
-use super::TemplateContext;
-use super::generate::Adopted;
 use crate::cli::CreateApiArgs;
 use crate::crd::CrdOptions;
+use crate::derive::crds::Adopted;
 use crate::description::{self, Description};
 use crate::error::{Error, Result};
 use crate::model::project::PROJECT_FILE;
 use crate::model::{ApiOptions, Project, Resource, ResourceEntry};
 use crate::model::{builtin, names};
+use crate::scaffold::TemplateContext;
 use crate::scaffold::{IfExists, Plan, Templates};
 
 /// Validated options: the project as it will be, and what to scaffold for the resource.
@@ -49,8 +49,8 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
             "use a shorter group",
         )
     })?;
-    super::check_version_flag("version", &args.version, "v1")?;
-    super::check_kind_flag(&args.kind)?;
+    super::inputs::check_version_flag("version", &args.version, "v1")?;
+    super::inputs::check_kind_flag(&args.kind)?;
     let plural = match &args.plural {
         Some(p) => {
             names::check_dns1035_label(p).map_err(|e| {
@@ -215,7 +215,7 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
         .collect::<Result<_>>()?;
     let resource = place(plan, &project, &entry, current.as_ref())?;
     if scaffold_controller {
-        super::check_module_free(&project, &resource, &CONTROLLER)?;
+        super::inputs::check_module_free(&project, &resource, &CONTROLLER)?;
     }
     let promoted = args.storage && was_storage == Some(false);
     Ok(Settings {
@@ -275,7 +275,7 @@ fn resolve_builtin(mut project: Project, args: &Request, plan: &Plan) -> Result<
     project.upsert(entry.clone());
     let resource = place(plan, &project, &entry, existing.as_ref())?;
     if scaffold_controller {
-        super::check_module_free(&project, &resource, &CONTROLLER)?;
+        super::inputs::check_module_free(&project, &resource, &CONTROLLER)?;
     }
     Ok(Settings {
         project,
@@ -325,7 +325,7 @@ fn has_files(plan: &Plan, r: &Resource, before: &ResourceEntry) -> Result<bool> 
 }
 
 /// A controller's module.
-const CONTROLLER: super::ModuleRole = super::ModuleRole {
+const CONTROLLER: super::inputs::ModuleRole = super::inputs::ModuleRole {
     pattern: "{controller_dir}/{module}.rs",
     has: |r| r.controller,
     phrase: "its controller would be",
@@ -512,7 +512,7 @@ pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
     let mut crds = Vec::new();
     if let Some(project) = project {
         let opts = CrdOptions::default();
-        crds = super::generate::derive_adopting(&mut plan, &project, &opts, &adopted)?;
+        crds = crate::derive::derive_adopting(&mut plan, &project, &opts, &adopted)?;
     }
     if let Some(input) = input {
         report_differences(&mut plan, &input, &crds)?;
@@ -553,7 +553,7 @@ fn plan_kind(
     mut desc: Option<Description>,
     adopted: &mut Vec<Adopted>,
 ) -> Result<Option<Project>> {
-    let project = super::load_project(plan)?;
+    let project = super::inputs::load_project(plan)?;
     let request = Request::new(args, desc.as_ref(), &project.domain)?;
     let s = resolve(project, &request, plan)?;
     let r = &s.resource;

@@ -7,52 +7,13 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
-use super::TemplateContext;
 use crate::cli::CreateWebhookArgs;
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
 use crate::model::project::PROJECT_FILE;
 use crate::model::{Project, Resource, ResourceEntry, WebhookOptions, builtin, names};
+use crate::scaffold::context::{SpokeContext, TemplateContext, WebhookContext};
 use crate::scaffold::{IfExists, Plan, Templates};
-
-/// What the webhook templates see (`webhook.*`).
-#[derive(Debug, Clone, Serialize)]
-pub struct WebhookContext {
-    /// What this run adds.
-    pub add_defaulting: bool,
-    pub add_validation: bool,
-    pub add_conversion: bool,
-    /// What the kind has afterwards.
-    pub defaulting: bool,
-    pub validation: bool,
-    pub conversion: bool,
-    /// `/mutate-webapp-example-com-v1-guestbook`, as kubebuilder names them.
-    pub mutate_path: String,
-    pub validate_path: String,
-    /// `mguestbook-v1.webapp.example.com`: webhook names are fully qualified.
-    pub mutate_name: String,
-    pub validate_name: String,
-    /// The `groups=` value of the manifest markers (`""` for the core group).
-    pub groups: String,
-    /// The kind's webhook module, relative to `crate::webhooks` (e.g. `v1::guestbook`).
-    pub module_path: String,
-    /// The conversion module, relative to `crate::webhooks` (e.g. `v1::guestbook_conversion`).
-    pub conversion_module_path: String,
-    /// The Rust type of the hub (the storage version).
-    pub hub_type: String,
-    /// `fail`, or `ignore` for kinds of Kubernetes: the manager's own pods (and whatever else it
-    /// needs to start) must not wait for its webhook server.
-    pub failure_policy: &'static str,
-    /// The kind still has the scaffold's `spec.foo`, which the example hooks and tests use;
-    /// otherwise they use labels and the kind's sample.
-    pub example_field: bool,
-    /// The kind's types have a status (conversions carry it over).
-    pub has_status: bool,
-    /// The kind's sample, relative to the project (tests read it).
-    pub sample_file: String,
-}
 
 /// What the example hooks need to know about a kind's types file.
 struct TypesFacts {
@@ -79,13 +40,6 @@ fn types_facts(plan: &Plan, r: &Resource) -> Result<TypesFacts> {
     })
 }
 
-/// One spoke of a conversion (`spoke.*`).
-#[derive(Debug, Clone, Serialize)]
-pub struct SpokeContext {
-    pub version: String,
-    pub rust_type: String,
-}
-
 /// Validated options.
 pub struct Settings {
     pub project: Project,
@@ -110,8 +64,8 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
             "use the group the kind was created with, e.g. `webapp`, or `core` for Pods",
         )
     })?;
-    super::check_version_flag("version", &args.version, "v1")?;
-    super::check_kind_flag(&args.kind)?;
+    super::inputs::check_version_flag("version", &args.version, "v1")?;
+    super::inputs::check_kind_flag(&args.kind)?;
     if !args.defaulting && !args.programmatic_validation && !args.conversion {
         return Err(Error::usage(
             "no webhook asked for",
@@ -209,7 +163,7 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
             ));
         }
         for spoke in &args.spoke {
-            super::check_version_flag("spoke", spoke, "v2")?;
+            super::inputs::check_version_flag("spoke", spoke, "v2")?;
             if *spoke == args.version {
                 return Err(Error::usage(
                     format!("--spoke {spoke} is the hub (--version)"),
@@ -251,7 +205,7 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
     project.upsert(updated.clone());
     // A kind made before `edit --multigroup` keeps the layout its files are in.
     let resource = super::create_api::place(plan, &project, &updated, Some(&entry))?;
-    super::check_module_free(&project, &resource, &WEBHOOKS)?;
+    super::inputs::check_module_free(&project, &resource, &WEBHOOKS)?;
     let new_spokes = new_spokes
         .iter()
         .map(|s| super::create_api::place(plan, &project, s, Some(s)))
@@ -315,7 +269,7 @@ fn context(
 }
 
 /// A kind's module of admission webhooks.
-const WEBHOOKS: super::ModuleRole = super::ModuleRole {
+const WEBHOOKS: super::inputs::ModuleRole = super::inputs::ModuleRole {
     pattern: "{webhook_dir}/{module}.rs",
     has: |r| r.webhooks.is_some(),
     phrase: "its webhooks would be in",
@@ -324,7 +278,7 @@ const WEBHOOKS: super::ModuleRole = super::ModuleRole {
 
 pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);
-    let project = super::load_project(&plan)?;
+    let project = super::inputs::load_project(&plan)?;
     let s = resolve(project, args, &plan)?;
     let r = &s.resource;
     let w = &s.webhook;
@@ -469,7 +423,7 @@ pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
             "webhooks need cert-manager in the cluster for their certificate: https://cert-manager.io/docs/installation/".into(),
         );
     }
-    super::generate::derive(&mut plan, &s.project, &CrdOptions::default())?;
+    crate::derive::derive(&mut plan, &s.project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
     Ok(plan)
 }

@@ -6,17 +6,17 @@
 
 use std::path::Path;
 
-use super::TemplateContext;
 use crate::cli::EditArgs;
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
 use crate::model::License;
 use crate::model::project::PROJECT_FILE;
+use crate::scaffold::TemplateContext;
 use crate::scaffold::{Plan, Templates};
 
 pub fn plan(root: &Path, args: &EditArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);
-    let old = super::load_project(&plan)?;
+    let old = super::inputs::load_project(&plan)?;
     let mut project = old.clone();
     if args.multigroup.is_none() && args.namespaced.is_none() {
         return Err(Error::usage(
@@ -81,7 +81,7 @@ pub fn plan(root: &Path, args: &EditArgs) -> Result<Plan> {
             None => plan.notes.push(format!("skip      {path} (removed from the project)")),
         }
     }
-    super::generate::derive(&mut plan, &project, &CrdOptions::default())?;
+    crate::derive::derive(&mut plan, &project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, project.render()?)?;
     Ok(plan)
 }

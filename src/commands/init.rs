@@ -2,13 +2,14 @@
 
 use std::path::Path;
 
-use super::{CLI_VERSION, TemplateContext};
 use crate::cli::{InitArgs, License as LicenseArg};
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
 use crate::model::names::{self, K8S_VERSIONS};
+use crate::model::project::CLI_VERSION;
 use crate::model::project::{LAYOUT, PROJECT_FILE, Runtime};
 use crate::model::{License, Project};
+use crate::scaffold::TemplateContext;
 use crate::scaffold::{IfExists, Plan, Templates};
 
 /// Validated options of `init`: the project file to be.
@@ -100,7 +101,7 @@ pub fn plan(root: &Path, args: &InitArgs) -> Result<Plan> {
             false,
         )?;
     }
-    super::generate::derive(&mut plan, &project, &CrdOptions::default())?;
+    crate::derive::derive(&mut plan, &project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, project.render()?)?;
     Ok(plan)
 }

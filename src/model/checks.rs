@@ -2,10 +2,12 @@
 //! that gave it: the names in PROJECT become paths, Rust modules and manifests, so a value that
 //! no command would accept is refused before anything is planned.
 
+use std::path::Path;
+
 use super::builtin;
-use super::names::{self, NameResult};
-use super::project::{LAYOUT, Project, ResourceEntry};
-use crate::model::names::K8S_VERSIONS;
+use super::names::{self, K8S_VERSIONS, NameResult};
+use super::project::{LAYOUT, PROJECT_FILE, Project, ResourceEntry};
+use crate::error::{Error, Result};
 use crate::yaml::{Step, show_path};
 
 /// A value of PROJECT that breaks its rule: where it is, what is wrong and how to fix it.
@@ -197,4 +199,23 @@ fn check_builtin(i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
         });
     }
     Ok(())
+}
+
+impl Project {
+    /// Reads PROJECT and checks every value as the flag that gave it is checked; a value that
+    /// breaks its rule is an error at its line and column.
+    pub fn parse(text: &str) -> Result<Project> {
+        let project: Project = crate::yaml::from_str(Path::new(PROJECT_FILE), text)?;
+        check(&project).map_err(|refusal| {
+            let (line, column) = crate::yaml::locate(text, &refusal.path).unwrap_or((0, 0));
+            Error::InvalidFile {
+                file: PROJECT_FILE.into(),
+                line,
+                column,
+                message: refusal.message,
+                hint: Some(refusal.hint),
+            }
+        })?;
+        Ok(project)
+    }
 }

@@ -1,12 +1,15 @@
 //! The scaffolding engine: plan every file in memory, check them all, then write.
 
 pub mod confine;
+pub mod context;
 pub mod inject;
 pub mod journal;
 pub mod lock;
 pub mod plan;
 pub mod templates;
+pub mod vendor;
 pub mod writer;
 
+pub use context::TemplateContext;
 pub use plan::{IfExists, Plan};
 pub use templates::Templates;

@@ -159,6 +159,15 @@ impl Plan {
         self.set(path, content, Action::Regenerate)
     }
 
+    /// [`Plan::regenerate`], unless the file already holds `content`: an unchanged file is neither
+    /// rewritten nor checked again.
+    pub fn regenerate_if_changed(&mut self, path: &str, content: String) -> Result<()> {
+        if self.read(path)?.as_deref() == Some(content.as_str()) {
+            return Ok(());
+        }
+        self.regenerate(path, content)
+    }
+
     /// A targeted edit of an existing file, computed by the caller.
     pub fn rewrite(&mut self, path: &str, content: String, what: &str) -> Result<()> {
         self.set(path, content, Action::Edit(what.into()))

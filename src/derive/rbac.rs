@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 const PREFIX: &str = "+kubeforge:rbac:";
+/// The derived role file.
+pub const ROLE: &str = "config/rbac/role.yaml";
 pub const ROLE_NAME: &str = "manager-role";
 
 /// One parsed marker.
@@ -29,7 +31,7 @@ pub struct Marker {
 /// Every RBAC marker in a Rust source file.
 pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
     let mut out = Vec::new();
-    for found in crate::markers::find(text, PREFIX) {
+    for found in super::markers::find(text, PREFIX) {
         out.push(parse_marker(found.body.trim()).map_err(|message| Error::InvalidFile {
             file: file.into(),
             line: found.line,
@@ -174,7 +176,7 @@ pub fn role_yaml(
     for m in &local {
         by_scope.entry(m.namespace.clone()).or_default().push(m);
     }
-    let mut out = String::from(crate::commands::GENERATED_YAML_HEADER);
+    let mut out = String::from(crate::yaml::GENERATED_HEADER);
     for (namespace, ms) in by_scope {
         let kind = if namespace.is_some() || namespaced_project {
             "Role"

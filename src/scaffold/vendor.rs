@@ -7,9 +7,9 @@
 
 use include_dir::{Dir, include_dir};
 
+use super::plan::Plan;
 use crate::error::Result;
 use crate::model::project::Runtime;
-use crate::scaffold::Plan;
 
 static RUNTIME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/kubeforge-runtime");
 
@@ -31,7 +31,7 @@ pub fn files() -> Vec<(String, &'static str)> {
         out.push((file.to_string(), f.contents_utf8().expect("UTF-8")));
     }
     let src = RUNTIME.get_dir("src").expect("the runtime has sources");
-    crate::scaffold::templates::embedded_files(src, &mut out);
+    super::templates::embedded_files(src, &mut out);
     out.sort();
     out
 }

@@ -97,7 +97,7 @@ impl Problem {
 /// the key at fault (of the marker when a key is missing).
 pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
     let mut out = Vec::new();
-    for found in crate::markers::find(text, PREFIX) {
+    for found in super::markers::find(text, PREFIX) {
         let (line, marker_at) = (found.text, found.comment_at);
         let body_at = line.len() - found.body.len();
         let column = |byte: usize| line[..byte].chars().count() + 1;
@@ -429,7 +429,7 @@ pub fn manifests_yaml(markers: &[Marker]) -> Result<Option<String>> {
             });
         }
     }
-    let mut out = String::from(crate::commands::GENERATED_YAML_HEADER);
+    let mut out = String::from(crate::yaml::GENERATED_HEADER);
     for (mutating, kind, name) in [
         (true, "MutatingWebhookConfiguration", MUTATING_CONFIGURATION),
         (
@@ -490,7 +490,7 @@ pub fn plan(plan: &mut crate::scaffold::Plan, markers: &[Marker]) -> Result<()> 
         None => {
             if plan
                 .read(MANIFESTS)?
-                .is_some_and(|t| t.starts_with(crate::commands::GENERATED_YAML_HEADER))
+                .is_some_and(|t| t.starts_with(crate::yaml::GENERATED_HEADER))
             {
                 plan.notes.push(format!(
                     "warning   no webhook marker is left in src/: {MANIFESTS} is kept as it is; delete it (and the references to it under config/) if the project has no webhook any more"
@@ -545,7 +545,7 @@ mod tests {
         let text = format!("{VALIDATE}\n{POD}\n{MUTATE}\n");
         let ms = markers("src/w.rs", &text).unwrap();
         let yaml = manifests_yaml(&ms).unwrap().unwrap();
-        assert!(yaml.starts_with(crate::commands::GENERATED_YAML_HEADER));
+        assert!(yaml.starts_with(crate::yaml::GENERATED_HEADER));
         let docs = crate::yaml::values_from_str(std::path::Path::new(MANIFESTS), &yaml).unwrap();
         assert_eq!(docs.len(), 2, "{yaml}");
         let mutating: MutatingWebhookConfiguration =

@@ -1,0 +1,75 @@
+//! What the commands read and check alike: the PROJECT file and the flags naming a kind.
+
+use crate::error::{Error, Result};
+use crate::model::{Project, Resource, ResourceEntry, names};
+use crate::scaffold::Plan;
+
+/// `--<flag> <value>` must be an API version such as `v1` or `v2beta3`; `example` goes in the
+/// hint.
+pub fn check_version_flag(flag: &str, value: &str, example: &str) -> Result<()> {
+    names::check_version(value).map_err(|e| {
+        Error::usage(
+            format!("--{flag} `{}` {e}", names::one_line(value)),
+            format!("use e.g. --{flag} {example}"),
+        )
+    })
+}
+
+/// `--kind <value>` must be an UpperCamelCase kind that can name a Rust type.
+pub fn check_kind_flag(value: &str) -> Result<()> {
+    names::check_kind_type(value).map_err(|e| {
+        Error::usage(
+            format!("--kind `{}` {e}", names::one_line(value)),
+            "use e.g. --kind Guestbook",
+        )
+    })
+}
+
+/// What a kind's generated module is, for [`check_module_free`].
+pub struct ModuleRole {
+    /// The module's path, with `Resource::expand` placeholders.
+    pub pattern: &'static str,
+    /// Whether a resource of the project has such a module.
+    pub has: fn(&ResourceEntry) -> bool,
+    /// `its controller would be`, `its webhooks would be in`.
+    pub phrase: &'static str,
+    /// `controllers`, `webhooks`.
+    pub plural: &'static str,
+}
+
+/// Two kinds cannot share one module (e.g. a `Deployment` CRD of the project and apps/v1
+/// Deployment in the single-group layout).
+pub fn check_module_free(project: &Project, new: &Resource, role: &ModuleRole) -> Result<()> {
+    let path = new.expand(role.pattern);
+    for other in project.resources.iter().filter(|r| (role.has)(r)) {
+        let other = Resource::new(project, other);
+        if other.kind == new.kind && other.group == new.group {
+            continue;
+        }
+        if other.expand(role.pattern) == path {
+            return Err(Error::usage(
+                format!(
+                    "--kind `{}`: {} {path}, which belongs to {}/{}",
+                    new.kind, role.phrase, other.full_group, other.kind
+                ),
+                format!(
+                    "start the project with `kubeforge init --multigroup` to keep {} apart by group",
+                    role.plural
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the PROJECT file of the project the plan works on.
+pub fn load_project(plan: &Plan) -> Result<Project> {
+    use crate::model::project::PROJECT_FILE;
+    match plan.read(PROJECT_FILE)? {
+        Some(text) => Project::parse(&text),
+        None => Err(Error::usage(
+            format!("no {PROJECT_FILE} file in {}", plan.root().display()),
+            "run `kubeforge init` first, or pass the project directory with -C DIR",
+        )),
+    }
+}
