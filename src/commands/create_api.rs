@@ -13,7 +13,7 @@ use crate::model::project::PROJECT_FILE;
 use crate::model::{ApiOptions, Project, Resource, ResourceEntry};
 use crate::model::{builtin, names};
 use crate::scaffold::TemplateContext;
-use crate::scaffold::{IfExists, Plan, Templates};
+use crate::scaffold::{IfExists, Plan, Templates, markers};
 
 /// Validated options: the project as it will be, and what to scaffold for the resource.
 pub struct Settings {
@@ -544,62 +544,31 @@ fn report_differences(
     Ok(())
 }
 
+/// What a description makes of one kind: its types and sample, and what the controller does.
+struct FromDescription {
+    generated: Option<description::Generated>,
+    /// Whether the controller reports conditions in the status (or leaves a status of its own).
+    reports_conditions: bool,
+    /// A version that is not served gets no sample: the API server would refuse it.
+    served: bool,
+    /// Why the sample would be refused, which leaves the envtest check out.
+    sample_problem: Option<String>,
+}
+
 /// Plans one kind (one version of it), from flags and the description when there is one;
 /// the project as it leaves it, or `None` when there was nothing to do. The CRD derived from
 /// the types a description gives goes to `adopted`.
 fn plan_kind(
     plan: &mut Plan,
     args: &CreateApiArgs,
-    mut desc: Option<Description>,
+    desc: Option<Description>,
     adopted: &mut Vec<Adopted>,
 ) -> Result<Option<Project>> {
     let project = super::inputs::load_project(plan)?;
     let request = Request::new(args, desc.as_ref(), &project.domain)?;
     let s = resolve(project, &request, plan)?;
     let r = &s.resource;
-    // The description's types and sample replace the templates' placeholder ones.
-    let mut warnings = Vec::new();
-    // Whether the controller reports conditions in the status (or leaves a status of its own).
-    let mut reports_conditions = true;
-    // A version that is not served gets no sample: the API server would refuse it.
-    let served = desc.as_ref().and_then(|d| d.served()).unwrap_or(true);
-    let mut generated = match &mut desc {
-        Some(d) => {
-            if d.storage() == Some(false) && r.storage {
-                return Err(d.error_at(
-                    "storage",
-                    format!(
-                        "`storage: false`, but {} would be the only stored version of {}: a CRD stores exactly one version",
-                        r.version, r.kind
-                    ),
-                    "remove `storage: false` (or add the storage version of the kind first)",
-                ));
-            }
-            d.resolve(&r.kind, &r.version, &r.plural, r.namespaced);
-            if s.scaffold_controller {
-                let reported = d.add_reported_status()?;
-                warnings = reported.warnings;
-                reports_conditions = reported.conditions;
-            }
-            Some(description::generate(
-                d,
-                &r.full_group,
-                &r.sample_name,
-                r.storage,
-            )?)
-        }
-        None => None,
-    };
-    // A sample the API server would refuse cannot back the controller's envtest check.
-    let sample_problem = generated.as_ref().and_then(|g| g.sample_problem.clone());
-    if let Some(problem) = &sample_problem {
-        warnings.push(format!(
-            "{problem}; the sample is written as it is, and {}'s envtest check is left out until it is valid",
-            r.sample_file
-        ));
-    }
-    plan.notes
-        .extend(warnings.into_iter().map(|w| format!("warning   {w}")));
+    let mut made = from_description(plan, &s, desc)?;
     if !s.scaffold_api && !s.scaffold_controller {
         plan.notes.push(format!(
             "{}/{}, Kind={} exists with these options; nothing to do (--force re-renders its files)",
@@ -608,121 +577,173 @@ fn plan_kind(
         return Ok(None);
     }
     let templates = Templates::load(plan.root())?;
-    let ctx = TemplateContext::new(&s.project).with_resource(r);
-    let render = |t: &str| templates.render(t, &ctx);
-    let fragment = |t: &str, module: &str| {
-        let ctx = TemplateContext::new(&s.project)
-            .with_resource(r)
-            .with_module(module);
-        templates.render(&format!("fragments/{t}.tera"), &ctx)
-    };
-    let p = &r.paths;
-
     if s.scaffold_api {
-        plan.inject(
-            "src/api/mod.rs",
-            "api-modules",
-            &fragment("api-modules", &p.api_root_module)?,
-        )?;
-        if let Some(group_mod) = &p.group_mod {
-            plan.scaffold(
-                group_mod,
-                render("multigroup/api_group_mod.rs.tera")?,
-                IfExists::Keep,
-                false,
-            )?;
-            plan.inject(
-                group_mod,
-                "api-modules",
-                &fragment("api-modules", &r.version_module)?,
-            )?;
-        }
-        // Every template under templates/api/ makes one file of the kind.
-        for (template, pattern) in templates.under("api") {
-            let path = r.expand(&pattern);
-            if path == r.sample_file && !served {
-                continue;
-            }
-            let content = match &mut generated {
-                Some(g) if path == p.types => {
-                    let content = format!("{}{}", ctx.header, g.types_rs);
-                    adopted.extend(adopt(&path, &content, &ctx.header, g.derived.take()));
-                    content
-                }
-                Some(g) if path == r.sample_file => g.sample_yaml.clone(),
-                _ => render(template)?,
-            };
-            if path == p.types && s.promoted && !s.force && generated.is_none() {
-                set_storage(plan, r, true)?;
-            } else {
-                plan.scaffold(&path, content, if_exists(&path), s.force)?;
-            }
-        }
-        for old in &s.demoted {
-            set_storage(plan, old, false)?;
-        }
-        plan.inject(&p.version_mod, "kinds", &fragment("kinds", &r.module)?)?;
-        plan.inject("src/bin/crdgen.rs", "crds", &fragment("crds", &r.module)?)?;
-        if served {
-            plan.inject(
-                "config/samples/kustomization.yaml",
-                "manifestskustomizesamples",
-                &fragment("manifestskustomizesamples", &r.module)?,
-            )?;
-        }
-        plan.inject(
-            "config/rbac/kustomization.yaml",
-            "rbackustomizeroles",
-            &fragment("rbackustomizeroles", &r.module)?,
-        )?;
-        plan.inject(
-            "config/default/kustomization.yaml",
-            "defaultkustomizecrd",
-            &fragment("defaultkustomizecrd", &r.module)?,
-        )?;
+        plan_api(plan, &templates, &s, &mut made, adopted)?;
     }
     if s.scaffold_controller {
-        match &p.controller_group_mod {
-            Some(group_mod) => {
-                let modules = fragment("controller-modules", &r.group_module)?;
-                plan.inject("src/controllers/mod.rs", "controller-modules", &modules)?;
-                let group_template = "multigroup/controllers_group_mod.rs.tera";
-                plan.scaffold(group_mod, render(group_template)?, IfExists::Keep, false)?;
-                plan.inject(
-                    group_mod,
-                    "controller-modules",
-                    &fragment("controller-modules", &r.module)?,
-                )?;
-            }
-            None => {
-                let modules = fragment("controller-modules", &r.module)?;
-                plan.inject("src/controllers/mod.rs", "controller-modules", &modules)?
-            }
-        }
-        // templates/controller/ for kinds of the project, templates/controller-no-status/ for
-        // those whose status has fields of its own where the controller would report,
-        // templates/controller-builtin/ for Kubernetes' own kinds.
-        let (dir, envtest) = match (r.builtin, reports_conditions) {
-            (true, _) => ("controller-builtin", "envtest"),
-            (false, true) => ("controller", "envtest"),
-            (false, false) => ("controller-no-status", "envtest-no-status"),
-        };
-        for (template, pattern) in templates.under(dir) {
-            let path = r.expand(&pattern);
-            plan.scaffold(&path, render(template)?, if_exists(&path), s.force)?;
-        }
-        plan.inject(
-            "src/main.rs",
-            "controllers",
-            &fragment("controllers", &r.module)?,
-        )?;
-        // Projects made before the envtest suite existed have no file to add the check to.
-        if !r.builtin && served && sample_problem.is_none() && plan.read(ENVTEST)?.is_some() {
-            plan.inject(ENVTEST, "envtest", &fragment(envtest, &r.module)?)?;
-        }
+        plan_controller(plan, &templates, &s, &made)?;
     }
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
     Ok(Some(s.project))
+}
+
+/// Generates the kind's types and sample from its description, if it has one; warnings go to the
+/// plan's notes.
+fn from_description(
+    plan: &mut Plan,
+    s: &Settings,
+    desc: Option<Description>,
+) -> Result<FromDescription> {
+    let r = &s.resource;
+    let mut warnings = Vec::new();
+    let mut made = FromDescription {
+        generated: None,
+        reports_conditions: true,
+        served: desc.as_ref().and_then(|d| d.served()).unwrap_or(true),
+        sample_problem: None,
+    };
+    if let Some(mut d) = desc {
+        if d.storage() == Some(false) && r.storage {
+            return Err(d.error_at(
+                "storage",
+                format!(
+                    "`storage: false`, but {} would be the only stored version of {}: a CRD stores exactly one version",
+                    r.version, r.kind
+                ),
+                "remove `storage: false` (or add the storage version of the kind first)",
+            ));
+        }
+        d.resolve(&r.kind, &r.version, &r.plural, r.namespaced);
+        if s.scaffold_controller {
+            let reported = d.add_reported_status()?;
+            warnings = reported.warnings;
+            made.reports_conditions = reported.conditions;
+        }
+        let generated = description::generate(&d, &r.full_group, &r.sample_name, r.storage)?;
+        // A sample the API server would refuse cannot back the controller's envtest check.
+        if let Some(problem) = &generated.sample_problem {
+            warnings.push(format!(
+                "{problem}; the sample is written as it is, and {}'s envtest check is left out until it is valid",
+                r.sample_file
+            ));
+        }
+        made.sample_problem = generated.sample_problem.clone();
+        made.generated = Some(generated);
+    }
+    plan.notes
+        .extend(warnings.into_iter().map(|w| format!("warning   {w}")));
+    Ok(made)
+}
+
+/// Plans the kind's types, sample, RBAC roles and their places in the modules and
+/// kustomizations.
+fn plan_api(
+    plan: &mut Plan,
+    templates: &Templates,
+    s: &Settings,
+    made: &mut FromDescription,
+    adopted: &mut Vec<Adopted>,
+) -> Result<()> {
+    let r = &s.resource;
+    let p = &r.paths;
+    let ctx = || TemplateContext::new(&s.project).with_resource(r);
+    markers::API_MODULES.inject(plan, templates, &ctx().with_module(&p.api_root_module))?;
+    if let Some(group_mod) = &p.group_mod {
+        let text = templates.render("multigroup/api_group_mod.rs.tera", &ctx())?;
+        plan.scaffold(group_mod, text, IfExists::Keep, false)?;
+        markers::API_GROUP_MODULES.inject(
+            plan,
+            templates,
+            &ctx().with_module(&r.version_module),
+        )?;
+    }
+    // Every template under templates/api/ makes one file of the kind.
+    let header = ctx().header;
+    for (template, pattern) in templates.under("api") {
+        let path = r.expand(&pattern);
+        if path == r.sample_file && !made.served {
+            continue;
+        }
+        let content = match &mut made.generated {
+            Some(g) if path == p.types => {
+                let content = format!("{header}{}", g.types_rs);
+                adopted.extend(adopt(&path, &content, &header, g.derived.take()));
+                content
+            }
+            Some(g) if path == r.sample_file => g.sample_yaml.clone(),
+            _ => templates.render(template, &ctx())?,
+        };
+        if path == p.types && s.promoted && !s.force && made.generated.is_none() {
+            set_storage(plan, r, true)?;
+        } else {
+            plan.scaffold(&path, content, templates.if_exists(template), s.force)?;
+        }
+    }
+    for old in &s.demoted {
+        set_storage(plan, old, false)?;
+    }
+    let kind = ctx().with_module(&r.module);
+    markers::KINDS.inject(plan, templates, &kind)?;
+    markers::CRDS.inject(plan, templates, &kind)?;
+    if made.served {
+        markers::SAMPLES.inject(plan, templates, &kind)?;
+    }
+    markers::RBAC_ROLES.inject(plan, templates, &kind)?;
+    markers::DEFAULT_CRD.inject(plan, templates, &kind)
+}
+
+/// Plans the kind's controller, its place in the modules and the manager, and its envtest check.
+fn plan_controller(
+    plan: &mut Plan,
+    templates: &Templates,
+    s: &Settings,
+    made: &FromDescription,
+) -> Result<()> {
+    let r = &s.resource;
+    let ctx = || TemplateContext::new(&s.project).with_resource(r);
+    match &r.paths.controller_group_mod {
+        Some(group_mod) => {
+            markers::CONTROLLER_MODULES.inject(
+                plan,
+                templates,
+                &ctx().with_module(&r.group_module),
+            )?;
+            let text = templates.render("multigroup/controllers_group_mod.rs.tera", &ctx())?;
+            plan.scaffold(group_mod, text, IfExists::Keep, false)?;
+            markers::CONTROLLER_GROUP_MODULES.inject(
+                plan,
+                templates,
+                &ctx().with_module(&r.module),
+            )?;
+        }
+        None => {
+            markers::CONTROLLER_MODULES.inject(plan, templates, &ctx().with_module(&r.module))?
+        }
+    }
+    // templates/controller/ for kinds of the project, templates/controller-no-status/ for
+    // those whose status has fields of its own where the controller would report,
+    // templates/controller-builtin/ for Kubernetes' own kinds.
+    let (dir, envtest) = match (r.builtin, made.reports_conditions) {
+        (true, _) => ("controller-builtin", &markers::ENVTEST),
+        (false, true) => ("controller", &markers::ENVTEST),
+        (false, false) => ("controller-no-status", &markers::ENVTEST_NO_STATUS),
+    };
+    for (template, pattern) in templates.under(dir) {
+        let path = r.expand(&pattern);
+        let text = templates.render(template, &ctx())?;
+        plan.scaffold(&path, text, templates.if_exists(template), s.force)?;
+    }
+    let kind = ctx().with_module(&r.module);
+    markers::CONTROLLERS.inject(plan, templates, &kind)?;
+    // Projects made before the envtest suite existed have no file to add the check to.
+    if !r.builtin
+        && made.served
+        && made.sample_problem.is_none()
+        && plan.read(envtest.file)?.is_some()
+    {
+        envtest.inject(plan, templates, &kind)?;
+    }
+    Ok(())
 }
 
 /// The CRD derived from a kind's generated types, as the one of its types file `path`, which
@@ -747,19 +768,6 @@ fn adopt(
         crd,
     })
 }
-
-/// Modules and kustomizations collect what other commands add to them, so they are never
-/// re-rendered; a kind's own files are, with `--force`.
-fn if_exists(path: &str) -> IfExists {
-    if path.ends_with("/mod.rs") || path.ends_with("kustomization.yaml") {
-        IfExists::Keep
-    } else {
-        IfExists::KeepUnlessForced
-    }
-}
-
-/// The suite that runs each controller against a real API server.
-const ENVTEST: &str = "tests/envtest/main.rs";
 
 /// The attribute that keeps a version out of storage.
 const NOT_STORAGE: &str = "#[kube(storage = false)]";

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::project::PROJECT_FILE;
 use crate::model::{Project, Resource, ResourceEntry, WebhookOptions, builtin, names};
 use crate::scaffold::context::{SpokeContext, TemplateContext, WebhookContext};
+use crate::scaffold::markers::{self, Marker};
 use crate::scaffold::{IfExists, Plan, Templates};
 
 /// What the example hooks need to know about a kind's types file.
@@ -296,127 +297,16 @@ pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
         return Ok(plan);
     }
     let templates = Templates::load(root)?;
-    let render = |template: &str, webhook: &WebhookContext, spoke: Option<&SpokeContext>| {
-        let mut ctx = TemplateContext::new(&s.project).with_resource(r);
-        ctx.webhook = Some(webhook);
-        ctx.spoke = spoke;
-        templates.render(template, &ctx)
+    let out = Render {
+        templates: &templates,
+        s: &s,
     };
-    let module_fragment = |marker: &str, module: &str| {
-        let ctx = TemplateContext::new(&s.project)
-            .with_resource(r)
-            .with_module(module);
-        templates.render(&format!("fragments/{marker}.tera"), &ctx)
-    };
-    let p = &r.paths;
-
-    // Manifests shared by every webhook, made with the first: the Service, the certificates, the
-    // manager's patches. A project keeps them as the kubeforge of its first webhook made them.
-    if s.first {
-        for (template, pattern) in templates.under("webhook-config") {
-            plan.scaffold(&pattern, render(template, w, None)?, IfExists::Keep, false)?;
-        }
-        for marker in ["defaultkustomizewebhook", "defaultkustomizewebhookpatches"] {
-            let text = render(&format!("fragments/{marker}.tera"), w, None)?;
-            plan.inject("config/default/kustomization.yaml", marker, &text)?;
-        }
-    }
-    plan.inject(
-        "config/network-policy/kustomization.yaml",
-        "networkpolicykustomize",
-        &render("fragments/networkpolicykustomize.tera", w, None)?,
-    )?;
-
-    // The module chain down to the kind's webhook directory.
-    match &p.webhook_group_mod {
-        Some(group_mod) => {
-            let modules = module_fragment("webhook-modules", &r.group_module)?;
-            plan.inject("src/webhooks/mod.rs", "webhook-modules", &modules)?;
-            let text = render("webhook-mod/group_mod.rs.tera", w, None)?;
-            plan.scaffold(group_mod, text, IfExists::Keep, false)?;
-            let versions = module_fragment("webhook-modules", &r.version_module)?;
-            plan.inject(group_mod, "webhook-modules", &versions)?;
-        }
-        None => {
-            let modules = module_fragment("webhook-modules", &r.version_module)?;
-            plan.inject("src/webhooks/mod.rs", "webhook-modules", &modules)?;
-        }
-    }
-    let version_mod = render("webhook-mod/version_mod.rs.tera", w, None)?;
-    plan.scaffold(&p.webhook_version_mod, version_mod, IfExists::Keep, false)?;
-
+    out.plan_shared(&mut plan)?;
     if w.add_defaulting || w.add_validation {
-        let admission = WebhookContext {
-            add_conversion: false,
-            ..w.clone()
-        };
-        plan.inject(
-            &p.webhook_version_mod,
-            "webhook-kinds",
-            &module_fragment("webhook-kinds", &r.module)?,
-        )?;
-        for (template, pattern) in templates.under("webhook") {
-            let path = r.expand(&pattern);
-            let text = render(template, &admission, None)?;
-            plan.scaffold(&path, text, IfExists::Keep, false)?;
-            let hooks = render("fragments/webhook-hooks.tera", &admission, None)?;
-            plan.inject(&path, "webhook-hooks", &hooks)?;
-        }
-        let registration = render("fragments/webhooks.tera", &admission, None)?;
-        plan.inject("src/webhooks/mod.rs", "webhooks", &registration)?;
-        plan.inject(
-            "config/webhook/kustomization.yaml",
-            "webhookkustomizemanifests",
-            &render("fragments/webhookkustomizemanifests.tera", w, None)?,
-        )?;
+        out.plan_admission(&mut plan)?;
     }
-
     if w.add_conversion {
-        let conversion = WebhookContext {
-            add_defaulting: false,
-            add_validation: false,
-            ..w.clone()
-        };
-        plan.inject(
-            &p.webhook_version_mod,
-            "webhook-kinds",
-            &module_fragment("webhook-kinds", &conversion_module(r))?,
-        )?;
-        for (template, pattern) in templates.under("webhook-conversion") {
-            let path = r.expand(&pattern);
-            let text = render(template, &conversion, None)?;
-            plan.scaffold(&path, text, IfExists::Keep, false)?;
-            for spoke in &s.new_spokes {
-                let spoke = SpokeContext {
-                    version: spoke.version.clone(),
-                    rust_type: spoke.rust_type.clone(),
-                };
-                let text = render(
-                    "fragments/conversion-spokes.tera",
-                    &conversion,
-                    Some(&spoke),
-                )?;
-                plan.inject(&path, "conversion-spokes", &text)?;
-                let registration = render("fragments/webhooks.tera", &conversion, Some(&spoke))?;
-                plan.inject("src/webhooks/mod.rs", "webhooks", &registration)?;
-            }
-        }
-        // The CRD of the kind asks the API server to convert through /convert. In a multigroup
-        // project the patch's name carries the group, as kubebuilder's does: one plural may be
-        // used in several groups.
-        for (template, pattern) in templates.under("webhook-crd") {
-            let path = if s.project.multigroup && !r.group.is_empty() {
-                r.expand(&pattern.replace("{plural}", "{group}_{plural}"))
-            } else {
-                r.expand(&pattern)
-            };
-            plan.scaffold(&path, render(template, w, None)?, IfExists::Keep, false)?;
-        }
-        plan.inject(
-            "config/crd/kustomization.yaml",
-            "crdkustomizewebhookpatch",
-            &render("fragments/crdkustomizewebhookpatch.tera", w, None)?,
-        )?;
+        out.plan_conversion(&mut plan)?;
     }
     if s.first {
         plan.notes.push(
@@ -426,4 +316,136 @@ pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
     crate::derive::derive(&mut plan, &s.project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
     Ok(plan)
+}
+
+/// Renders the webhook templates for one run.
+struct Render<'a> {
+    templates: &'a Templates,
+    s: &'a Settings,
+}
+
+impl Render<'_> {
+    /// The context of the kind's templates, with `webhook` and `spoke`.
+    fn ctx<'c>(
+        &'c self,
+        webhook: &'c WebhookContext,
+        spoke: Option<&'c SpokeContext>,
+    ) -> TemplateContext<'c> {
+        let mut ctx = TemplateContext::new(&self.s.project).with_resource(&self.s.resource);
+        ctx.webhook = Some(webhook);
+        ctx.spoke = spoke;
+        ctx
+    }
+
+    /// Renders `template` for `webhook` (and `spoke`).
+    fn render(
+        &self,
+        template: &str,
+        webhook: &WebhookContext,
+        spoke: Option<&SpokeContext>,
+    ) -> Result<String> {
+        self.templates.render(template, &self.ctx(webhook, spoke))
+    }
+
+    /// Injects the fragment of `marker` naming `module`.
+    fn inject_module(&self, plan: &mut Plan, marker: &Marker, module: &str) -> Result<()> {
+        let ctx = TemplateContext::new(&self.s.project)
+            .with_resource(&self.s.resource)
+            .with_module(module);
+        marker.inject(plan, self.templates, &ctx)
+    }
+
+    /// Plans what every webhook of the kind shares: with the project's first webhook the Service,
+    /// the certificates and the manager's patches (a project keeps them as the kubeforge of its
+    /// first webhook made them), the network policy, and the module chain down to the kind's
+    /// webhook directory.
+    fn plan_shared(&self, plan: &mut Plan) -> Result<()> {
+        let (r, w) = (&self.s.resource, &self.s.webhook);
+        if self.s.first {
+            for (template, pattern) in self.templates.under("webhook-config") {
+                plan.scaffold(
+                    &pattern,
+                    self.render(template, w, None)?,
+                    IfExists::Keep,
+                    false,
+                )?;
+            }
+            for marker in [&markers::DEFAULT_WEBHOOK, &markers::DEFAULT_WEBHOOK_PATCHES] {
+                marker.inject(plan, self.templates, &self.ctx(w, None))?;
+            }
+        }
+        markers::NETWORK_POLICY.inject(plan, self.templates, &self.ctx(w, None))?;
+        let p = &r.paths;
+        match &p.webhook_group_mod {
+            Some(group_mod) => {
+                self.inject_module(plan, &markers::WEBHOOK_MODULES, &r.group_module)?;
+                let text = self.render("webhook-mod/group_mod.rs.tera", w, None)?;
+                plan.scaffold(group_mod, text, IfExists::Keep, false)?;
+                self.inject_module(plan, &markers::WEBHOOK_GROUP_MODULES, &r.version_module)?;
+            }
+            None => self.inject_module(plan, &markers::WEBHOOK_MODULES, &r.version_module)?,
+        }
+        let version_mod = self.render("webhook-mod/version_mod.rs.tera", w, None)?;
+        plan.scaffold(&p.webhook_version_mod, version_mod, IfExists::Keep, false)
+    }
+
+    /// Plans the kind's defaulting and validation hooks, their registration and manifests.
+    fn plan_admission(&self, plan: &mut Plan) -> Result<()> {
+        let (r, w) = (&self.s.resource, &self.s.webhook);
+        let admission = WebhookContext {
+            add_conversion: false,
+            ..w.clone()
+        };
+        self.inject_module(plan, &markers::WEBHOOK_KINDS, &r.module)?;
+        for (template, pattern) in self.templates.under("webhook") {
+            let text = self.render(template, &admission, None)?;
+            plan.scaffold(&r.expand(&pattern), text, IfExists::Keep, false)?;
+        }
+        let ctx = self.ctx(&admission, None);
+        markers::WEBHOOK_HOOKS.inject(plan, self.templates, &ctx)?;
+        markers::WEBHOOKS.inject(plan, self.templates, &ctx)?;
+        markers::WEBHOOK_MANIFESTS.inject(plan, self.templates, &self.ctx(w, None))
+    }
+
+    /// Plans the kind's conversion: its module with a function per new spoke, their
+    /// registration, and the CRD's conversion patch.
+    fn plan_conversion(&self, plan: &mut Plan) -> Result<()> {
+        let (r, w) = (&self.s.resource, &self.s.webhook);
+        let conversion = WebhookContext {
+            add_defaulting: false,
+            add_validation: false,
+            ..w.clone()
+        };
+        self.inject_module(plan, &markers::WEBHOOK_KINDS, &conversion_module(r))?;
+        for (template, pattern) in self.templates.under("webhook-conversion") {
+            let text = self.render(template, &conversion, None)?;
+            plan.scaffold(&r.expand(&pattern), text, IfExists::Keep, false)?;
+        }
+        for spoke in &self.s.new_spokes {
+            let spoke = SpokeContext {
+                version: spoke.version.clone(),
+                rust_type: spoke.rust_type.clone(),
+            };
+            let ctx = self.ctx(&conversion, Some(&spoke));
+            markers::CONVERSION_SPOKES.inject(plan, self.templates, &ctx)?;
+            markers::WEBHOOKS.inject(plan, self.templates, &ctx)?;
+        }
+        // The CRD of the kind asks the API server to convert through /convert. In a multigroup
+        // project the patch's name carries the group, as kubebuilder's does: one plural may be
+        // used in several groups.
+        for (template, pattern) in self.templates.under("webhook-crd") {
+            let path = if self.s.project.multigroup && !r.group.is_empty() {
+                r.expand(&pattern.replace("{plural}", "{group}_{plural}"))
+            } else {
+                r.expand(&pattern)
+            };
+            plan.scaffold(
+                &path,
+                self.render(template, w, None)?,
+                IfExists::Keep,
+                false,
+            )?;
+        }
+        markers::CRD_WEBHOOK_PATCH.inject(plan, self.templates, &self.ctx(w, None))
+    }
 }

@@ -8,11 +8,11 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomRe
 
 use crate::crd::{CrdOptions, SourceFile, crds_from_sources};
 use crate::error::Result;
-use crate::scaffold::Plan;
+use crate::scaffold::{Plan, markers};
 use crate::yaml::GENERATED_HEADER;
 
 pub const CRD_BASES: &str = "config/crd/bases";
-pub const CRD_KUSTOMIZATION: &str = "config/crd/kustomization.yaml";
+pub const CRD_KUSTOMIZATION: &str = markers::CRD_RESOURCES.file;
 
 /// The file under `config/crd/bases/` of the CRD of `plural.group`.
 pub fn crd_file_name(group: &str, plural: &str) -> String {
@@ -56,7 +56,8 @@ pub fn plan(plan: &mut Plan, crds: &[CustomResourceDefinition]) -> Result<()> {
         derived.insert(path);
         let entry = format!("- bases/{file}\n");
         if !listed.lines().any(|l| l == entry.trim_end()) {
-            plan.inject(CRD_KUSTOMIZATION, "crdkustomizeresource", &entry)?;
+            let at = &markers::CRD_RESOURCES;
+            plan.inject(at.file, at.name, &entry)?;
         }
     }
     // A CRD whose kind left the source is not deleted (a CRD in a cluster holds objects): the

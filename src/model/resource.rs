@@ -172,12 +172,13 @@ impl Resource {
     }
 
     /// The output path of a per-resource template: `{api_dir}`, `{controller_dir}`,
-    /// `{webhook_dir}`, `{module}`, `{plural}`, `{group}` and `{version}` replaced.
+    /// `{webhook_dir}`, `{group_module}`, `{module}`, `{plural}`, `{group}` and `{version}` replaced.
     pub fn expand(&self, pattern: &str) -> String {
         pattern
             .replace("{api_dir}", &self.paths.api_dir)
             .replace("{controller_dir}", &self.paths.controller_dir)
             .replace("{webhook_dir}", &self.paths.webhook_dir)
+            .replace("{group_module}", &self.group_module)
             .replace("{module}", &self.module)
             .replace("{plural}", &self.plural)
             .replace(

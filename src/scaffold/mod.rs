@@ -5,6 +5,7 @@ pub mod context;
 pub mod inject;
 pub mod journal;
 pub mod lock;
+pub mod markers;
 pub mod plan;
 pub mod templates;
 pub mod vendor;

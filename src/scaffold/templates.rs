@@ -15,9 +15,10 @@ use anyhow::Context as _;
 use include_dir::{Dir, include_dir};
 use serde::Serialize;
 
+use super::plan::IfExists;
 use crate::error::Result;
 
-static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+pub(super) static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// Where a project keeps its template overrides.
 pub const OVERRIDE_DIR: &str = ".kubeforge/templates";
@@ -100,6 +101,23 @@ impl Templates {
         Ok(())
     }
 
+    /// Whether a file that exists already is kept: a template that holds a marker makes a file
+    /// that other commands inject into, which re-rendering would lose, so it is always kept; any
+    /// other is re-rendered with `--force`.
+    pub fn if_exists(&self, name: &str) -> IfExists {
+        let collects = self.bodies.iter().any(|(n, body)| {
+            n == name
+                && body
+                    .or_else(|| embedded_body(n))
+                    .is_some_and(|b| b.contains(MARKER))
+        });
+        if collects {
+            IfExists::Keep
+        } else {
+            IfExists::KeepUnlessForced
+        }
+    }
+
     /// The names of templates replaced by project-local overrides.
     pub fn overridden(&self) -> &BTreeSet<String> {
         &self.overridden
@@ -120,6 +138,14 @@ impl Templates {
         out.sort();
         out
     }
+}
+
+/// What every marker line holds.
+const MARKER: &str = "+kubeforge:scaffold:";
+
+/// The embedded body of template `name`.
+fn embedded_body(name: &str) -> Option<&'static str> {
+    EMBEDDED.get_file(name).and_then(|f| f.contents_utf8())
 }
 
 fn collect(dir: &Dir<'static>, out: &mut Vec<(String, &'static str)>) {

@@ -1,0 +1,222 @@
+//! Every marker the commands inject at: its name, the file that holds it, and the fragment
+//! template that fills it. A command names the marker; where it is and what goes there is read
+//! from this table.
+
+use super::context::TemplateContext;
+use super::plan::Plan;
+use super::templates::Templates;
+use crate::error::Result;
+
+/// A `+kubeforge:scaffold:<name>` line in a generated file, and what is injected above it.
+pub struct Marker {
+    /// The name after `+kubeforge:scaffold:`.
+    pub name: &'static str,
+    /// The file that holds it: a path of the project, or a pattern of `Resource::expand`.
+    pub file: &'static str,
+    /// The template under `templates/fragments/` that renders what is injected, without `.tera`.
+    pub fragment: &'static str,
+}
+
+impl Marker {
+    /// Renders the marker's fragment with `ctx` and injects it in the marker's file (expanded for
+    /// the context's resource).
+    pub fn inject(
+        &self,
+        plan: &mut Plan,
+        templates: &Templates,
+        ctx: &TemplateContext,
+    ) -> Result<()> {
+        let text = templates.render(&self.template(), ctx)?;
+        self.inject_text(plan, ctx, &text)
+    }
+
+    /// Injects `text` at the marker, in its file expanded for the context's resource.
+    pub fn inject_text(&self, plan: &mut Plan, ctx: &TemplateContext, text: &str) -> Result<()> {
+        let file = match ctx.resource {
+            Some(r) => r.expand(self.file),
+            None => self.file.to_string(),
+        };
+        plan.inject(&file, self.name, text)
+    }
+
+    /// The fragment's template name.
+    pub fn template(&self) -> String {
+        format!("fragments/{}.tera", self.fragment)
+    }
+}
+
+const fn marker(name: &'static str, file: &'static str, fragment: &'static str) -> Marker {
+    Marker {
+        name,
+        file,
+        fragment,
+    }
+}
+
+/// The version (single-group) or group (multigroup) module of a kind, in `src/api/mod.rs`.
+pub const API_MODULES: Marker = marker("api-modules", "src/api/mod.rs", "api-modules");
+/// The version module of a kind, in its group's module (multigroup).
+pub const API_GROUP_MODULES: Marker = marker(
+    "api-modules",
+    "src/api/{group_module}/mod.rs",
+    "api-modules",
+);
+/// The kind's module, in its version's module.
+pub const KINDS: Marker = marker("kinds", "{api_dir}/mod.rs", "kinds");
+/// The kind's CRD, printed by `crdgen`.
+pub const CRDS: Marker = marker("crds", "src/bin/crdgen.rs", "crds");
+/// The kind's sample, in the samples' kustomization.
+pub const SAMPLES: Marker = marker(
+    "manifestskustomizesamples",
+    "config/samples/kustomization.yaml",
+    "manifestskustomizesamples",
+);
+/// The kind's admin, editor and viewer roles.
+pub const RBAC_ROLES: Marker = marker(
+    "rbackustomizeroles",
+    "config/rbac/kustomization.yaml",
+    "rbackustomizeroles",
+);
+/// The CRDs, in the default kustomization (with the first kind).
+pub const DEFAULT_CRD: Marker = marker(
+    "defaultkustomizecrd",
+    "config/default/kustomization.yaml",
+    "defaultkustomizecrd",
+);
+/// The kind's CRD file, in the CRD kustomization; its text is the file's name, not a fragment.
+pub const CRD_RESOURCES: Marker =
+    marker("crdkustomizeresource", "config/crd/kustomization.yaml", "");
+/// The controller's module (single-group) or group module (multigroup).
+pub const CONTROLLER_MODULES: Marker = marker(
+    "controller-modules",
+    "src/controllers/mod.rs",
+    "controller-modules",
+);
+/// The controller's module, in its group's module (multigroup).
+pub const CONTROLLER_GROUP_MODULES: Marker = marker(
+    "controller-modules",
+    "{controller_dir}/mod.rs",
+    "controller-modules",
+);
+/// The controller, started by the manager.
+pub const CONTROLLERS: Marker = marker("controllers", "src/main.rs", "controllers");
+/// The controller's check on the real API server, for a controller that reports conditions.
+pub const ENVTEST: Marker = marker("envtest", "tests/envtest/main.rs", "envtest");
+/// The same, for a controller that leaves the status to the kind's own code.
+pub const ENVTEST_NO_STATUS: Marker =
+    marker("envtest", "tests/envtest/main.rs", "envtest-no-status");
+/// The webhook manifests, in the default kustomization (with the first webhook).
+pub const DEFAULT_WEBHOOK: Marker = marker(
+    "defaultkustomizewebhook",
+    "config/default/kustomization.yaml",
+    "defaultkustomizewebhook",
+);
+/// The manager's webhook patches, in the default kustomization (with the first webhook).
+pub const DEFAULT_WEBHOOK_PATCHES: Marker = marker(
+    "defaultkustomizewebhookpatches",
+    "config/default/kustomization.yaml",
+    "defaultkustomizewebhookpatches",
+);
+/// The network policy that lets the API server reach the webhooks.
+pub const NETWORK_POLICY: Marker = marker(
+    "networkpolicykustomize",
+    "config/network-policy/kustomization.yaml",
+    "networkpolicykustomize",
+);
+/// The version (single-group) or group (multigroup) module of a kind's webhooks.
+pub const WEBHOOK_MODULES: Marker =
+    marker("webhook-modules", "src/webhooks/mod.rs", "webhook-modules");
+/// The version module of a kind's webhooks, in its group's module (multigroup).
+pub const WEBHOOK_GROUP_MODULES: Marker = marker(
+    "webhook-modules",
+    "src/webhooks/{group_module}/mod.rs",
+    "webhook-modules",
+);
+/// A kind's webhook or conversion module, in its version's module.
+pub const WEBHOOK_KINDS: Marker = marker("webhook-kinds", "{webhook_dir}/mod.rs", "webhook-kinds");
+/// The defaulting and validation hooks of a kind.
+pub const WEBHOOK_HOOKS: Marker = marker(
+    "webhook-hooks",
+    "{webhook_dir}/{module}.rs",
+    "webhook-hooks",
+);
+/// A spoke of a kind's conversion.
+pub const CONVERSION_SPOKES: Marker = marker(
+    "conversion-spokes",
+    "{webhook_dir}/{module}_conversion.rs",
+    "conversion-spokes",
+);
+/// A webhook's registration with the manager's webhook server.
+pub const WEBHOOKS: Marker = marker("webhooks", "src/webhooks/mod.rs", "webhooks");
+/// The webhook manifests, in the webhook kustomization.
+pub const WEBHOOK_MANIFESTS: Marker = marker(
+    "webhookkustomizemanifests",
+    "config/webhook/kustomization.yaml",
+    "webhookkustomizemanifests",
+);
+/// The conversion patch of a kind's CRD.
+pub const CRD_WEBHOOK_PATCH: Marker = marker(
+    "crdkustomizewebhookpatch",
+    "config/crd/kustomization.yaml",
+    "crdkustomizewebhookpatch",
+);
+
+/// Every marker, for checks.
+pub const ALL: &[&Marker] = &[
+    &API_MODULES,
+    &API_GROUP_MODULES,
+    &KINDS,
+    &CRDS,
+    &SAMPLES,
+    &RBAC_ROLES,
+    &DEFAULT_CRD,
+    &CRD_RESOURCES,
+    &CONTROLLER_MODULES,
+    &CONTROLLER_GROUP_MODULES,
+    &CONTROLLERS,
+    &ENVTEST,
+    &ENVTEST_NO_STATUS,
+    &DEFAULT_WEBHOOK,
+    &DEFAULT_WEBHOOK_PATCHES,
+    &NETWORK_POLICY,
+    &WEBHOOK_MODULES,
+    &WEBHOOK_GROUP_MODULES,
+    &WEBHOOK_KINDS,
+    &WEBHOOK_HOOKS,
+    &CONVERSION_SPOKES,
+    &WEBHOOKS,
+    &WEBHOOK_MANIFESTS,
+    &CRD_WEBHOOK_PATCH,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scaffold::inject::marker as marker_line;
+    use crate::scaffold::templates::{EMBEDDED, embedded_files};
+
+    /// Each marker has its fragment template, and is a line of some embedded template (the one
+    /// that makes its file), written as the file's comments are.
+    #[test]
+    fn every_marker_has_its_fragment_and_its_line() {
+        let mut embedded = Vec::new();
+        embedded_files(&EMBEDDED, &mut embedded);
+        for m in ALL {
+            if !m.fragment.is_empty() {
+                assert!(
+                    embedded.iter().any(|(name, _)| *name == m.template()),
+                    "{}: no template {}",
+                    m.name,
+                    m.template()
+                );
+            }
+            let line = marker_line(m.file, m.name);
+            assert!(
+                embedded
+                    .iter()
+                    .any(|(_, body)| body.lines().any(|l| l.trim() == line)),
+                "no template holds `{line}`"
+            );
+        }
+    }
+}
