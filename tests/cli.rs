@@ -760,3 +760,34 @@ fn generate_names_the_crd_of_a_kind_that_left_the_source() {
     let out = ok(&dir, &["generate"]);
     assert!(!out.contains("guestbooks.yaml any more"), "{out}");
 }
+
+#[test]
+fn storage_moves_between_versions_and_back() {
+    let (_tmp, dir) = project();
+    let api = |version: &str, storage: bool| {
+        let mut args = vec!["create", "api", "--group", "webapp", "--version", version];
+        args.extend(["--kind", "Guestbook", "--controller=false"]);
+        if storage {
+            args.push("--storage");
+        }
+        ok(&dir, &args);
+    };
+    let marked = |version: &str| {
+        read(&dir, &format!("src/api/{version}/guestbook.rs"))
+            .lines()
+            .filter(|l| l.trim() == "#[kube(storage = false)]")
+            .count()
+    };
+    api("v1", false);
+    api("v2", true);
+    assert_eq!((marked("v1"), marked("v2")), (1, 0));
+    api("v1", true);
+    assert_eq!((marked("v1"), marked("v2")), (0, 1));
+    let types = read(&dir, "src/api/v2/guestbook.rs");
+    let under = types
+        .lines()
+        .skip_while(|l| !l.starts_with("#[kube(group = \"webapp.example.com\", version = \"v2\")]"))
+        .nth(1);
+    assert_eq!(under, Some("#[kube(storage = false)]"));
+    assert!(ok(&dir, &["generate", "--check"]).contains("up to date"));
+}

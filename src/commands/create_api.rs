@@ -42,6 +42,60 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
     if builtin::is_builtin_group(group) && args.resource == Some(false) {
         return resolve_builtin(project, args, plan);
     }
+    let plural = check_names(&project, args)?;
+    let same_kind: Vec<&ResourceEntry> = project
+        .resources
+        .iter()
+        .filter(|r| r.group == *group && r.kind == args.kind)
+        .collect();
+    check_plural(&project, args, &plural, &same_kind)?;
+    let namespaced = scope_of(args, &same_kind)?;
+    let current = project.find(group, &args.version, &args.kind).cloned();
+    let want_api = args.resource.unwrap_or(true);
+    let want_controller = wants_controller(args, current.as_ref(), &same_kind, want_api)?;
+    let storage = Storage::settle(args, current.as_ref(), &same_kind, want_api)?;
+    let (scaffold_api, scaffold_controller) = match &current {
+        Some(c) => (
+            want_api && (c.api.is_none() || args.force || storage.was != Some(storage.now)),
+            want_controller && (!c.controller || args.force),
+        ),
+        None => (want_api, want_controller),
+    };
+    let entry = ResourceEntry {
+        group: group.clone(),
+        version: args.version.clone(),
+        kind: args.kind.clone(),
+        plural,
+        api: (want_api || current.as_ref().is_some_and(|c| c.api.is_some())).then_some(
+            ApiOptions {
+                namespaced,
+                storage: storage.now,
+            },
+        ),
+        controller: want_controller || current.as_ref().is_some_and(|c| c.controller),
+        builtin: false,
+        webhooks: current.as_ref().and_then(|c| c.webhooks.clone()),
+    };
+    project.upsert(entry.clone());
+    let demoted = storage.demote(&mut project, plan)?;
+    let resource = place(plan, &project, &entry, current.as_ref())?;
+    if scaffold_controller {
+        super::inputs::check_module_free(&project, &resource, &CONTROLLER)?;
+    }
+    Ok(Settings {
+        project,
+        resource,
+        scaffold_api,
+        scaffold_controller,
+        force: args.force,
+        demoted,
+        promoted: args.storage && storage.was == Some(false),
+    })
+}
+
+/// Checks the full group, the version and the kind; the plural, given or derived.
+fn check_names(project: &Project, args: &Request) -> Result<String> {
+    let group = &args.group;
     let full_group = format!("{group}.{}", project.domain);
     names::check_dns1123_subdomain(&full_group).map_err(|e| {
         Error::usage(
@@ -51,7 +105,7 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
     })?;
     super::inputs::check_version_flag("version", &args.version, "v1")?;
     super::inputs::check_kind_flag(&args.kind)?;
-    let plural = match &args.plural {
+    match &args.plural {
         Some(p) => {
             names::check_dns1035_label(p).map_err(|e| {
                 Error::usage(
@@ -59,11 +113,20 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
                     "use a lowercase name such as `guestbooks`",
                 )
             })?;
-            p.clone()
+            Ok(p.clone())
         }
-        None => names::default_plural(&args.kind),
-    };
+        None => Ok(names::default_plural(&args.kind)),
+    }
+}
 
+/// Checks that the kind fits the project's layout, keeps its plural, and takes no other kind's.
+fn check_plural(
+    project: &Project,
+    args: &Request,
+    plural: &str,
+    same_kind: &[&ResourceEntry],
+) -> Result<()> {
+    let group = &args.group;
     if !project.multigroup
         && let Some(other) = project
             .resources
@@ -78,12 +141,6 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
             "use --group with the existing group, or start the project with `kubeforge init --multigroup`",
         ));
     }
-
-    let same_kind: Vec<&ResourceEntry> = project
-        .resources
-        .iter()
-        .filter(|r| r.group == *group && r.kind == args.kind)
-        .collect();
     if let Some(r) = same_kind.iter().find(|r| r.plural != plural) {
         return Err(Error::usage(
             format!(
@@ -106,6 +163,11 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
             "pass a different --plural",
         ));
     }
+    Ok(())
+}
+
+/// Whether the kind is namespaced: as asked, else as its other versions are; a CRD has one scope.
+fn scope_of(args: &Request, same_kind: &[&ResourceEntry]) -> Result<bool> {
     let existing_api = same_kind
         .iter()
         .find_map(|r| r.api.as_ref().map(|a| (r.version.clone(), a.namespaced)));
@@ -125,16 +187,23 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
             format!("pass --namespaced={ns} or leave it out"),
         ));
     }
+    Ok(namespaced)
+}
 
-    let current = project.find(group, &args.version, &args.kind).cloned();
+/// Whether this version gets a controller: one controller reconciles every version of a kind.
+fn wants_controller(
+    args: &Request,
+    current: Option<&ResourceEntry>,
+    same_kind: &[&ResourceEntry],
+    want_api: bool,
+) -> Result<bool> {
     let other_versions = same_kind.iter().any(|r| r.version != args.version);
-    let want_api = args.resource.unwrap_or(true);
     let want_controller = args.controller.unwrap_or(!other_versions);
-    if !want_api && current.as_ref().is_none_or(|c| c.api.is_none()) {
+    if !want_api && current.is_none_or(|c| c.api.is_none()) {
         return Err(Error::usage(
             format!(
-                "--resource=false: {group}/{}/{} is not an API of this project",
-                args.version, args.kind
+                "--resource=false: {}/{}/{} is not an API of this project",
+                args.group, args.version, args.kind
             ),
             "leave out --resource=false to scaffold the kind's types and CRD",
         ));
@@ -152,98 +221,73 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
             "pass --controller=false; one controller reconciles every version of a kind",
         ));
     }
+    Ok(want_controller)
+}
 
-    let was_storage = current
-        .as_ref()
-        .and_then(|c| c.api.as_ref().map(|a| a.storage));
-    let storage = args.storage
-        || was_storage.unwrap_or(
-            !same_kind
-                .iter()
-                .any(|r| r.api.as_ref().is_some_and(|a| a.storage)),
-        );
-    if args.storage && !want_api {
-        return Err(Error::usage(
-            "--storage needs --resource",
-            "leave out --resource=false",
-        ));
-    }
-    // Versions that stop being the storage version: their types get `#[kube(storage = false)]`.
-    let demoted: Vec<ResourceEntry> = if args.storage && was_storage != Some(true) {
-        same_kind
-            .iter()
-            .filter(|r| r.version != args.version && r.api.as_ref().is_some_and(|a| a.storage))
-            .map(|r| (*r).clone())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let (scaffold_api, scaffold_controller) = match &current {
-        Some(c) => (
-            want_api && (c.api.is_none() || args.force || was_storage != Some(storage)),
-            want_controller && (!c.controller || args.force),
-        ),
-        None => (want_api, want_controller),
-    };
-    let entry = ResourceEntry {
-        group: group.clone(),
-        version: args.version.clone(),
-        kind: args.kind.clone(),
-        plural,
-        api: (want_api || current.as_ref().is_some_and(|c| c.api.is_some())).then_some(
-            ApiOptions {
-                namespaced,
-                storage,
-            },
-        ),
-        controller: want_controller || current.as_ref().is_some_and(|c| c.controller),
-        builtin: false,
-        webhooks: current.as_ref().and_then(|c| c.webhooks.clone()),
-    };
-    project.upsert(entry.clone());
-    for old in &demoted {
-        if let Some(r) = project.resources.iter_mut().find(|r| *r == old) {
-            r.api
-                .as_mut()
-                .expect("demoted versions have an API")
-                .storage = false;
+/// Which version of the kind is stored, before and after this command.
+struct Storage {
+    /// Whether this version was the storage version (`None`: it had no API).
+    was: Option<bool>,
+    /// Whether it is afterwards.
+    now: bool,
+    /// Versions that stop being the storage version: their types get `#[kube(storage = false)]`.
+    demoted: Vec<ResourceEntry>,
+}
+
+impl Storage {
+    /// Settles the storage version from `--storage` and the kind's versions so far.
+    fn settle(
+        args: &Request,
+        current: Option<&ResourceEntry>,
+        same_kind: &[&ResourceEntry],
+        want_api: bool,
+    ) -> Result<Storage> {
+        let stored = |r: &ResourceEntry| r.api.as_ref().is_some_and(|a| a.storage);
+        let was = current.and_then(|c| c.api.as_ref().map(|a| a.storage));
+        let now = args.storage || was.unwrap_or(!same_kind.iter().any(|r| stored(r)));
+        if args.storage && !want_api {
+            return Err(Error::usage(
+                "--storage needs --resource",
+                "leave out --resource=false",
+            ));
         }
+        let demoted = if args.storage && was != Some(true) {
+            same_kind
+                .iter()
+                .filter(|r| r.version != args.version && stored(r))
+                .map(|r| (*r).clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Storage { was, now, demoted })
     }
-    let demoted = demoted
-        .iter()
-        .map(|e| place(plan, &project, e, Some(e)))
-        .collect::<Result<_>>()?;
-    let resource = place(plan, &project, &entry, current.as_ref())?;
-    if scaffold_controller {
-        super::inputs::check_module_free(&project, &resource, &CONTROLLER)?;
+
+    /// Records the demoted versions in `project`; their names and paths.
+    fn demote(&self, project: &mut Project, plan: &Plan) -> Result<Vec<Resource>> {
+        for old in &self.demoted {
+            if let Some(r) = project.resources.iter_mut().find(|r| *r == old) {
+                r.api
+                    .as_mut()
+                    .expect("demoted versions have an API")
+                    .storage = false;
+            }
+        }
+        self.demoted
+            .iter()
+            .map(|e| place(plan, project, e, Some(e)))
+            .collect()
     }
-    let promoted = args.storage && was_storage == Some(false);
-    Ok(Settings {
-        project,
-        resource,
-        scaffold_api,
-        scaffold_controller,
-        force: args.force,
-        demoted,
-        promoted,
-    })
 }
 
 /// `create api --resource=false` for a kind of Kubernetes itself: a controller, no types.
 fn resolve_builtin(mut project: Project, args: &Request, plan: &Plan) -> Result<Settings> {
     let group = &args.group;
     let Some(known) = builtin::find(group, &args.version, &args.kind) else {
-        let kinds: Vec<String> = builtin::BUILTINS
-            .iter()
-            .filter(|b| b.group == group.as_str() || (group == "core" && b.group.is_empty()))
-            .map(|b| format!("{}/{}", b.version, b.kind))
-            .collect();
-        return Err(Error::usage(
-            format!(
-                "--kind `{}`: {group}/{} {} is not a built-in kind kubeforge knows",
-                args.kind, args.version, args.kind
-            ),
-            format!("known kinds of `{group}`: {}", kinds.join(", ")),
+        return Err(super::inputs::unknown_builtin(
+            group,
+            &args.version,
+            &args.kind,
         ));
     };
     if let Some(p) = &args.plural
@@ -772,49 +816,73 @@ fn adopt(
 /// The attribute that keeps a version out of storage.
 const NOT_STORAGE: &str = "#[kube(storage = false)]";
 
-/// Adds or removes `#[kube(storage = false)]` in a kind's types file, right below its
-/// `#[kube(group = .., version = ..)]` line. Anything else is left as the user wrote it.
+/// A `#[kube(..)]` attribute of a types file: its first and last lines (1-based) and what it
+/// holds, as tokens.
+struct KubeAttr {
+    first: usize,
+    last: usize,
+    tokens: String,
+}
+
+/// The `#[kube(..)]` attributes of the structs of a types file; `None` when it does not parse.
+fn kube_attrs(text: &str) -> Option<Vec<KubeAttr>> {
+    let file = syn::parse_file(text).ok()?;
+    let attrs = file.items.iter().filter_map(|item| match item {
+        syn::Item::Struct(s) => Some(&s.attrs),
+        _ => None,
+    });
+    Some(
+        attrs
+            .flatten()
+            .filter(|a| a.path().is_ident("kube"))
+            .filter_map(|a| {
+                let list = a.meta.require_list().ok()?;
+                Some(KubeAttr {
+                    first: a.pound_token.span.start().line,
+                    last: a.bracket_token.span.close().end().line,
+                    tokens: list.tokens.to_string(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Adds or removes `#[kube(storage = false)]` in a kind's types file: added below its
+/// `#[kube(group = .., version = ..)]` attribute, removed where it stands alone. Anything else is
+/// left as the user wrote it.
 fn set_storage(plan: &mut Plan, r: &Resource, storage: bool) -> Result<()> {
     let path = &r.paths.types;
-    let anchor = format!(
-        "#[kube(group = \"{}\", version = \"{}\")]",
-        r.full_group, r.version
-    );
     let text = plan.read(path)?.unwrap_or_default();
+    let anchor = format!("group = \"{}\" , version = \"{}\"", r.full_group, r.version);
+    let attrs = kube_attrs(&text).unwrap_or_default();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::with_capacity(text.len() + NOT_STORAGE.len() + 1);
     let mut found = false;
-    for line in text.split_inclusive('\n') {
-        if storage && line.trim() == NOT_STORAGE {
+    for (i, line) in lines.iter().enumerate() {
+        let n = i + 1;
+        let alone = |a: &&KubeAttr| a.tokens == "storage = false" && a.first == n && a.last == n;
+        if storage && attrs.iter().any(|a| alone(&a)) {
             found = true;
             continue;
         }
         out.push_str(line);
-        if !storage && line.trim() == anchor {
+        if !storage
+            && attrs
+                .iter()
+                .any(|a| a.last == n && a.tokens.starts_with(&anchor))
+        {
             found = true;
-            let indent = &line[..line.len() - line.trim_start().len()];
+            let first = attrs
+                .iter()
+                .find(|a| a.last == n)
+                .map_or(i, |a| a.first - 1);
+            let opening = lines[first];
+            let indent = &opening[..opening.len() - opening.trim_start().len()];
             out.push_str(&format!("{indent}{NOT_STORAGE}\n"));
         }
     }
     if !found {
-        let (what, fix) = if storage {
-            (
-                "is not marked `#[kube(storage = false)]`",
-                format!(
-                    "remove `storage = false` from the #[kube] attributes of {} in {path}",
-                    r.kind
-                ),
-            )
-        } else {
-            (
-                "has no line `{anchor}` to put `#[kube(storage = false)]` under",
-                format!("add `{NOT_STORAGE}` to the {} types in {path}", r.kind),
-            )
-        };
-        return Err(Error::usage(
-            format!("--storage: version {} of {} {what}", r.version, r.kind)
-                .replace("{anchor}", &anchor),
-            fix,
-        ));
+        return Err(storage_not_found(r, storage));
     }
     let what = if storage {
         "now the storage version"
@@ -822,4 +890,30 @@ fn set_storage(plan: &mut Plan, r: &Resource, storage: bool) -> Result<()> {
         "no longer the storage version"
     };
     plan.rewrite(path, out, what)
+}
+
+/// The error when the types file of `r` has no attribute for [`set_storage`] to change.
+fn storage_not_found(r: &Resource, storage: bool) -> Error {
+    let path = &r.paths.types;
+    let (what, fix) = if storage {
+        (
+            "is not marked `#[kube(storage = false)]`".to_string(),
+            format!(
+                "remove `storage = false` from the #[kube] attributes of {} in {path}",
+                r.kind
+            ),
+        )
+    } else {
+        (
+            format!(
+                "has no attribute `#[kube(group = \"{}\", version = \"{}\")]` to put `{NOT_STORAGE}` under",
+                r.full_group, r.version
+            ),
+            format!("add `{NOT_STORAGE}` to the {} types in {path}", r.kind),
+        )
+    };
+    Error::usage(
+        format!("--storage: version {} of {} {what}", r.version, r.kind),
+        fix,
+    )
 }

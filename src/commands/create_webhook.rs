@@ -23,21 +23,61 @@ struct TypesFacts {
 }
 
 fn types_facts(plan: &Plan, r: &Resource) -> Result<TypesFacts> {
+    let none = TypesFacts {
+        example_field: false,
+        has_status: false,
+    };
     if r.builtin {
-        return Ok(TypesFacts {
-            example_field: false,
-            has_status: false,
-        });
+        return Ok(none);
     }
+    // Types that do not parse get the hooks that assume nothing; `generate` reports the error.
     let text = plan.read(&r.paths.types)?.unwrap_or_default();
-    let spec = format!("pub struct {}Spec {{", r.kind);
-    let example_field = text
-        .split_once(&spec)
-        .and_then(|(_, rest)| rest.split_once("\n}"))
-        .is_some_and(|(body, _)| body.contains("pub foo: Option<String>,"));
+    let Ok(file) = syn::parse_file(&text) else {
+        return Ok(none);
+    };
+    let spec_name = format!("{}Spec", r.kind);
+    let Some(spec) = file.items.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == spec_name => Some(s),
+        _ => None,
+    }) else {
+        return Ok(none);
+    };
+    let example_field = spec.fields.iter().any(|f| {
+        let ty = &f.ty;
+        f.ident.as_ref().is_some_and(|i| i == "foo")
+            && matches!(f.vis, syn::Visibility::Public(_))
+            && quote::quote!(#ty).to_string() == "Option < String >"
+    });
+    let status = format!("{}Status", r.kind);
     Ok(TypesFacts {
         example_field,
-        has_status: text.contains(&format!("status = \"{}Status\"", r.kind)),
+        has_status: spec
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("kube"))
+            .any(|a| names_status(a, &status)),
+    })
+}
+
+/// Whether a `#[kube(..)]` attribute holds `status = "<status>"`.
+fn names_status(attr: &syn::Attribute, status: &str) -> bool {
+    use proc_macro2::TokenTree;
+    let Ok(list) = attr.meta.require_list() else {
+        return false;
+    };
+    let tokens: Vec<TokenTree> = list.tokens.clone().into_iter().collect();
+    tokens.windows(3).any(|w| match w {
+        [
+            TokenTree::Ident(key),
+            TokenTree::Punct(eq),
+            TokenTree::Literal(value),
+        ] => {
+            key == "status"
+                && eq.as_char() == '='
+                && syn::parse_str::<syn::LitStr>(&value.to_string())
+                    .is_ok_and(|v| v.value() == status)
+        }
+        _ => false,
     })
 }
 
@@ -74,120 +114,13 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
         ));
     }
 
-    // The project's own kind first; otherwise one of Kubernetes' kinds (core/v1 Pod, ...).
-    let own = project
-        .find(group, &args.version, &args.kind)
-        .filter(|r| r.api.is_some())
-        .cloned();
-    let entry = match own {
-        Some(entry) => entry,
-        None => match builtin::find(group, &args.version, &args.kind) {
-            Some(known) => project
-                .find(group, &args.version, &args.kind)
-                .cloned()
-                .unwrap_or_else(|| ResourceEntry {
-                    group: group.clone(),
-                    version: args.version.clone(),
-                    kind: args.kind.clone(),
-                    plural: known.plural.to_string(),
-                    api: None,
-                    controller: false,
-                    builtin: true,
-                    webhooks: None,
-                }),
-            None if builtin::is_builtin_group(group)
-                && !project
-                    .resources
-                    .iter()
-                    .any(|r| r.group == *group && r.api.is_some()) =>
-            {
-                let kinds: Vec<String> = builtin::BUILTINS
-                    .iter()
-                    .filter(|b| {
-                        b.group == group.as_str() || (group == "core" && b.group.is_empty())
-                    })
-                    .map(|b| format!("{}/{}", b.version, b.kind))
-                    .collect();
-                return Err(Error::usage(
-                    format!(
-                        "--kind `{}`: {group}/{} {} is not a built-in kind kubeforge knows",
-                        args.kind, args.version, args.kind
-                    ),
-                    format!("known kinds of `{group}`: {}", kinds.join(", ")),
-                ));
-            }
-            None => {
-                return Err(Error::usage(
-                    format!(
-                        "--kind `{}`: {group}/{} {} is not a kind of this project",
-                        args.kind, args.version, args.kind
-                    ),
-                    format!(
-                        "create it first: kubeforge create api --group {group} --version {} --kind {}",
-                        args.version, args.kind
-                    ),
-                ));
-            }
-        },
-    };
+    let entry = find_kind(&project, args)?;
     let had = entry.webhooks.clone().unwrap_or_default();
-
-    // Conversion: this version is the hub, each spoke another version of the same kind.
-    let mut new_spokes = Vec::new();
-    if args.conversion {
-        if entry.builtin {
-            return Err(Error::usage(
-                format!(
-                    "--conversion: {} is a kind of Kubernetes; the API server converts its versions",
-                    args.kind
-                ),
-                "leave out --conversion",
-            ));
-        }
-        if !entry.api.as_ref().is_some_and(|a| a.storage) {
-            let storage = project
-                .resources
-                .iter()
-                .find(|r| {
-                    r.group == *group
-                        && r.kind == args.kind
-                        && r.api.as_ref().is_some_and(|a| a.storage)
-                })
-                .map(|r| r.version.clone())
-                .unwrap_or_default();
-            return Err(Error::usage(
-                format!(
-                    "--version {}: the hub of a conversion is the storage version of {}, which is {storage}",
-                    args.version, args.kind
-                ),
-                format!("pass --version {storage} and the other versions as --spoke"),
-            ));
-        }
-        for spoke in &args.spoke {
-            super::inputs::check_version_flag("spoke", spoke, "v2")?;
-            if *spoke == args.version {
-                return Err(Error::usage(
-                    format!("--spoke {spoke} is the hub (--version)"),
-                    "list the other versions of the kind as spokes",
-                ));
-            }
-            let Some(s) = project
-                .find(group, spoke, &args.kind)
-                .filter(|s| s.api.is_some())
-            else {
-                return Err(Error::usage(
-                    format!("--spoke {spoke}: {} has no version {spoke}", args.kind),
-                    format!(
-                        "create it first: kubeforge create api --group {group} --version {spoke} --kind {}",
-                        args.kind
-                    ),
-                ));
-            };
-            if !had.spokes.contains(spoke) && !new_spokes.iter().any(|n: &ResourceEntry| n == s) {
-                new_spokes.push(s.clone());
-            }
-        }
-    }
+    let new_spokes = if args.conversion {
+        new_spokes(&project, args, &entry, &had)?
+    } else {
+        Vec::new()
+    };
 
     let after = WebhookOptions {
         defaulting: had.defaulting || args.defaulting,
@@ -221,6 +154,119 @@ pub fn resolve(mut project: Project, args: &CreateWebhookArgs, plan: &Plan) -> R
         new_spokes,
         first,
     })
+}
+
+/// The kind the webhooks are for: the project's own first; otherwise one of Kubernetes' kinds
+/// (core/v1 Pod, ...).
+fn find_kind(project: &Project, args: &CreateWebhookArgs) -> Result<ResourceEntry> {
+    let group = &args.group;
+    let own = project
+        .find(group, &args.version, &args.kind)
+        .filter(|r| r.api.is_some());
+    if let Some(entry) = own {
+        return Ok(entry.clone());
+    }
+    if let Some(known) = builtin::find(group, &args.version, &args.kind) {
+        return Ok(project
+            .find(group, &args.version, &args.kind)
+            .cloned()
+            .unwrap_or_else(|| ResourceEntry {
+                group: group.clone(),
+                version: args.version.clone(),
+                kind: args.kind.clone(),
+                plural: known.plural.to_string(),
+                api: None,
+                controller: false,
+                builtin: true,
+                webhooks: None,
+            }));
+    }
+    let own_group = project
+        .resources
+        .iter()
+        .any(|r| r.group == *group && r.api.is_some());
+    if builtin::is_builtin_group(group) && !own_group {
+        return Err(super::inputs::unknown_builtin(
+            group,
+            &args.version,
+            &args.kind,
+        ));
+    }
+    Err(Error::usage(
+        format!(
+            "--kind `{}`: {group}/{} {} is not a kind of this project",
+            args.kind, args.version, args.kind
+        ),
+        format!(
+            "create it first: kubeforge create api --group {group} --version {} --kind {}",
+            args.version, args.kind
+        ),
+    ))
+}
+
+/// The spokes a conversion gains: this version is the hub (the storage version), each spoke
+/// another version of the same kind.
+fn new_spokes(
+    project: &Project,
+    args: &CreateWebhookArgs,
+    entry: &ResourceEntry,
+    had: &WebhookOptions,
+) -> Result<Vec<ResourceEntry>> {
+    let group = &args.group;
+    if entry.builtin {
+        return Err(Error::usage(
+            format!(
+                "--conversion: {} is a kind of Kubernetes; the API server converts its versions",
+                args.kind
+            ),
+            "leave out --conversion",
+        ));
+    }
+    if !entry.api.as_ref().is_some_and(|a| a.storage) {
+        let storage = project
+            .resources
+            .iter()
+            .find(|r| {
+                r.group == *group
+                    && r.kind == args.kind
+                    && r.api.as_ref().is_some_and(|a| a.storage)
+            })
+            .map(|r| r.version.clone())
+            .unwrap_or_default();
+        return Err(Error::usage(
+            format!(
+                "--version {}: the hub of a conversion is the storage version of {}, which is {storage}",
+                args.version, args.kind
+            ),
+            format!("pass --version {storage} and the other versions as --spoke"),
+        ));
+    }
+    let mut new_spokes: Vec<ResourceEntry> = Vec::new();
+    for spoke in &args.spoke {
+        super::inputs::check_version_flag("spoke", spoke, "v2")?;
+        if *spoke == args.version {
+            return Err(Error::usage(
+                format!("--spoke {spoke} is the hub (--version)"),
+                "list the other versions of the kind as spokes",
+            ));
+        }
+        let Some(s) = project
+            .find(group, spoke, &args.kind)
+            .filter(|s| s.api.is_some())
+        else {
+            return Err(Error::usage(
+                format!("--spoke {spoke}: {} has no version {spoke}", args.kind),
+                format!(
+                    "create it first: kubeforge create api --group {group} --version {spoke} --kind {}",
+                    args.kind
+                ),
+            ));
+        };
+        if !had.spokes.contains(spoke) && !new_spokes.iter().any(|n| n == s) {
+            new_spokes.push(s.clone());
+        }
+    }
+    Ok(new_spokes)
 }
 
 fn context(

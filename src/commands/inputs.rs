@@ -1,7 +1,7 @@
 //! What the commands read and check alike: the PROJECT file and the flags naming a kind.
 
 use crate::error::{Error, Result};
-use crate::model::{Project, Resource, ResourceEntry, names};
+use crate::model::{Project, Resource, ResourceEntry, builtin, names};
 use crate::scaffold::Plan;
 
 /// `--<flag> <value>` must be an API version such as `v1` or `v2beta3`; `example` goes in the
@@ -72,4 +72,18 @@ pub fn load_project(plan: &Plan) -> Result<Project> {
             "run `kubeforge init` first, or pass the project directory with -C DIR",
         )),
     }
+}
+
+/// The error for `group/version kind`, which is not one of the built-in kinds kubeforge knows; the
+/// hint lists those of the group.
+pub fn unknown_builtin(group: &str, version: &str, kind: &str) -> Error {
+    let kinds: Vec<String> = builtin::BUILTINS
+        .iter()
+        .filter(|b| b.group == group || (group == "core" && b.group.is_empty()))
+        .map(|b| format!("{}/{}", b.version, b.kind))
+        .collect();
+    Error::usage(
+        format!("--kind `{kind}`: {group}/{version} {kind} is not a built-in kind kubeforge knows"),
+        format!("known kinds of `{group}`: {}", kinds.join(", ")),
+    )
 }
