@@ -1,10 +1,9 @@
 //! The command line end to end, in temporary directories.
 
-mod common;
 
 use std::path::Path;
 
-use common::{fails, kubeforge, ok, read, tree};
+use crate::common::{fails, kubeforge, ok, read, tree};
 
 fn init(dir: &Path) {
     ok(dir, &["init", "--domain", "example.com"]);

@@ -3,12 +3,11 @@
 //! `bash -n` and shellcheck. Tools that are missing are reported and their checks skipped
 //! (.ci/run installs them).
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{SCENARIOS, repo, tree};
+use crate::common::{SCENARIOS, repo, tree};
 
 /// The Kubernetes version whose schemas the rendered objects are checked against.
 const K8S_SCHEMA_VERSION: &str = "1.33.0";

@@ -4,14 +4,13 @@
 //! CA instead of skipping the check. The rendering needs `kubectl kustomize`; without kubectl
 //! those checks are skipped.
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-use common::{SCENARIOS, read, repo, tree};
+use crate::common::{SCENARIOS, read, repo, tree};
 
 /// The documents of a YAML file of a snapshot project.
 fn documents(dir: &Path, path: &str) -> Vec<Value> {

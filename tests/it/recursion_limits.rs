@@ -2,11 +2,10 @@
 //! a stack overflow: Rust types (generics, type aliases, structs, expressions; 128 levels), YAML
 //! descriptions and project files (64 levels of mappings and sequences). Nothing is written.
 
-mod common;
 
 use std::path::Path;
 
-use common::{kubeforge, ok, tree};
+use crate::common::{kubeforge, ok, tree};
 
 const TYPES: &str = "src/api/v1/guestbook.rs";
 

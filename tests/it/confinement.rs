@@ -1,11 +1,11 @@
 //! Writes stay inside the project: a directory of the project that is a symbolic link to
 //! somewhere outside it is refused (exit 2, naming the link), and nothing is written anywhere.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{fails, ok, read, tree};
+use crate::common::{fails, ok, read, tree};
 
 fn project() -> tempfile::TempDir {
     common::guestbook_project(&[])

@@ -2,13 +2,12 @@
 //! device or a directory is refused at once (exit 2, nothing written), and so is a file larger
 //! than the limit, without reading it whole.
 
-mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{ok, tree};
+use crate::common::{ok, tree};
 
 /// Runs `kubeforge -C dir args`, killing it after 20 s; its exit code and stderr.
 fn run_bounded(dir: &Path, args: &[&str]) -> (Option<i32>, String) {

@@ -102,6 +102,6 @@ fn shipped_k8s_schemas_are_current() {
             .expect("valid JSON");
     assert!(
         shipped == fresh,
-        "src/crd/k8s_schemas.json is stale: run UPDATE_K8S_SCHEMAS=1 cargo test --test crd_k8s_schemas"
+        "src/crd/k8s_schemas.json is stale: run UPDATE_K8S_SCHEMAS=1 cargo test --test it crd_k8s_schemas::"
     );
 }

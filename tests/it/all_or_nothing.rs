@@ -3,13 +3,13 @@
 //! command, which says so. Faults are injected through `KUBEFORGE_FAULT` (see the writer's
 //! journal).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{ok, tree};
+use crate::common::{ok, tree};
 
 type Tree = BTreeMap<String, Vec<u8>>;
 

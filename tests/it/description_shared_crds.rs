@@ -2,9 +2,8 @@
 //! accepted as a description, and the CRD kubeforge derives from the generated types reproduces
 //! them, modulo the documented equivalences (see `kubeforge::description::compare`).
 
-mod description_support;
 
-use description_support::{derive, generate, root_schema, shared_cases, shared_crds_dir};
+use crate::description_support::{derive, generate, root_schema, shared_cases, shared_crds_dir};
 
 #[test]
 fn shared_crds_are_reproduced() {

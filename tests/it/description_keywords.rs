@@ -1,9 +1,8 @@
 //! A table test per keyword: a description in, the Rust it generates and the CRD fragment that
 //! `kubeforge generate` derives from that Rust out.
 
-mod description_support;
 
-use description_support::{derive, generate, keyword_cases};
+use crate::description_support::{derive, generate, keyword_cases};
 use serde_json::Value;
 
 /// Every key of `expected` is in `actual` with an equal value (numbers compared by value).

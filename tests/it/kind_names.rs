@@ -4,11 +4,10 @@
 //! the flag or the description's line. The snapshot scenario `names` builds such kinds in the
 //! compile gate.
 
-mod common;
 
 use std::path::Path;
 
-use common::{fails, ok, read, repo, tree};
+use crate::common::{fails, ok, read, repo, tree};
 use kubeforge::model::names::{check_kind_type, kind_import};
 
 fn project() -> (tempfile::TempDir, std::path::PathBuf) {

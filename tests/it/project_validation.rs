@@ -3,11 +3,11 @@
 //! version, ...) is refused by every command with exit 2, naming PROJECT, the line and column of
 //! the value, the rule it breaks and the fix, and nothing is written.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{fails, ok, tree};
+use crate::common::{fails, ok, tree};
 
 /// A project with a kind in two versions, a conversion webhook between them (a list of spokes),
 /// and a controller for a kind of Kubernetes itself.

@@ -19,18 +19,18 @@
 //!
 //! Dependencies stay compiled in target/compile-gate between runs. After changing the
 //! dependencies of generated projects, refresh the lockfile with
-//! `KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test compile_gate`.
+//! `KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test it compile_gate::`.
 
-mod common;
-mod description_support;
+use crate::common;
+use crate::description_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
-use common::{SCENARIOS, repo};
-use description_support::scratch;
+use crate::common::{SCENARIOS, repo};
+use crate::description_support::scratch;
 
 const LOCKFILE: &str = "tests/compile-gate/Cargo.lock";
 
@@ -386,7 +386,7 @@ fn generated_projects_build_test_lint_and_format() {
     }
     assert!(
         lockfile.exists(),
-        "{LOCKFILE} is missing; create it with KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test compile_gate"
+        "{LOCKFILE} is missing; create it with KUBEFORGE_UPDATE_LOCKFILE=1 cargo test --test it compile_gate::"
     );
     std::fs::copy(&lockfile, ws.join("Cargo.lock")).unwrap();
 

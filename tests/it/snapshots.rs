@@ -1,12 +1,11 @@
 //! The committed projects under snapshots/ are exactly what kubeforge generates today, but for
 //! the copy of the runtime crate each project holds: that one must equal `kubeforge-runtime/`.
 //!
-//! Regenerate them with `KUBEFORGE_UPDATE_SNAPSHOTS=1 cargo test --test snapshots`, then review
+//! Regenerate them with `KUBEFORGE_UPDATE_SNAPSHOTS=1 cargo test --test it snapshots::`, then review
 //! `git diff snapshots/` line by line before committing.
 
-mod common;
 
-use common::{SCENARIOS, build_scenario, own_files, repo, tree, vendored_runtime_is_the_crate};
+use crate::common::{SCENARIOS, build_scenario, own_files, repo, tree, vendored_runtime_is_the_crate};
 
 #[test]
 fn snapshots_match_generated_projects() {
@@ -64,7 +63,7 @@ fn snapshots_match_generated_projects() {
     }
     assert!(
         problems.is_empty(),
-        "{}\n\nIf the change is intended, run `KUBEFORGE_UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and review the diff.",
+        "{}\n\nIf the change is intended, run `KUBEFORGE_UPDATE_SNAPSHOTS=1 cargo test --test it snapshots::` and review the diff.",
         problems.join("\n")
     );
 }

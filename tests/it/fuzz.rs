@@ -6,7 +6,7 @@
 //! reproducible; `KUBEFORGE_FUZZ_SEED` picks another seed. A failing case is shrunk to a minimal
 //! list of edits and reported with it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
-use common::{ok, tree};
+use crate::common::{ok, tree};
 
 /// How long one command may take before it counts as a hang.
 const HANG: Duration = Duration::from_secs(20);

@@ -2,12 +2,11 @@
 //! nesting and names) give Rust that parses (and that rustfmt leaves as it is, when rustfmt is
 //! installed), a CRD through `kubeforge generate`'s derivation, and a sample that parses.
 
-mod description_support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use description_support::{derive, generate, random_description};
+use crate::description_support::{derive, generate, random_description};
 
 fn rustfmt(text: &str) -> Option<String> {
     let mut child = Command::new("rustfmt")

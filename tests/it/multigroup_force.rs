@@ -3,11 +3,10 @@
 //! taking over storage) works on its files in the single-group layout, while a new kind of the
 //! same group takes the multigroup layout.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{ok, read, tree};
+use crate::common::{ok, read, tree};
 
 const GUESTBOOK: &[&str] = &[
     "create",

@@ -4,12 +4,11 @@
 //! shape; conditions of another shape are kept, with a controller that leaves the status alone.
 //! CRD manifests are adopted whole, with every difference said and its reason given.
 
-mod common;
-mod description_support;
+use crate::description_support;
 
 use std::path::Path;
 
-use common::{fails, ok, read, tree};
+use crate::common::{fails, ok, read, tree};
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,11 +1,10 @@
 //! `kubeforge create webhook` end to end: refusals, webhooks added one at a time without losing
 //! the user's code, and what PROJECT records.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fails, ok, read, tree};
+use crate::common::{fails, ok, read, tree};
 
 fn project() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();

@@ -2,11 +2,11 @@
 //! and upgraded by `kubeforge generate`; or taken from the registry with `init --runtime
 //! registry`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{VENDORED, fails, kubeforge, ok, read, vendored_runtime_is_the_crate};
+use crate::common::{VENDORED, fails, kubeforge, ok, read, vendored_runtime_is_the_crate};
 
 fn project(extra: &[&str]) -> tempfile::TempDir {
     common::guestbook_project(extra)

@@ -1,12 +1,12 @@
 //! One command at a time per project: commands run at once in the same project take turns, so
 //! none of their changes is lost.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{ok, read, tree};
+use crate::common::{ok, read, tree};
 
 const PAIRS: usize = 50;
 

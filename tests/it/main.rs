@@ -1,0 +1,32 @@
+//! kubeforge's integration tests, one binary: each module checks one area through the built
+//! `kubeforge` binary or the library.
+
+mod common;
+mod description_support;
+
+mod adoption;
+mod all_or_nothing;
+mod bounded_input;
+mod cli;
+mod compile_gate;
+mod confinement;
+mod crd_k8s_schemas;
+mod crd_refusals;
+mod crd_robustness;
+mod create_webhook;
+mod description_errors;
+mod description_fixtures;
+mod description_keywords;
+mod description_property;
+mod description_shared_crds;
+mod fuzz;
+mod kind_names;
+mod manifests;
+mod metrics_manifests;
+mod multigroup_force;
+mod project_lock;
+mod project_validation;
+mod recursion_limits;
+mod runtime_vendoring;
+mod snapshots;
+mod webhook_markers;
