@@ -1,5 +1,5 @@
-//! The command line, as clap sees it. Nothing here touches the disk: `settings` turns these raw
-//! arguments into validated settings, and `commands` act on them.
+//! The command line, as clap sees it. Nothing here touches the disk: each command's `resolve`
+//! turns these raw arguments into validated settings, and its `plan` acts on them.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

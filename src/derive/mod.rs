@@ -26,7 +26,7 @@ pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<(
     derive_adopting(plan, project, opts, &[]).map(|_| ())
 }
 
-/// [`derive`], taking the CRDs of `adopted` kinds as they are where the source still holds their
+/// [`derive()`], taking the CRDs of `adopted` kinds as they are where the source still holds their
 /// types files unchanged; the CRDs of the project, sorted by name.
 pub fn derive_adopting(
     plan: &mut Plan,
