@@ -9,8 +9,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::errors::{errs, yaml_error};
 use super::format::{
-    At, DescriptionFile, Node, PrinterColumn, Properties, Required, SchemaNode, Scope,
+    At, DescriptionFile, Node, Pos, PrinterColumn, Properties, Required, SchemaNode, Scope,
     SelectableField, Subresources, strict_bool,
 };
 use crate::error::Error;
@@ -87,7 +88,7 @@ pub fn is_crd(doc: &Value) -> bool {
 /// One description per version of the CRD in `text` (a single document whose lines keep their
 /// numbers in the file), the storage version first.
 pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> {
-    let crd: CrdFile = crate::yaml::from_str(file, text).map_err(super::yaml_error)?;
+    let crd: CrdFile = crate::yaml::from_str(file, text).map_err(yaml_error)?;
     let spec_at = crd.spec.pos();
     let spec = crd.spec.value;
     let mut out = Vec::new();
@@ -112,7 +113,7 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
         let no_spec = properties.len() != 1 || !properties.contains_key("spec");
         let spec_node = if no_spec {
             if properties.is_empty() {
-                return Err(super::errs(file).at(
+                return Err(errs(file).at(
                     at,
                     format!(
                         "version {} has no `spec` schema and no other fields",
@@ -160,7 +161,7 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
         .filter(|d| d.storage.as_ref().is_some_and(|s| s.value))
         .count();
     if stored != 1 {
-        return Err(super::errs(file).at(
+        return Err(errs(file).at(
             spec_at,
             format!("the CRD has {stored} storage versions"),
             "mark exactly one version `storage: true`",
@@ -174,7 +175,7 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
 /// the schema of a `spec` whose fields sit at the root (`noSpec`). `metadata` is left out of
 /// `required`: kube-derive cannot require it, and every object has it anyway.
 fn root_fields(
-    at: super::format::Pos,
+    at: Pos,
     properties: BTreeMap<String, At<Node>>,
     required: Vec<At<String>>,
 ) -> At<Node> {

@@ -58,11 +58,13 @@
 
 mod checks;
 mod crd_file;
+mod errors;
 mod expected;
 mod fmt;
 mod format;
 mod ir;
 mod junctors;
+mod lower;
 mod names;
 mod reported;
 mod rust;
@@ -79,8 +81,9 @@ use serde_json::{Value, json};
 
 use crate::error::Error;
 use crate::model::names as model_names;
+use errors::{Errs, errs, yaml_error};
 use format::{At, DescriptionFile, Pos, Scope};
-use ir::{Errs, Ir, Kind, Path2};
+use ir::{Ir, Kind, Path2};
 
 pub use crd_file::{KNOWN as KNOWN_DIFFERENCES, differences};
 pub use expected::{Difference, compare};
@@ -158,77 +161,6 @@ pub struct Generated {
     /// The CRD derived from `types_rs`; `None` for a version that is not the storage version,
     /// whose CRD is derived from its types made the storage version (alone, it must be one).
     pub derived: Option<CustomResourceDefinition>,
-}
-
-fn errs(file: &Path) -> Errs<'_> {
-    Errs { file }
-}
-
-/// Cleans a YAML error: the location is already in the error, and some library messages get a
-/// plainer wording and a hint.
-fn yaml_error(e: Error) -> Error {
-    let Error::InvalidFile {
-        file,
-        line,
-        column,
-        message,
-        hint,
-    } = e
-    else {
-        return e;
-    };
-    let mut message = message;
-    if let Some(rest) = message.strip_prefix("error: ") {
-        message = rest.to_string();
-    }
-    if message.starts_with("line ")
-        && let Some(i) = message.find(": ")
-    {
-        message = message[i + 2..].to_string();
-    }
-    let mut hint = hint;
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or("").to_string();
-        let expected: Vec<String> = rest
-            .split_once("expected ")
-            .map(|(_, list)| {
-                list.trim_start_matches("one of ")
-                    .split([',', ' '])
-                    .map(|s| s.trim_matches('`').to_string())
-                    .filter(|s| !s.is_empty() && s != "or")
-                    .collect()
-            })
-            .unwrap_or_default();
-        let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
-        message = format!("unknown key `{key}`");
-        hint = Some(match ir::did_you_mean(&key, &candidates) {
-            Some(s) => format!(
-                "did you mean `{s}`? `kubeforge schema` prints every key the format accepts"
-            ),
-            None if candidates.is_empty() => {
-                "`kubeforge schema` prints every key the format accepts".into()
-            }
-            None => format!("the keys accepted here are: {}", candidates.join(", ")),
-        });
-    } else if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or(rest);
-        message = format!("the key `{key}` appears twice in one map");
-        hint = Some("keep one of them".into());
-    } else if message.contains("budget breached") {
-        hint = Some("the file is too large or uses too many aliases; split or simplify it".into());
-    } else if hint.is_none() {
-        hint = Some(
-            "fix the YAML at this place; `kubeforge schema` prints the JSON Schema of the format"
-                .into(),
-        );
-    }
-    Error::InvalidFile {
-        file,
-        line,
-        column,
-        message,
-        hint,
-    }
 }
 
 fn places(
@@ -502,7 +434,7 @@ fn lower(file: &Path, raw: DescriptionFile) -> Result<Description, Error> {
         categories.push(s.value.clone());
     }
 
-    let lower = ir::Lower { errs: e };
+    let lower = lower::Lower { errs: e };
     let Some(spec_node) = &raw.spec else {
         return Err(e.at(
             Pos { line: 1, column: 1 },
