@@ -14,6 +14,13 @@ use crate::error::Error;
 
 /// Deepest nesting of schemas a description may have.
 pub const MAX_DEPTH: usize = 24;
+
+/// The kinds that numeric keywords apply to.
+const NUMERIC: [&str; 3] = ["integer", "number", "int-or-string"];
+
+/// The kinds that string keywords apply to.
+const STRINGS: [&str; 2] = ["string", "int-or-string"];
+
 /// `externalDocs`: an object with string `url` and `description`.
 pub fn external_docs(v: &Value) -> Result<(), String> {
     match v {
@@ -26,6 +33,7 @@ pub fn external_docs(v: &Value) -> Result<(), String> {
         _ => Err("must be an object with the strings `url` and `description`".into()),
     }
 }
+
 /// Lowers schema nodes, with errors at places of one description file.
 pub struct Lower<'a> {
     pub errs: Errs<'a>,
@@ -221,7 +229,6 @@ impl<'a> Lower<'a> {
 
     fn full(&self, s: &SchemaNode, pos: Pos, path: &Path2, depth: usize) -> Result<Ir, Error> {
         self.refuse_forbidden(s)?;
-        let e = self.errs;
         let int_or_string = s
             .x_kubernetes_int_or_string
             .as_ref()
@@ -230,49 +237,12 @@ impl<'a> Lower<'a> {
             .x_kubernetes_preserve_unknown_fields
             .as_ref()
             .map(|b| b.value);
-
-        // The type.
         let (mut kind, shorthand_format) = match &s.type_ {
-            Some(t) => {
-                let (kind, f) = self.type_name(&t.value, t.pos())?;
-                if let Some((true, ipos)) = int_or_string
-                    && !matches!(&kind, Kind::WellKnown(w) if w.name == "IntOrString")
-                {
-                    return Err(e.at(
-                        ipos,
-                        format!("`x-kubernetes-int-or-string: true` with `type: {}`", t.value),
-                        "an int-or-string node has no type: remove `type` (or use `type: IntOrString`)",
-                    ));
-                }
-                (kind, f)
-            }
-            None => {
-                if let Some((true, _)) = int_or_string {
-                    (Kind::IntOrString, None)
-                } else if s.properties.is_some() || s.additional_properties.is_some() {
-                    (
-                        Kind::Object {
-                            props: Vec::new(),
-                            additional: None,
-                        },
-                        None,
-                    )
-                } else if s.items.is_some() {
-                    (Kind::Array(Box::new(Ir::new(pos, Kind::String))), None)
-                } else if preserve == Some(true) {
-                    return Err(e.at(
-                        pos,
-                        format!("`{}` keeps any value (`x-kubernetes-preserve-unknown-fields` without a type), which the generated Rust types cannot express", path.show()),
-                        "add `type: object` if the value is always an object",
-                    ));
-                } else {
-                    return Err(e.at(
-                        pos,
-                        format!("`{}` has no type", path.show()),
-                        "add `type:` (string, integer, number, boolean, object, array or a well-known type); every node of a CRD schema needs one",
-                    ));
-                }
-            }
+            Some(t) => self.typed_kind(t, int_or_string)?,
+            None => (
+                self.untyped_kind(s, pos, path, int_or_string, preserve)?,
+                None,
+            ),
         };
 
         // anyOf beside int-or-string: the form kube's IntOrString does not emit is dropped.
@@ -281,208 +251,9 @@ impl<'a> Lower<'a> {
                 a.value == serde_json::json!([{"type": "integer"}, {"type": "string"}])
             });
 
-        let is = |k: &Kind, what: &[&str]| what.contains(&kind_word(k));
-        let wrong = |at: Pos, key: &str, k: &Kind, allowed: &str| {
-            e.at(
-                at,
-                format!(
-                    "`{key}` does not apply to {} `{}`",
-                    kind_article(k),
-                    path.show()
-                ),
-                format!("`{key}` applies to {allowed}; remove it or fix the type"),
-            )
-        };
-
-        // Format.
-        let mut format = shorthand_format.map(str::to_string);
-        if let Some(f) = &s.format {
-            if !is(&kind, &["string", "integer", "number", "boolean"]) {
-                return Err(wrong(
-                    f.pos(),
-                    "format",
-                    &kind,
-                    "strings, integers, numbers and booleans",
-                ));
-            }
-            if let Some(sf) = shorthand_format
-                && sf != f.value
-            {
-                return Err(e.at(
-                    f.pos(),
-                    format!("`format: {}` contradicts the type `{sf}`", f.value),
-                    format!(
-                        "write `type: {}` with `format: {}`, or drop `format`",
-                        kind_word(&kind),
-                        f.value
-                    ),
-                ));
-            }
-            format = Some(f.value.clone());
-        }
-
-        // Children.
-        match &mut kind {
-            Kind::Object { props, additional } => {
-                if let Some(p) = &s.properties
-                    && s.additional_properties.is_some()
-                {
-                    return Err(e.at(
-                        p.pos(),
-                        format!(
-                            "`{}` has both `properties` and `additionalProperties`",
-                            path.show()
-                        ),
-                        "a CRD schema allows one of them: named properties (a struct) or a map",
-                    ));
-                }
-                if let Some(ap) = &s.additional_properties {
-                    match &ap.value {
-                        AdditionalProperties::Bool(true) => {
-                            return Err(e.at(
-                                ap.pos(),
-                                "`additionalProperties: true` is not a structural schema",
-                                "use `x-kubernetes-preserve-unknown-fields: true` to keep unknown fields, or give the values a schema (`additionalProperties: string`)",
-                            ));
-                        }
-                        AdditionalProperties::Bool(false) => {
-                            return Err(e.at(
-                                ap.pos(),
-                                "`additionalProperties: false` is not allowed in a CRD schema",
-                                "remove it: a CRD drops unknown fields unless `x-kubernetes-preserve-unknown-fields` is set",
-                            ));
-                        }
-                        AdditionalProperties::Schema(n) => {
-                            *additional = Some(Box::new(self.node(
-                                n,
-                                ap.pos(),
-                                &path.child("{}"),
-                                depth + 1,
-                            )?));
-                        }
-                    }
-                }
-                let required_list: Vec<&At<String>> = match &s.required {
-                    Some(At {
-                        value: Required::List(l),
-                        ..
-                    }) => l.iter().collect(),
-                    _ => Vec::new(),
-                };
-                if let Some(p) = &s.properties {
-                    for (name, child) in &p.value.0 {
-                        if name.value.is_empty() {
-                            return Err(e.at(
-                                name.pos(),
-                                "a property has an empty name",
-                                "give the property a name",
-                            ));
-                        }
-                        let cpath = path.child(name.value.clone());
-                        let mut ir = self.node(&child.value, child.pos(), &cpath, depth + 1)?;
-                        let listed = required_list.iter().any(|r| r.value == name.value);
-                        let own = match &child.value {
-                            Node::Full(cs) => match &cs.required {
-                                Some(At {
-                                    value: Required::Flag(b),
-                                    line,
-                                    column,
-                                }) => Some((
-                                    *b,
-                                    Pos {
-                                        line: *line,
-                                        column: *column,
-                                    },
-                                )),
-                                _ => None,
-                            },
-                            Node::Short(_) => None,
-                        };
-                        if let Some((false, at)) = own
-                            && listed
-                        {
-                            return Err(e.at(
-                                at,
-                                format!(
-                                    "`{}` says `required: false` but `{}` lists it as required",
-                                    cpath.show(),
-                                    path.show()
-                                ),
-                                "keep one of the two",
-                            ));
-                        }
-                        let required = listed || own.is_some_and(|(b, _)| b);
-                        ir.pos = child.pos();
-                        props.push(Prop {
-                            name: name.value.clone(),
-                            pos: name.pos(),
-                            required,
-                            schema: ir,
-                        });
-                    }
-                }
-                for r in &required_list {
-                    if !props.iter().any(|p| p.name == r.value) {
-                        return Err(e.at(
-                            r.pos(),
-                            format!(
-                                "`{}` requires `{}`, which is not one of its properties",
-                                path.show(),
-                                r.value
-                            ),
-                            format!(
-                                "add `{}` under `properties`, or remove it from `required`",
-                                r.value
-                            ),
-                        ));
-                    }
-                }
-                if let Some(r) = &s.required
-                    && let Required::List(_) = r.value
-                    && additional.is_some()
-                {
-                    return Err(e.at(
-                        r.pos(),
-                        "a map (`additionalProperties`) has no required properties",
-                        "remove `required`",
-                    ));
-                }
-            }
-            Kind::Array(items) => {
-                let Some(it) = &s.items else {
-                    return Err(e.at(
-                        pos,
-                        format!("`{}` is an array without `items`", path.show()),
-                        "add `items: <schema>` (e.g. `items: string`); a CRD schema needs the items' schema",
-                    ));
-                };
-                **items = self.node(&it.value, it.pos(), &path.child("[]"), depth + 1)?;
-            }
-            _ => {}
-        }
-        if !matches!(kind, Kind::Object { .. }) {
-            if let Some(p) = &s.properties {
-                return Err(wrong(p.pos(), "properties", &kind, "objects"));
-            }
-            if let Some(p) = &s.additional_properties {
-                return Err(wrong(p.pos(), "additionalProperties", &kind, "objects"));
-            }
-            if let Some(r) = &s.required
-                && let Required::List(_) = r.value
-            {
-                return Err(wrong(
-                    r.pos(),
-                    "required: [..]",
-                    &kind,
-                    "objects (on a property, write `required: true`)",
-                ));
-            }
-        }
-        if !matches!(kind, Kind::Array(_))
-            && let Some(i) = &s.items
-        {
-            return Err(wrong(i.pos(), "items", &kind, "arrays"));
-        }
+        let format = self.format(s, &kind, shorthand_format, path)?;
+        self.children(s, &mut kind, pos, path, depth)?;
+        self.refuse_misplaced_children(s, &kind, path)?;
 
         let mut ir = Ir::new(pos, kind);
         ir.format = format;
@@ -495,13 +266,356 @@ impl<'a> Lower<'a> {
         ir.embedded_resource = s.x_kubernetes_embedded_resource.as_ref().map(|b| b.value);
         ir.int_or_string_false = matches!(int_or_string, Some((false, _)));
 
-        let numeric = ["integer", "number", "int-or-string"];
         let k = shape(&ir.kind);
+        self.numbers(s, &mut ir, &k, path)?;
+        self.exclusive_bounds(s, &mut ir, &k, path)?;
+        self.bounds_in_order(s, &ir)?;
+        self.counts(s, &mut ir, &k, path)?;
+        if let Some(u) = &s.unique_items
+            && !kind_is(&k, &["array"])
+        {
+            return Err(self.wrong(path, u.pos(), "uniqueItems", &k, "arrays"));
+        }
+        self.pattern(s, &mut ir, &k, path)?;
+        self.enum_values(s, &mut ir, &k, path)?;
+        self.list_type(s, &mut ir, &k, path)?;
+        self.map_type(s, &mut ir, &k, path)?;
+        self.embedding(s, &ir, &k, path, preserve)?;
+        self.refuse_beside_well_known(s, &k, pos)?;
+        if let Some(rules) = &s.x_kubernetes_validations {
+            for r in &rules.value {
+                ir.validations.push(self.cel(r, &ir)?);
+            }
+        }
+        self.external_docs(s, &mut ir)?;
+        self.junctors(s, &mut ir, int_string_any_of)?;
+        Ok(ir)
+    }
+
+    /// Lowers the properties or map values of an object, or the items of an array.
+    fn children(
+        &self,
+        s: &SchemaNode,
+        kind: &mut Kind,
+        pos: Pos,
+        path: &Path2,
+        depth: usize,
+    ) -> Result<(), Error> {
+        match kind {
+            Kind::Object { props, additional } => {
+                self.object_children(s, props, additional, path, depth)?;
+            }
+            Kind::Array(items) => {
+                let Some(it) = &s.items else {
+                    return Err(self.errs.at(
+                    pos,
+                    format!("`{}` is an array without `items`", path.show()),
+                    "add `items: <schema>` (e.g. `items: string`); a CRD schema needs the items' schema",
+                ));
+                };
+                **items = self.node(&it.value, it.pos(), &path.child("[]"), depth + 1)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `pattern`: on strings only, and a regular expression that compiles.
+    fn pattern(&self, s: &SchemaNode, ir: &mut Ir, k: &Kind, path: &Path2) -> Result<(), Error> {
+        if let Some(p) = &s.pattern {
+            if !kind_is(k, &STRINGS) {
+                return Err(self.wrong(path, p.pos(), "pattern", k, "strings"));
+            }
+            checks::pattern(self.errs, p)?;
+            ir.pattern = Some(p.clone());
+        }
+        Ok(())
+    }
+
+    /// The error for `key` on a node of a kind it does not apply to.
+    fn wrong(&self, path: &Path2, at: Pos, key: &str, k: &Kind, allowed: &str) -> Error {
+        self.errs.at(
+            at,
+            format!(
+                "`{key}` does not apply to {} `{}`",
+                kind_article(k),
+                path.show()
+            ),
+            format!("`{key}` applies to {allowed}; remove it or fix the type"),
+        )
+    }
+
+    /// The kind `type` names, and the format it implies; int-or-string goes without a type.
+    fn typed_kind(
+        &self,
+        t: &At<String>,
+        int_or_string: Option<(bool, Pos)>,
+    ) -> Result<(Kind, Option<&'static str>), Error> {
+        let (kind, f) = self.type_name(&t.value, t.pos())?;
+        if let Some((true, ipos)) = int_or_string
+            && !matches!(&kind, Kind::WellKnown(w) if w.name == "IntOrString")
+        {
+            return Err(self.errs.at(
+                ipos,
+                format!(
+                    "`x-kubernetes-int-or-string: true` with `type: {}`",
+                    t.value
+                ),
+                "an int-or-string node has no type: remove `type` (or use `type: IntOrString`)",
+            ));
+        }
+        Ok((kind, f))
+    }
+
+    /// The kind of a node without `type`, from the keywords it has.
+    fn untyped_kind(
+        &self,
+        s: &SchemaNode,
+        pos: Pos,
+        path: &Path2,
+        int_or_string: Option<(bool, Pos)>,
+        preserve: Option<bool>,
+    ) -> Result<Kind, Error> {
+        if let Some((true, _)) = int_or_string {
+            Ok(Kind::IntOrString)
+        } else if s.properties.is_some() || s.additional_properties.is_some() {
+            Ok(Kind::Object {
+                props: Vec::new(),
+                additional: None,
+            })
+        } else if s.items.is_some() {
+            Ok(Kind::Array(Box::new(Ir::new(pos, Kind::String))))
+        } else if preserve == Some(true) {
+            Err(self.errs.at(
+                pos,
+                format!("`{}` keeps any value (`x-kubernetes-preserve-unknown-fields` without a type), which the generated Rust types cannot express", path.show()),
+                "add `type: object` if the value is always an object",
+            ))
+        } else {
+            Err(self.errs.at(
+                pos,
+                format!("`{}` has no type", path.show()),
+                "add `type:` (string, integer, number, boolean, object, array or a well-known type); every node of a CRD schema needs one",
+            ))
+        }
+    }
+
+    /// The format of a node: `format`, on scalars only and agreeing with the type's own.
+    fn format(
+        &self,
+        s: &SchemaNode,
+        kind: &Kind,
+        shorthand_format: Option<&'static str>,
+        path: &Path2,
+    ) -> Result<Option<String>, Error> {
+        let mut format = shorthand_format.map(str::to_string);
+        if let Some(f) = &s.format {
+            if !kind_is(kind, &["string", "integer", "number", "boolean"]) {
+                return Err(self.wrong(
+                    path,
+                    f.pos(),
+                    "format",
+                    kind,
+                    "strings, integers, numbers and booleans",
+                ));
+            }
+            if let Some(sf) = shorthand_format
+                && sf != f.value
+            {
+                return Err(self.errs.at(
+                    f.pos(),
+                    format!("`format: {}` contradicts the type `{sf}`", f.value),
+                    format!(
+                        "write `type: {}` with `format: {}`, or drop `format`",
+                        kind_word(kind),
+                        f.value
+                    ),
+                ));
+            }
+            format = Some(f.value.clone());
+        }
+        Ok(format)
+    }
+
+    /// Lowers the properties or the map values of an object, with what `required` lists.
+    fn object_children(
+        &self,
+        s: &SchemaNode,
+        props: &mut Vec<Prop>,
+        additional: &mut Option<Box<Ir>>,
+        path: &Path2,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let e = self.errs;
+        if let Some(p) = &s.properties
+            && s.additional_properties.is_some()
+        {
+            return Err(e.at(
+                p.pos(),
+                format!(
+                    "`{}` has both `properties` and `additionalProperties`",
+                    path.show()
+                ),
+                "a CRD schema allows one of them: named properties (a struct) or a map",
+            ));
+        }
+        if let Some(ap) = &s.additional_properties {
+            *additional = Some(self.map_values(ap, path, depth)?);
+        }
+        let required_list: Vec<&At<String>> = match &s.required {
+            Some(At {
+                value: Required::List(l),
+                ..
+            }) => l.iter().collect(),
+            _ => Vec::new(),
+        };
+        if let Some(p) = &s.properties {
+            for (name, child) in &p.value.0 {
+                props.push(self.property(name, child, &required_list, path, depth)?);
+            }
+        }
+        for r in &required_list {
+            if !props.iter().any(|p| p.name == r.value) {
+                return Err(e.at(
+                    r.pos(),
+                    format!(
+                        "`{}` requires `{}`, which is not one of its properties",
+                        path.show(),
+                        r.value
+                    ),
+                    format!(
+                        "add `{}` under `properties`, or remove it from `required`",
+                        r.value
+                    ),
+                ));
+            }
+        }
+        if let Some(r) = &s.required
+            && let Required::List(_) = r.value
+            && additional.is_some()
+        {
+            return Err(e.at(
+                r.pos(),
+                "a map (`additionalProperties`) has no required properties",
+                "remove `required`",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The schema of a map's values: `additionalProperties` as a schema, never a boolean.
+    fn map_values(
+        &self,
+        ap: &At<AdditionalProperties>,
+        path: &Path2,
+        depth: usize,
+    ) -> Result<Box<Ir>, Error> {
+        match &ap.value {
+            AdditionalProperties::Bool(true) => Err(self.errs.at(
+                ap.pos(),
+                "`additionalProperties: true` is not a structural schema",
+                "use `x-kubernetes-preserve-unknown-fields: true` to keep unknown fields, or give the values a schema (`additionalProperties: string`)",
+            )),
+            AdditionalProperties::Bool(false) => Err(self.errs.at(
+                ap.pos(),
+                "`additionalProperties: false` is not allowed in a CRD schema",
+                "remove it: a CRD drops unknown fields unless `x-kubernetes-preserve-unknown-fields` is set",
+            )),
+            AdditionalProperties::Schema(n) => Ok(Box::new(self.node(
+                n,
+                ap.pos(),
+                &path.child("{}"),
+                depth + 1,
+            )?)),
+        }
+    }
+
+    /// Lowers one property of an object; `required_list` is the object's `required: [..]`.
+    fn property(
+        &self,
+        name: &At<String>,
+        child: &At<Node>,
+        required_list: &[&At<String>],
+        path: &Path2,
+        depth: usize,
+    ) -> Result<Prop, Error> {
+        if name.value.is_empty() {
+            return Err(self.errs.at(
+                name.pos(),
+                "a property has an empty name",
+                "give the property a name",
+            ));
+        }
+        let cpath = path.child(name.value.clone());
+        let mut ir = self.node(&child.value, child.pos(), &cpath, depth + 1)?;
+        let listed = required_list.iter().any(|r| r.value == name.value);
+        let own = own_required(&child.value);
+        if let Some((false, at)) = own
+            && listed
+        {
+            return Err(self.errs.at(
+                at,
+                format!(
+                    "`{}` says `required: false` but `{}` lists it as required",
+                    cpath.show(),
+                    path.show()
+                ),
+                "keep one of the two",
+            ));
+        }
+        let required = listed || own.is_some_and(|(b, _)| b);
+        ir.pos = child.pos();
+        Ok(Prop {
+            name: name.value.clone(),
+            pos: name.pos(),
+            required,
+            schema: ir,
+        })
+    }
+
+    /// Refuses `properties`, `additionalProperties` and `required: [..]` beside a kind other
+    /// than an object, and `items` beside one other than an array.
+    fn refuse_misplaced_children(
+        &self,
+        s: &SchemaNode,
+        kind: &Kind,
+        path: &Path2,
+    ) -> Result<(), Error> {
+        if !matches!(kind, Kind::Object { .. }) {
+            if let Some(p) = &s.properties {
+                return Err(self.wrong(path, p.pos(), "properties", kind, "objects"));
+            }
+            if let Some(p) = &s.additional_properties {
+                return Err(self.wrong(path, p.pos(), "additionalProperties", kind, "objects"));
+            }
+            if let Some(r) = &s.required
+                && let Required::List(_) = r.value
+            {
+                return Err(self.wrong(
+                    path,
+                    r.pos(),
+                    "required: [..]",
+                    kind,
+                    "objects (on a property, write `required: true`)",
+                ));
+            }
+        }
+        if !matches!(kind, Kind::Array(_))
+            && let Some(i) = &s.items
+        {
+            return Err(self.wrong(path, i.pos(), "items", kind, "arrays"));
+        }
+        Ok(())
+    }
+
+    /// `minimum`, `maximum` and `multipleOf`: on numbers only, finite, a positive factor.
+    fn numbers(&self, s: &SchemaNode, ir: &mut Ir, k: &Kind, path: &Path2) -> Result<(), Error> {
+        let e = self.errs;
         let num = |v: &Option<At<f64>>, key: &str| -> Result<Option<f64>, Error> {
             match v {
                 None => Ok(None),
-                Some(at) if !is(&k, &numeric) => {
-                    Err(wrong(at.pos(), key, &k, "integers and numbers"))
+                Some(at) if !kind_is(k, &NUMERIC) => {
+                    Err(self.wrong(path, at.pos(), key, k, "integers and numbers"))
                 }
                 Some(at) if !at.value.is_finite() => Err(e.at(
                     at.pos(),
@@ -523,6 +637,17 @@ impl<'a> Lower<'a> {
                 "write a positive number",
             ));
         }
+        Ok(())
+    }
+
+    /// `exclusiveMinimum` and `exclusiveMaximum`: booleans (OpenAPI v3.0), on numbers only.
+    fn exclusive_bounds(
+        &self,
+        s: &SchemaNode,
+        ir: &mut Ir,
+        k: &Kind,
+        path: &Path2,
+    ) -> Result<(), Error> {
         for (v, key, bound, target) in [
             (
                 &s.exclusive_minimum,
@@ -539,7 +664,7 @@ impl<'a> Lower<'a> {
         ] {
             if let Some(at) = v {
                 let Some(b) = bool_value(at) else {
-                    return Err(e.at(
+                    return Err(self.errs.at(
                         at.pos(),
                         format!(
                             "`{key}` must be a boolean in a CRD schema (OpenAPI v3.0), not {}",
@@ -548,12 +673,18 @@ impl<'a> Lower<'a> {
                         format!("write `{bound}: {}` and `{key}: true`", at.value),
                     ));
                 };
-                if !is(&k, &numeric) {
-                    return Err(wrong(at.pos(), key, &k, "integers and numbers"));
+                if !kind_is(k, &NUMERIC) {
+                    return Err(self.wrong(path, at.pos(), key, k, "integers and numbers"));
                 }
                 *target = Some(b);
             }
         }
+        Ok(())
+    }
+
+    /// Exclusive bounds come with their bound, and `minimum` is not above `maximum`.
+    fn bounds_in_order(&self, s: &SchemaNode, ir: &Ir) -> Result<(), Error> {
+        let e = self.errs;
         if ir.exclusive_minimum == Some(true) && ir.minimum.is_none() {
             return Err(e.at(
                 s.exclusive_minimum.as_ref().expect("set").pos(),
@@ -577,6 +708,12 @@ impl<'a> Lower<'a> {
                 "swap or fix the bounds",
             ));
         }
+        Ok(())
+    }
+
+    /// The length, item and property counts: on the kinds they apply to, in `i64`, in order.
+    fn counts(&self, s: &SchemaNode, ir: &mut Ir, k: &Kind, path: &Path2) -> Result<(), Error> {
+        let e = self.errs;
         let count = |v: &Option<At<u64>>,
                      key: &str,
                      kinds: &[&str],
@@ -584,7 +721,7 @@ impl<'a> Lower<'a> {
          -> Result<Option<u64>, Error> {
             match v {
                 None => Ok(None),
-                Some(at) if !is(&k, kinds) => Err(wrong(at.pos(), key, &k, allowed)),
+                Some(at) if !kind_is(k, kinds) => Err(self.wrong(path, at.pos(), key, k, allowed)),
                 Some(at) if at.value > i64::MAX as u64 => Err(e.at(
                     at.pos(),
                     format!("`{key}` is too large"),
@@ -593,9 +730,8 @@ impl<'a> Lower<'a> {
                 Some(at) => Ok(Some(at.value)),
             }
         };
-        let strings = ["string", "int-or-string"];
-        ir.min_length = count(&s.min_length, "minLength", &strings, "strings")?;
-        ir.max_length = count(&s.max_length, "maxLength", &strings, "strings")?;
+        ir.min_length = count(&s.min_length, "minLength", &STRINGS, "strings")?;
+        ir.max_length = count(&s.max_length, "maxLength", &STRINGS, "strings")?;
         ir.min_items = count(&s.min_items, "minItems", &["array"], "arrays")?;
         ir.max_items = count(&s.max_items, "maxItems", &["array"], "arrays")?;
         ir.min_properties = count(&s.min_properties, "minProperties", &["object"], "objects")?;
@@ -633,27 +769,28 @@ impl<'a> Lower<'a> {
                 ));
             }
         }
-        if let Some(u) = &s.unique_items
-            && !is(&k, &["array"])
-        {
-            return Err(wrong(u.pos(), "uniqueItems", &k, "arrays"));
-        }
-        if let Some(p) = &s.pattern {
-            if !is(&k, &strings) {
-                return Err(wrong(p.pos(), "pattern", &k, "strings"));
-            }
-            checks::pattern(e, p)?;
-            ir.pattern = Some(p.clone());
-        }
+        Ok(())
+    }
+
+    /// `enum`: on scalars only, not empty, without duplicates.
+    fn enum_values(
+        &self,
+        s: &SchemaNode,
+        ir: &mut Ir,
+        k: &Kind,
+        path: &Path2,
+    ) -> Result<(), Error> {
+        let e = self.errs;
         if let Some(en) = &s.enum_ {
-            if !is(
-                &k,
+            if !kind_is(
+                k,
                 &["string", "integer", "number", "boolean", "int-or-string"],
             ) {
-                return Err(wrong(
+                return Err(self.wrong(
+                    path,
                     en.pos(),
                     "enum",
-                    &k,
+                    k,
                     "strings, integers, numbers and booleans",
                 ));
             }
@@ -675,9 +812,15 @@ impl<'a> Lower<'a> {
             }
             ir.enum_ = Some(en.clone());
         }
+        Ok(())
+    }
+
+    /// `x-kubernetes-list-type` on arrays, and the keys a list-map needs.
+    fn list_type(&self, s: &SchemaNode, ir: &mut Ir, k: &Kind, path: &Path2) -> Result<(), Error> {
+        let e = self.errs;
         if let Some(lt) = &s.x_kubernetes_list_type {
-            if !is(&k, &["array"]) {
-                return Err(wrong(lt.pos(), "x-kubernetes-list-type", &k, "arrays"));
+            if !kind_is(k, &["array"]) {
+                return Err(self.wrong(path, lt.pos(), "x-kubernetes-list-type", k, "arrays"));
             }
             ir.list_type = Some(lt.clone());
         }
@@ -708,58 +851,84 @@ impl<'a> Lower<'a> {
         {
             return Err(e.at(lt.pos(), "`x-kubernetes-list-type: map` needs `x-kubernetes-list-map-keys`", "add `x-kubernetes-list-map-keys: [name]` with the properties that identify an item"));
         }
+        Ok(())
+    }
+
+    /// `x-kubernetes-map-type`: on objects, maps and well-known object types.
+    fn map_type(&self, s: &SchemaNode, ir: &mut Ir, k: &Kind, path: &Path2) -> Result<(), Error> {
         if let Some(mt) = &s.x_kubernetes_map_type {
-            let object_like = match &k {
+            let object_like = match k {
                 Kind::Object { .. } => true,
                 Kind::WellKnown(w) => well_known_type(w) == Some("object"),
                 _ => false,
             };
             if !object_like {
-                return Err(wrong(
+                return Err(self.wrong(
+                    path,
                     mt.pos(),
                     "x-kubernetes-map-type",
-                    &k,
+                    k,
                     "objects and maps",
                 ));
             }
             ir.map_type = Some(mt.value);
         }
+        Ok(())
+    }
+
+    /// `x-kubernetes-preserve-unknown-fields` on objects, and `x-kubernetes-embedded-resource`
+    /// on objects with properties (or that keep unknown fields), with a `metadata` it allows.
+    fn embedding(
+        &self,
+        s: &SchemaNode,
+        ir: &Ir,
+        k: &Kind,
+        path: &Path2,
+        preserve: Option<bool>,
+    ) -> Result<(), Error> {
         if let Some(p) = &s.x_kubernetes_preserve_unknown_fields
             && !matches!(k, Kind::Object { .. })
         {
-            return Err(wrong(
+            return Err(self.wrong(
+                path,
                 p.pos(),
                 "x-kubernetes-preserve-unknown-fields",
-                &k,
+                k,
                 "objects",
             ));
         }
         if let Some(er) = &s.x_kubernetes_embedded_resource {
             if !matches!(k, Kind::Object { .. }) || ir.is_map() {
-                return Err(wrong(
+                return Err(self.wrong(
+                    path,
                     er.pos(),
                     "x-kubernetes-embedded-resource",
-                    &k,
+                    k,
                     "objects with properties",
                 ));
             }
             if er.value {
                 let props = ir.props().unwrap_or(&[]);
                 if props.is_empty() && preserve != Some(true) {
-                    return Err(e.at(er.pos(), "an embedded resource needs `properties` or `x-kubernetes-preserve-unknown-fields: true`", "add `x-kubernetes-preserve-unknown-fields: true` to keep the object as it is"));
+                    return Err(self.errs.at(er.pos(), "an embedded resource needs `properties` or `x-kubernetes-preserve-unknown-fields: true`", "add `x-kubernetes-preserve-unknown-fields: true` to keep the object as it is"));
                 }
                 if let Some(meta) = props.iter().find(|p| p.name == "metadata") {
                     self.check_embedded_metadata(meta)?;
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Refuses `properties` and `items` beside a well-known type, which brings its own schema.
+    fn refuse_beside_well_known(&self, s: &SchemaNode, k: &Kind, pos: Pos) -> Result<(), Error> {
         if matches!(k, Kind::WellKnown(_)) {
             for (key, set) in [
                 ("properties", s.properties.is_some()),
                 ("items", s.items.is_some()),
             ] {
                 if set {
-                    return Err(e.at(
+                    return Err(self.errs.at(
                         pos,
                         format!("`{key}` beside a well-known type"),
                         "the well-known type brings its own schema; remove the keyword",
@@ -767,14 +936,14 @@ impl<'a> Lower<'a> {
                 }
             }
         }
-        if let Some(rules) = &s.x_kubernetes_validations {
-            for r in &rules.value {
-                ir.validations.push(self.cel(r, &ir)?);
-            }
-        }
+        Ok(())
+    }
+
+    /// `externalDocs`, checked.
+    fn external_docs(&self, s: &SchemaNode, ir: &mut Ir) -> Result<(), Error> {
         if let Some(d) = &s.external_docs {
             if let Err(what) = external_docs(&d.value) {
-                return Err(e.at(
+                return Err(self.errs.at(
                     d.pos(),
                     format!("`externalDocs` {what}"),
                     "write `externalDocs: {url: https://.., description: ..}`",
@@ -782,6 +951,13 @@ impl<'a> Lower<'a> {
             }
             ir.external_docs = Some(d.value.clone());
         }
+        Ok(())
+    }
+
+    /// `anyOf`, `oneOf`, `allOf` and `not`, checked against the node and kept in the form kube
+    /// writes them; `int_string_any_of` drops the `anyOf` that int-or-string implies.
+    fn junctors(&self, s: &SchemaNode, ir: &mut Ir, int_string_any_of: bool) -> Result<(), Error> {
+        let e = self.errs;
         for (key, field) in [
             ("anyOf", &s.any_of),
             ("oneOf", &s.one_of),
@@ -802,9 +978,9 @@ impl<'a> Lower<'a> {
             let mut v = at.value.clone();
             junctors::shelter(key, &mut v);
             let checked = if key == "not" {
-                junctors::check(&v, key, &ir, None)
+                junctors::check(&v, key, ir, None)
             } else {
-                junctors::check_list(&v, key, &ir)
+                junctors::check_list(&v, key, ir)
             };
             if let Err((message, hint)) = checked {
                 return Err(e.at(at.pos(), message, hint));
@@ -812,7 +988,7 @@ impl<'a> Lower<'a> {
             junctors::sort_required(&mut v);
             ir.junctors.push((key, v));
         }
-        Ok(ir)
+        Ok(())
     }
 
     fn check_embedded_metadata(&self, meta: &Prop) -> Result<(), Error> {
@@ -949,5 +1125,31 @@ fn article(ir: &Ir) -> String {
         Kind::Array(_) => "an array".into(),
         Kind::Integer | Kind::IntOrString => format!("an {}", ir.kind_name()),
         _ => format!("a {}", ir.kind_name()),
+    }
+}
+
+/// Whether a kind is one of `what`, by the word the checks use for it.
+fn kind_is(k: &Kind, what: &[&str]) -> bool {
+    what.contains(&kind_word(k))
+}
+
+/// `required: true|false` written on a property itself, with its place.
+fn own_required(node: &Node) -> Option<(bool, Pos)> {
+    match node {
+        Node::Full(cs) => match &cs.required {
+            Some(At {
+                value: Required::Flag(b),
+                line,
+                column,
+            }) => Some((
+                *b,
+                Pos {
+                    line: *line,
+                    column: *column,
+                },
+            )),
+            _ => None,
+        },
+        Node::Short(_) => None,
     }
 }
