@@ -94,7 +94,62 @@ pub fn generate(
     storage: bool,
 ) -> Result<Generated, Error> {
     let id = desc.identity()?;
-    let e = errs(&desc.file);
+    refuse_imported_kind(desc, &id.kind)?;
+    let root = root_settings(desc, &id, full_group, storage);
+    let types_rs = rust::Codegen::new(&id.kind).file(
+        &desc.spec,
+        desc.status.as_ref(),
+        &root,
+        &header(&id, full_group),
+    );
+
+    // Derive the CRD from the generated types, as `kubeforge generate` will. Alone, this version
+    // must be the storage version, so a non-storage version is derived as if it were one.
+    let stored = if storage {
+        types_rs.clone()
+    } else {
+        let root = rust::RootSettings {
+            storage: true,
+            ..root
+        };
+        rust::Codegen::new(&id.kind).file(
+            &desc.spec,
+            desc.status.as_ref(),
+            &root,
+            &header(&id, full_group),
+        )
+    };
+    let crd = derive_crd(desc, stored)?;
+    let crd_json = serde_json::to_value(&crd).map_err(|err| Error::Other(err.into()))?;
+    let root_schema = crd_json["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone();
+    let fields_schema = fields_schema(&root_schema, desc.no_spec);
+    check_reproduced(desc, &root_schema, &fields_schema)?;
+
+    let (sample, sample_problem) = sample_object(
+        desc,
+        &root_schema,
+        &fields_schema,
+        full_group,
+        &id,
+        sample_name,
+    );
+    let mut sample_yaml = crate::yaml::to_string(&sample)?;
+    if let Some(problem) = &sample_problem {
+        sample_yaml = format!(
+            "# kubeforge could not make this sample valid; edit it before applying it:\n# {}\n{sample_yaml}",
+            problem.replace('\n', "\n# ")
+        );
+    }
+    Ok(Generated {
+        types_rs,
+        sample_yaml,
+        sample_problem,
+        derived: storage.then_some(crd),
+    })
+}
+
+/// Refuses a kind named like something the generated types import.
+fn refuse_imported_kind(desc: &Description, kind: &str) -> Result<(), Error> {
     const IMPORTED: &[&str] = &[
         "CustomResource",
         "Deserialize",
@@ -103,20 +158,27 @@ pub fn generate(
         "KubeSchema",
         "BTreeMap",
     ];
-    if IMPORTED.contains(&id.kind.as_str()) {
+    if IMPORTED.contains(&kind) {
         return Err(desc.error_at(
             "kind",
-            format!(
-                "the kind `{}` clashes with a name the generated types import",
-                id.kind
-            ),
+            format!("the kind `{kind}` clashes with a name the generated types import"),
             "choose another kind name",
         ));
     }
+    Ok(())
+}
+
+/// The settings of the root type: names, scope, versions, columns and subresources.
+fn root_settings(
+    desc: &Description,
+    id: &Resolved,
+    full_group: &str,
+    storage: bool,
+) -> rust::RootSettings {
     let singular = desc.singular().map(str::to_string);
     // kube-derive makes the plural from the singular when it is given, else from the kind.
     let kube_plural = model_names::kube_derive_plural(singular.as_deref().unwrap_or(&id.kind));
-    let root = rust::RootSettings {
+    rust::RootSettings {
         full_group: full_group.to_string(),
         version: id.version.clone(),
         kind: id.kind.clone(),
@@ -148,33 +210,15 @@ pub fn generate(
         no_spec: desc.no_spec,
         annotations: crd_metadata(desc, "annotations"),
         labels: crd_metadata(desc, "labels"),
-    };
-    let types_rs = rust::Codegen::new(&id.kind).file(
-        &desc.spec,
-        desc.status.as_ref(),
-        &root,
-        &header(&id, full_group),
-    );
+    }
+}
 
-    // Derive the CRD from the generated types, as `kubeforge generate` will. Alone, this version
-    // must be the storage version, so a non-storage version is derived as if it were one.
-    let stored = if storage {
-        types_rs.clone()
-    } else {
-        let root = rust::RootSettings {
-            storage: true,
-            ..root
-        };
-        rust::Codegen::new(&id.kind).file(
-            &desc.spec,
-            desc.status.as_ref(),
-            &root,
-            &header(&id, full_group),
-        )
-    };
+/// The CRD that the types in `types_rs` derive.
+fn derive_crd(desc: &Description, types_rs: String) -> Result<CustomResourceDefinition, Error> {
+    let e = errs(&desc.file);
     let source = crate::crd::SourceFile {
         path: PathBuf::from("src/api/generated.rs"),
-        text: stored,
+        text: types_rs,
     };
     let crds = crate::crd::crds_from_sources(&[source], &crate::crd::CrdOptions::default())
         .map_err(|err| {
@@ -184,25 +228,28 @@ pub fn generate(
                 "this is a kubeforge bug; please report it with the description",
             )
         })?;
-    let crd = crds.into_iter().next().ok_or_else(|| {
+    crds.into_iter().next().ok_or_else(|| {
         e.at(
             Pos { line: 1, column: 1 },
             "internal error: the generated types define no CRD",
             "this is a kubeforge bug; please report it with the description",
         )
-    })?;
-    let crd_json = serde_json::to_value(&crd).map_err(|err| Error::Other(err.into()))?;
-    let root_schema = crd_json["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone();
-    let fields_schema = fields_schema(&root_schema, desc.no_spec);
+    })
+}
 
-    // The derived CRD must be the described one.
+/// The derived CRD's `spec` and `status` schemas are the described ones.
+fn check_reproduced(
+    desc: &Description,
+    root_schema: &Value,
+    fields_schema: &Value,
+) -> Result<(), Error> {
     let mut diffs = Vec::new();
     for (name, want) in [
         ("spec", Some(expected::schema(&desc.spec))),
         ("status", desc.status.as_ref().map(expected::status_schema)),
     ] {
         let got = match name {
-            "spec" => &fields_schema,
+            "spec" => fields_schema,
             _ => &root_schema["properties"][name],
         };
         match want {
@@ -218,7 +265,7 @@ pub fn generate(
         }
     }
     if let Some((path, message)) = diffs.first() {
-        return Err(e.at(
+        return Err(errs(&desc.file).at(
             place_of(&desc.places, path),
             format!(
                 "internal error: the generated types do not reproduce `{}`: {message}",
@@ -227,28 +274,7 @@ pub fn generate(
             "this is a kubeforge bug; please report it with the description",
         ));
     }
-
-    let (sample, sample_problem) = sample_object(
-        desc,
-        &root_schema,
-        &fields_schema,
-        full_group,
-        &id,
-        sample_name,
-    );
-    let mut sample_yaml = crate::yaml::to_string(&sample)?;
-    if let Some(problem) = &sample_problem {
-        sample_yaml = format!(
-            "# kubeforge could not make this sample valid; edit it before applying it:\n# {}\n{sample_yaml}",
-            problem.replace('\n', "\n# ")
-        );
-    }
-    Ok(Generated {
-        types_rs,
-        sample_yaml,
-        sample_problem,
-        derived: storage.then_some(crd),
-    })
+    Ok(())
 }
 
 /// The schema of the kind's fields in a version's root schema: `spec`'s, or with `no_spec`
