@@ -90,72 +90,12 @@ pub fn is_crd(doc: &Value) -> bool {
 pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> {
     let crd: CrdFile = crate::yaml::from_str(file, text).map_err(yaml_error)?;
     let spec_at = crd.spec.pos();
-    let spec = crd.spec.value;
-    let mut out = Vec::new();
-    for version in spec.versions {
-        let at = version.pos();
-        let v = version.value;
-        let root = v.schema.map(|s| s.value.open_api_v3_schema);
-        let root_at = root.as_ref().map_or(at, At::pos);
-        let (description, mut properties, required) = match root {
-            Some(root) => (
-                root.value.description,
-                root.value.properties,
-                root.value.required,
-            ),
-            None => (None, BTreeMap::new(), Vec::new()),
-        };
-        for key in ["apiVersion", "kind", "metadata"] {
-            properties.remove(key);
-        }
-        let status_node = properties.remove("status");
-        // Root fields beside `spec`, or none named `spec`: the kind's fields sit at the root.
-        let no_spec = properties.len() != 1 || !properties.contains_key("spec");
-        let spec_node = if no_spec {
-            if properties.is_empty() {
-                return Err(errs(file).at(
-                    at,
-                    format!(
-                        "version {} has no `spec` schema and no other fields",
-                        v.name.value
-                    ),
-                    "give the version's openAPIV3Schema a `spec` property",
-                ));
-            }
-            Some(root_fields(root_at, properties, required))
-        } else {
-            properties.remove("spec")
-        };
-        let names = &spec.names;
-        out.push(DescriptionFile {
-            group: Some(spec.group.clone()),
-            version: Some(v.name),
-            kind: Some(At::new(
-                serde_json::Value::String(names.kind.value.clone()),
-                names.kind.line,
-                names.kind.column,
-            )),
-            plural: names.plural.clone(),
-            singular: names.singular.clone(),
-            scope: spec.scope.clone(),
-            short_names: names.short_names.clone(),
-            categories: names.categories.clone(),
-            // No description stays none: kube-derive's placeholder is for types without a doc.
-            description: description
-                .or_else(|| Some(At::new(String::new(), root_at.line, root_at.column))),
-            additional_printer_columns: v.additional_printer_columns,
-            subresources: v.subresources,
-            selectable_fields: v.selectable_fields,
-            served: v.served,
-            storage: v.storage,
-            deprecated: v.deprecated,
-            deprecation_warning: v.deprecation_warning,
-            spec: spec_node,
-            no_spec: no_spec.then(|| At::new(true, root_at.line, root_at.column)),
-            status: status_node,
-            ..DescriptionFile::default()
-        });
-    }
+    let mut spec = crd.spec.value;
+    let versions = std::mem::take(&mut spec.versions);
+    let mut out = versions
+        .into_iter()
+        .map(|version| version_file(file, &spec, version))
+        .collect::<Result<Vec<_>, _>>()?;
     let stored = out
         .iter()
         .filter(|d| d.storage.as_ref().is_some_and(|s| s.value))
@@ -169,6 +109,76 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
     }
     out.sort_by_key(|d| !d.storage.as_ref().is_some_and(|s| s.value));
     Ok(out)
+}
+
+/// The description one version of the CRD amounts to.
+fn version_file(
+    file: &Path,
+    spec: &CrdSpec,
+    version: At<CrdVersion>,
+) -> Result<DescriptionFile, Error> {
+    let at = version.pos();
+    let v = version.value;
+    let root = v.schema.map(|s| s.value.open_api_v3_schema);
+    let root_at = root.as_ref().map_or(at, At::pos);
+    let (description, mut properties, required) = match root {
+        Some(root) => (
+            root.value.description,
+            root.value.properties,
+            root.value.required,
+        ),
+        None => (None, BTreeMap::new(), Vec::new()),
+    };
+    for key in ["apiVersion", "kind", "metadata"] {
+        properties.remove(key);
+    }
+    let status_node = properties.remove("status");
+    // Root fields beside `spec`, or none named `spec`: the kind's fields sit at the root.
+    let no_spec = properties.len() != 1 || !properties.contains_key("spec");
+    let spec_node = if no_spec {
+        if properties.is_empty() {
+            return Err(errs(file).at(
+                at,
+                format!(
+                    "version {} has no `spec` schema and no other fields",
+                    v.name.value
+                ),
+                "give the version's openAPIV3Schema a `spec` property",
+            ));
+        }
+        Some(root_fields(root_at, properties, required))
+    } else {
+        properties.remove("spec")
+    };
+    let names = &spec.names;
+    Ok(DescriptionFile {
+        group: Some(spec.group.clone()),
+        version: Some(v.name),
+        kind: Some(At::new(
+            serde_json::Value::String(names.kind.value.clone()),
+            names.kind.line,
+            names.kind.column,
+        )),
+        plural: names.plural.clone(),
+        singular: names.singular.clone(),
+        scope: spec.scope.clone(),
+        short_names: names.short_names.clone(),
+        categories: names.categories.clone(),
+        // No description stays none: kube-derive's placeholder is for types without a doc.
+        description: description
+            .or_else(|| Some(At::new(String::new(), root_at.line, root_at.column))),
+        additional_printer_columns: v.additional_printer_columns,
+        subresources: v.subresources,
+        selectable_fields: v.selectable_fields,
+        served: v.served,
+        storage: v.storage,
+        deprecated: v.deprecated,
+        deprecation_warning: v.deprecation_warning,
+        spec: spec_node,
+        no_spec: no_spec.then(|| At::new(true, root_at.line, root_at.column)),
+        status: status_node,
+        ..DescriptionFile::default()
+    })
 }
 
 /// The root fields of a version whose objects have no `spec`, or other fields beside it, as
