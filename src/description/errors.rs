@@ -13,6 +13,7 @@ pub struct Errs<'a> {
 }
 
 impl Errs<'_> {
+    /// An error at `pos`, with a hint on how to fix it.
     pub fn at(&self, pos: Pos, message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::InvalidFile {
             file: self.file.to_path_buf(),

@@ -93,6 +93,7 @@ pub const WELL_KNOWN: &[WellKnown] = &[
     },
 ];
 
+/// The well-known type of a name.
 pub fn well_known(name: &str) -> Option<&'static WellKnown> {
     WELL_KNOWN.iter().find(|w| w.name == name)
 }
@@ -232,6 +233,7 @@ impl Ir {
         }
     }
 
+    /// Whether the node is a map (`additionalProperties`).
     pub fn is_map(&self) -> bool {
         matches!(
             &self.kind,
@@ -248,6 +250,7 @@ impl Ir {
             && self.preserve_unknown_fields == Some(true)
     }
 
+    /// The name of the node's kind, for messages.
     pub fn kind_name(&self) -> &'static str {
         match &self.kind {
             Kind::String => "string",
@@ -269,16 +272,19 @@ pub struct Path2 {
 }
 
 impl Path2 {
+    /// The path of a root schema (`spec`, `status`).
     pub fn root(name: &str) -> Self {
         Path2 {
             segments: vec![name.to_string()],
         }
     }
+    /// The path of a child: a property name, `[]` for items, `{}` for map values.
     pub fn child(&self, seg: impl Into<String>) -> Self {
         let mut s = self.segments.clone();
         s.push(seg.into());
         Path2 { segments: s }
     }
+    /// The path as messages show it (`spec.containers[].name`).
     pub fn show(&self) -> String {
         let mut out = String::new();
         for s in &self.segments {

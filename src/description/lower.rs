@@ -39,6 +39,7 @@ pub struct Lower<'a> {
     pub errs: Errs<'a>,
 }
 
+/// The kind a type name gives, and the format it implies (`int32`: an integer of that format).
 fn type_of_name(name: &str) -> Option<(Kind, Option<&'static str>)> {
     Some(match name {
         "string" => (Kind::String, None),
@@ -64,6 +65,7 @@ fn type_of_name(name: &str) -> Option<(Kind, Option<&'static str>)> {
     })
 }
 
+/// A keyword's value, if it is a boolean.
 fn bool_value(v: &At<Value>) -> Option<bool> {
     v.value.as_bool()
 }
@@ -126,6 +128,7 @@ impl<'a> Lower<'a> {
         Ok(ir)
     }
 
+    /// Lowers a schema node, shorthand or full, `depth` schemas deep.
     fn node(&self, node: &Node, pos: Pos, path: &Path2, depth: usize) -> Result<Ir, Error> {
         if depth > MAX_DEPTH {
             return Err(self.errs.at(
@@ -155,6 +158,7 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// The kind a type name gives, or an error with the names there are.
     fn type_name(&self, name: &str, pos: Pos) -> Result<(Kind, Option<&'static str>), Error> {
         type_of_name(name).ok_or_else(|| {
             let hint = match did_you_mean(name, TYPE_NAMES) {
@@ -169,6 +173,7 @@ impl<'a> Lower<'a> {
         })
     }
 
+    /// Refuses the keywords a CRD schema does not allow.
     fn refuse_forbidden(&self, s: &SchemaNode) -> Result<(), Error> {
         let forbidden = [
             (
@@ -227,6 +232,7 @@ impl<'a> Lower<'a> {
         Ok(())
     }
 
+    /// Lowers a full schema node, keyword by keyword, in a fixed order of checks.
     fn full(&self, s: &SchemaNode, pos: Pos, path: &Path2, depth: usize) -> Result<Ir, Error> {
         self.refuse_forbidden(s)?;
         let int_or_string = s
@@ -991,6 +997,7 @@ impl<'a> Lower<'a> {
         Ok(())
     }
 
+    /// The `metadata` of an embedded resource constrains `name` and `generateName` only.
     fn check_embedded_metadata(&self, meta: &Prop) -> Result<(), Error> {
         let ok_kind = matches!(
             &meta.schema.kind,
@@ -1025,6 +1032,7 @@ impl<'a> Lower<'a> {
         Ok(())
     }
 
+    /// A CEL rule of `node`, with its parts checked.
     fn cel(&self, r: &At<CelRule>, node: &Ir) -> Result<Cel, Error> {
         let e = self.errs;
         let c = &r.value;
@@ -1089,6 +1097,7 @@ fn shape(k: &Kind) -> Kind {
     }
 }
 
+/// The word the checks use for a kind; well-known types by the JSON type they stand for.
 fn kind_word(k: &Kind) -> &'static str {
     match k {
         Kind::String => "string",
@@ -1108,6 +1117,7 @@ fn kind_word(k: &Kind) -> &'static str {
     }
 }
 
+/// A kind as messages name it (`the string`, `the Quantity`).
 fn kind_article(k: &Kind) -> String {
     match k {
         Kind::WellKnown(w) => format!("the {}", w.name),
@@ -1115,6 +1125,7 @@ fn kind_article(k: &Kind) -> String {
     }
 }
 
+/// A node's kind with its indefinite article (`a map`, `an integer`).
 fn article(ir: &Ir) -> String {
     match &ir.kind {
         Kind::Object {

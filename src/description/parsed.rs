@@ -77,15 +77,19 @@ impl Description {
     pub fn group(&self) -> Option<&str> {
         self.group.as_ref().map(|g| g.value.as_str())
     }
+    /// `version` as written.
     pub fn version(&self) -> Option<&str> {
         self.version.as_ref().map(|g| g.value.as_str())
     }
+    /// `kind` as written.
     pub fn kind(&self) -> Option<&str> {
         self.kind.as_ref().map(|g| g.value.as_str())
     }
+    /// `plural` as written.
     pub fn plural(&self) -> Option<&str> {
         self.plural.as_ref().map(|g| g.value.as_str())
     }
+    /// `singular` as written.
     pub fn singular(&self) -> Option<&str> {
         self.singular.as_ref().map(|g| g.value.as_str())
     }
