@@ -65,6 +65,7 @@ mod format;
 mod generated;
 mod ir;
 mod junctors;
+mod keywords;
 mod lower;
 mod names;
 mod parsed;
