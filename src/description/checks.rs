@@ -6,8 +6,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
 
-use super::format::{At, ListType, Pos};
-use super::ir::{Errs, Ir, Kind, Path2, WellKnown, well_known_type};
+use super::errors::Errs;
+use super::format::{At, ListType, MapType, Pos};
+use super::ir::{Ir, Kind, Path2, WellKnown, well_known_type};
 use crate::error::Error;
 
 /// The pattern compiles. The API server uses Go's RE2 syntax; Rust's `regex` crate accepts the
@@ -573,7 +574,7 @@ pub fn list_types(e: Errs<'_>, ir: &Ir, path: &Path2) -> Result<(), Error> {
                                 | Kind::IntOrString
                         ) || matches!(&items.kind, Kind::WellKnown(w) if well_known_type(w) != Some("object"))
                             || (matches!(items.kind, Kind::Object { .. })
-                                && items.map_type == Some(super::format::MapType::Atomic))
+                                && items.map_type == Some(MapType::Atomic))
                             || (matches!(items.kind, Kind::Array(_))
                                 && items
                                     .list_type

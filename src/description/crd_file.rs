@@ -9,8 +9,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::errors::{errs, yaml_error};
 use super::format::{
-    At, DescriptionFile, Node, PrinterColumn, Properties, Required, SchemaNode, Scope,
+    At, DescriptionFile, Node, Pos, PrinterColumn, Properties, Required, SchemaNode, Scope,
     SelectableField, Subresources, strict_bool,
 };
 use crate::error::Error;
@@ -87,80 +88,20 @@ pub fn is_crd(doc: &Value) -> bool {
 /// One description per version of the CRD in `text` (a single document whose lines keep their
 /// numbers in the file), the storage version first.
 pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> {
-    let crd: CrdFile = crate::yaml::from_str(file, text).map_err(super::yaml_error)?;
+    let crd: CrdFile = crate::yaml::from_str(file, text).map_err(yaml_error)?;
     let spec_at = crd.spec.pos();
-    let spec = crd.spec.value;
-    let mut out = Vec::new();
-    for version in spec.versions {
-        let at = version.pos();
-        let v = version.value;
-        let root = v.schema.map(|s| s.value.open_api_v3_schema);
-        let root_at = root.as_ref().map_or(at, At::pos);
-        let (description, mut properties, required) = match root {
-            Some(root) => (
-                root.value.description,
-                root.value.properties,
-                root.value.required,
-            ),
-            None => (None, BTreeMap::new(), Vec::new()),
-        };
-        for key in ["apiVersion", "kind", "metadata"] {
-            properties.remove(key);
-        }
-        let status_node = properties.remove("status");
-        // Root fields beside `spec`, or none named `spec`: the kind's fields sit at the root.
-        let no_spec = properties.len() != 1 || !properties.contains_key("spec");
-        let spec_node = if no_spec {
-            if properties.is_empty() {
-                return Err(super::errs(file).at(
-                    at,
-                    format!(
-                        "version {} has no `spec` schema and no other fields",
-                        v.name.value
-                    ),
-                    "give the version's openAPIV3Schema a `spec` property",
-                ));
-            }
-            Some(root_fields(root_at, properties, required))
-        } else {
-            properties.remove("spec")
-        };
-        let names = &spec.names;
-        out.push(DescriptionFile {
-            group: Some(spec.group.clone()),
-            version: Some(v.name),
-            kind: Some(At::new(
-                serde_json::Value::String(names.kind.value.clone()),
-                names.kind.line,
-                names.kind.column,
-            )),
-            plural: names.plural.clone(),
-            singular: names.singular.clone(),
-            scope: spec.scope.clone(),
-            short_names: names.short_names.clone(),
-            categories: names.categories.clone(),
-            // No description stays none: kube-derive's placeholder is for types without a doc.
-            description: description
-                .or_else(|| Some(At::new(String::new(), root_at.line, root_at.column))),
-            additional_printer_columns: v.additional_printer_columns,
-            subresources: v.subresources,
-            selectable_fields: v.selectable_fields,
-            served: v.served,
-            storage: v.storage,
-            deprecated: v.deprecated,
-            deprecation_warning: v.deprecation_warning,
-            spec: spec_node,
-            no_spec: no_spec.then(|| At::new(true, root_at.line, root_at.column)),
-            status: status_node,
-            ..DescriptionFile::default()
-        });
-    }
+    let mut spec = crd.spec.value;
+    let versions = std::mem::take(&mut spec.versions);
+    let mut out = versions
+        .into_iter()
+        .map(|version| version_file(file, &spec, version))
+        .collect::<Result<Vec<_>, _>>()?;
     let stored = out
         .iter()
         .filter(|d| d.storage.as_ref().is_some_and(|s| s.value))
         .count();
     if stored != 1 {
-        return Err(super::errs(file).at(
+        return Err(errs(file).at(
             spec_at,
             format!("the CRD has {stored} storage versions"),
             "mark exactly one version `storage: true`",
@@ -170,11 +111,81 @@ pub fn versions(file: &Path, text: &str) -> Result<Vec<DescriptionFile>, Error> 
     Ok(out)
 }
 
+/// The description one version of the CRD amounts to.
+fn version_file(
+    file: &Path,
+    spec: &CrdSpec,
+    version: At<CrdVersion>,
+) -> Result<DescriptionFile, Error> {
+    let at = version.pos();
+    let v = version.value;
+    let root = v.schema.map(|s| s.value.open_api_v3_schema);
+    let root_at = root.as_ref().map_or(at, At::pos);
+    let (description, mut properties, required) = match root {
+        Some(root) => (
+            root.value.description,
+            root.value.properties,
+            root.value.required,
+        ),
+        None => (None, BTreeMap::new(), Vec::new()),
+    };
+    for key in ["apiVersion", "kind", "metadata"] {
+        properties.remove(key);
+    }
+    let status_node = properties.remove("status");
+    // Root fields beside `spec`, or none named `spec`: the kind's fields sit at the root.
+    let no_spec = properties.len() != 1 || !properties.contains_key("spec");
+    let spec_node = if no_spec {
+        if properties.is_empty() {
+            return Err(errs(file).at(
+                at,
+                format!(
+                    "version {} has no `spec` schema and no other fields",
+                    v.name.value
+                ),
+                "give the version's openAPIV3Schema a `spec` property",
+            ));
+        }
+        Some(root_fields(root_at, properties, required))
+    } else {
+        properties.remove("spec")
+    };
+    let names = &spec.names;
+    Ok(DescriptionFile {
+        group: Some(spec.group.clone()),
+        version: Some(v.name),
+        kind: Some(At::new(
+            serde_json::Value::String(names.kind.value.clone()),
+            names.kind.line,
+            names.kind.column,
+        )),
+        plural: names.plural.clone(),
+        singular: names.singular.clone(),
+        scope: spec.scope.clone(),
+        short_names: names.short_names.clone(),
+        categories: names.categories.clone(),
+        // No description stays none: kube-derive's placeholder is for types without a doc.
+        description: description
+            .or_else(|| Some(At::new(String::new(), root_at.line, root_at.column))),
+        additional_printer_columns: v.additional_printer_columns,
+        subresources: v.subresources,
+        selectable_fields: v.selectable_fields,
+        served: v.served,
+        storage: v.storage,
+        deprecated: v.deprecated,
+        deprecation_warning: v.deprecation_warning,
+        spec: spec_node,
+        no_spec: no_spec.then(|| At::new(true, root_at.line, root_at.column)),
+        status: status_node,
+        ..DescriptionFile::default()
+    })
+}
+
 /// The root fields of a version whose objects have no `spec`, or other fields beside it, as
 /// the schema of a `spec` whose fields sit at the root (`noSpec`). `metadata` is left out of
 /// `required`: kube-derive cannot require it, and every object has it anyway.
 fn root_fields(
-    at: super::format::Pos,
+    at: Pos,
     properties: BTreeMap<String, At<Node>>,
     required: Vec<At<String>>,
 ) -> At<Node> {

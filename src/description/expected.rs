@@ -24,6 +24,15 @@ pub const WELL_KNOWN_MARK: &str = "x-kubeforge-well-known";
 /// The expected CRD schema of a node.
 pub fn schema(ir: &Ir) -> Value {
     let mut m = Map::new();
+    put_type(&mut m, ir);
+    put_annotations(&mut m, ir);
+    put_bounds(&mut m, ir);
+    put_extensions(&mut m, ir);
+    Value::Object(m)
+}
+
+/// The type of a node, with its properties, items or map values.
+fn put_type(m: &mut Map<String, Value>, ir: &Ir) {
     let mut put = |k: &str, v: Value| {
         m.insert(k.to_string(), v);
     };
@@ -67,6 +76,13 @@ pub fn schema(ir: &Ir) -> Value {
             put(WELL_KNOWN_MARK, json!(w.name));
         }
     }
+}
+
+/// The description, title, format, nullability, default, example and enum values.
+fn put_annotations(m: &mut Map<String, Value>, ir: &Ir) {
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
     if let Some(d) = &ir.description {
         put("description", json!(d));
     }
@@ -88,6 +104,13 @@ pub fn schema(ir: &Ir) -> Value {
     if let Some(e) = &ir.enum_ {
         put("enum", Value::Array(e.value.clone()));
     }
+}
+
+/// The numeric bounds, the counts, the pattern and `x-kubernetes-int-or-string: false`.
+fn put_bounds(m: &mut Map<String, Value>, ir: &Ir) {
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
     for (k, v) in [
         ("minimum", ir.minimum),
         ("maximum", ir.maximum),
@@ -128,6 +151,13 @@ pub fn schema(ir: &Ir) -> Value {
     if let Some(p) = &ir.pattern {
         put("pattern", json!(p.value));
     }
+}
+
+/// The list and map types, the CEL rules, `externalDocs` and the junctors.
+fn put_extensions(m: &mut Map<String, Value>, ir: &Ir) {
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
     if let Some(lt) = &ir.list_type {
         put(
             "x-kubernetes-list-type",
@@ -160,7 +190,6 @@ pub fn schema(ir: &Ir) -> Value {
     for (k, v) in &ir.junctors {
         put(k, v.clone());
     }
-    Value::Object(m)
 }
 
 /// A CEL rule as the CRD holds it.
@@ -223,6 +252,7 @@ pub fn compare(expected: &Value, actual: &Value) -> Vec<Difference> {
     out
 }
 
+/// Adds the differences between an expected and an actual schema at `path` to `out`.
 fn diff(expected: &Value, actual: &Value, path: &mut Vec<String>, out: &mut Vec<Difference>) {
     let (Value::Object(e), Value::Object(a)) = (expected, actual) else {
         if !numbers_equal(expected, actual) {
@@ -241,86 +271,11 @@ fn diff(expected: &Value, actual: &Value, path: &mut Vec<String>, out: &mut Vec<
         if k == WELL_KNOWN_MARK {
             continue;
         }
-        if opaque
-            && !matches!(
-                k.as_str(),
-                "description"
-                    | "title"
-                    | "x-kubernetes-validations"
-                    | "x-kubernetes-list-type"
-                    | "x-kubernetes-list-map-keys"
-                    | "x-kubernetes-map-type"
-                    | "default"
-                    | "example"
-                    | "nullable"
-                    | "pattern"
-                    | "minimum"
-                    | "maximum"
-                    | "minLength"
-                    | "maxLength"
-            )
-        {
+        if opaque && !set_beside_well_known(k) {
             continue;
         }
         match (e.get(k), a.get(k)) {
-            (Some(x), Some(y)) => match k.as_str() {
-                "properties" => {
-                    let (Value::Object(xp), Value::Object(yp)) = (x, y) else {
-                        continue;
-                    };
-                    let mut names: Vec<&String> = xp.keys().chain(yp.keys()).collect();
-                    names.sort();
-                    names.dedup();
-                    for n in names {
-                        path.push(n.clone());
-                        match (xp.get(n), yp.get(n)) {
-                            (Some(xs), Some(ys)) => diff(xs, ys, path, out),
-                            (Some(_), None) => out.push(Difference {
-                                path: path.clone(),
-                                message: "the property is missing".into(),
-                            }),
-                            (None, _) => out.push(Difference {
-                                path: path.clone(),
-                                message: "an unexpected property".into(),
-                            }),
-                        }
-                        path.pop();
-                    }
-                }
-                "items" | "additionalProperties" => {
-                    path.push(if k == "items" { "[]" } else { "{}" }.to_string());
-                    diff(x, y, path, out);
-                    path.pop();
-                }
-                "required" => {
-                    let sorted = |v: &Value| {
-                        let mut s: Vec<String> = v
-                            .as_array()
-                            .map(|a| {
-                                a.iter()
-                                    .filter_map(|x| x.as_str().map(str::to_string))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        s.sort();
-                        s
-                    };
-                    if sorted(x) != sorted(y) {
-                        out.push(Difference {
-                            path: path.clone(),
-                            message: format!("`required`: expected {x}, found {y}"),
-                        });
-                    }
-                }
-                _ => {
-                    if !numbers_equal(x, y) {
-                        out.push(Difference {
-                            path: path.clone(),
-                            message: format!("`{k}`: expected {x}, found {y}"),
-                        });
-                    }
-                }
-            },
+            (Some(x), Some(y)) => diff_key(k, x, y, path, out),
             (Some(x), None) => {
                 let int_or_string = json!([{"type": "integer"}, {"type": "string"}]);
                 if (k == "anyOf" && x == &int_or_string)
@@ -339,5 +294,100 @@ fn diff(expected: &Value, actual: &Value, path: &mut Vec<String>, out: &mut Vec<
             }),
             (None, None) => {}
         }
+    }
+}
+
+/// Whether a key is one a description may set on a well-known type (the rest of its schema
+/// comes from k8s-openapi).
+fn set_beside_well_known(k: &str) -> bool {
+    matches!(
+        k,
+        "description"
+            | "title"
+            | "x-kubernetes-validations"
+            | "x-kubernetes-list-type"
+            | "x-kubernetes-list-map-keys"
+            | "x-kubernetes-map-type"
+            | "default"
+            | "example"
+            | "nullable"
+            | "pattern"
+            | "minimum"
+            | "maximum"
+            | "minLength"
+            | "maxLength"
+    )
+}
+
+/// Adds the differences between the expected and the actual value of the key `k`.
+fn diff_key(k: &str, x: &Value, y: &Value, path: &mut Vec<String>, out: &mut Vec<Difference>) {
+    match k {
+        "properties" => {
+            let (Value::Object(xp), Value::Object(yp)) = (x, y) else {
+                return;
+            };
+            diff_properties(xp, yp, path, out);
+        }
+        "items" | "additionalProperties" => {
+            path.push(if k == "items" { "[]" } else { "{}" }.to_string());
+            diff(x, y, path, out);
+            path.pop();
+        }
+        "required" => {
+            let sorted = |v: &Value| {
+                let mut s: Vec<String> = v
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                s.sort();
+                s
+            };
+            if sorted(x) != sorted(y) {
+                out.push(Difference {
+                    path: path.clone(),
+                    message: format!("`required`: expected {x}, found {y}"),
+                });
+            }
+        }
+        _ => {
+            if !numbers_equal(x, y) {
+                out.push(Difference {
+                    path: path.clone(),
+                    message: format!("`{k}`: expected {x}, found {y}"),
+                });
+            }
+        }
+    }
+}
+
+/// Adds the differences between expected and actual properties, missing and unexpected ones
+/// included.
+fn diff_properties(
+    xp: &Map<String, Value>,
+    yp: &Map<String, Value>,
+    path: &mut Vec<String>,
+    out: &mut Vec<Difference>,
+) {
+    let mut names: Vec<&String> = xp.keys().chain(yp.keys()).collect();
+    names.sort();
+    names.dedup();
+    for n in names {
+        path.push(n.clone());
+        match (xp.get(n), yp.get(n)) {
+            (Some(xs), Some(ys)) => diff(xs, ys, path, out),
+            (Some(_), None) => out.push(Difference {
+                path: path.clone(),
+                message: "the property is missing".into(),
+            }),
+            (None, _) => out.push(Difference {
+                path: path.clone(),
+                message: "an unexpected property".into(),
+            }),
+        }
+        path.pop();
     }
 }

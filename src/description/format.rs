@@ -90,7 +90,7 @@ impl<'de> Deserialize<'de> for Flag {
 }
 
 /// An optional boolean, strictly (see [`Flag`]).
-pub(super) fn strict_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<bool>>, D::Error> {
+pub fn strict_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<bool>>, D::Error> {
     let flag = Option::<At<Flag>>::deserialize(d)?;
     Ok(flag.map(|f| At::new(f.value.0, f.line, f.column)))
 }

@@ -126,36 +126,14 @@ pub fn check(v: &Value, at: &str, node: &Ir, variant_of: Option<&str>) -> Result
     Ok(())
 }
 
+/// Checks the value `x` of the key `k` inside a junctor, at `here`, against `node`.
 fn check_key(k: &str, x: &Value, here: &str, node: &Ir) -> Result<(), Refusal> {
     let is_number = |x: &Value| x.is_number();
     let is_count = |x: &Value| x.as_u64().is_some_and(|n| n <= i64::MAX as u64);
-    let bad = |what: &str| {
-        Err(refusal(
-            format!("`{here}` must be {what}, not {x}"),
-            "fix the value",
-        ))
-    };
+    let bad = |what: &str| Err(must_be(here, what, x));
     match k {
         "format" | "pattern" if !x.is_string() => bad("a string"),
-        "pattern" => {
-            let p = x.as_str().unwrap_or_default();
-            match regex::RegexBuilder::new(p).size_limit(1 << 20).build() {
-                Ok(_) => Ok(()),
-                Err(err) => {
-                    let detail = err.to_string();
-                    let detail = detail
-                        .lines()
-                        .last()
-                        .unwrap_or("invalid")
-                        .trim()
-                        .to_string();
-                    Err(refusal(
-                        format!("`{here}`: the pattern does not compile: {detail}"),
-                        "write a regular expression (RE2 syntax)",
-                    ))
-                }
-            }
-        }
+        "pattern" => check_pattern(x.as_str().unwrap_or_default(), here),
         "minimum" | "maximum" if !is_number(x) => bad("a number"),
         "multipleOf" if !x.as_f64().is_some_and(|m| m > 0.0) => bad("a number greater than 0"),
         "exclusiveMinimum" | "exclusiveMaximum" if !x.is_boolean() => bad("a boolean"),
@@ -165,54 +143,8 @@ fn check_key(k: &str, x: &Value, here: &str, node: &Ir) -> Result<(), Refusal> {
             bad("a non-negative integer")
         }
         "enum" if x.as_array().is_none_or(|a| a.is_empty()) => bad("a non-empty list"),
-        "required" => {
-            let Some(names) = x.as_array() else {
-                return bad("a list of property names");
-            };
-            for n in names {
-                let Some(n) = n.as_str() else {
-                    return bad("a list of property names");
-                };
-                if !node
-                    .props()
-                    .is_some_and(|ps| ps.iter().any(|p| p.name == n))
-                {
-                    return Err(refusal(
-                        format!("`{here}` names `{n}`, which is not a property of the node"),
-                        "list properties of the node the junctor sits on",
-                    ));
-                }
-            }
-            Ok(())
-        }
-        "properties" => {
-            let Some(props) = x.as_object() else {
-                return bad("a map of schemas");
-            };
-            for (name, s) in props {
-                if name == "metadata" {
-                    return Err(refusal(
-                        format!(
-                            "`{here}.metadata`: `metadata` cannot be restricted inside a junctor"
-                        ),
-                        "remove it (a structural schema forbids it)",
-                    ));
-                }
-                let Some(p) = node
-                    .props()
-                    .and_then(|ps| ps.iter().find(|p| &p.name == name))
-                else {
-                    return Err(refusal(
-                        format!(
-                            "`{here}.{name}`: `{name}` is not a property of the node (a structural schema specifies every property outside the junctors too)"
-                        ),
-                        "add the property under the node's `properties`, or fix its name",
-                    ));
-                };
-                check(s, &format!("{here}.{name}"), &p.schema, None)?;
-            }
-            Ok(())
-        }
+        "required" => check_required(x, here, node),
+        "properties" => check_properties(x, here, node),
         "items" => {
             let Kind::Array(items) = &node.kind else {
                 return Err(refusal(
@@ -241,6 +173,82 @@ fn check_key(k: &str, x: &Value, here: &str, node: &Ir) -> Result<(), Refusal> {
         "not" => check(x, here, node, None),
         _ => Ok(()),
     }
+}
+
+/// The refusal of the value `x` at `here`, which is not `what`.
+fn must_be(here: &str, what: &str, x: &Value) -> Refusal {
+    refusal(format!("`{here}` must be {what}, not {x}"), "fix the value")
+}
+
+/// A `pattern` inside a junctor compiles.
+fn check_pattern(p: &str, here: &str) -> Result<(), Refusal> {
+    match regex::RegexBuilder::new(p).size_limit(1 << 20).build() {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            let detail = err.to_string();
+            let detail = detail
+                .lines()
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_string();
+            Err(refusal(
+                format!("`{here}`: the pattern does not compile: {detail}"),
+                "write a regular expression (RE2 syntax)",
+            ))
+        }
+    }
+}
+
+/// A `required` inside a junctor lists properties of the node.
+fn check_required(x: &Value, here: &str, node: &Ir) -> Result<(), Refusal> {
+    let Some(names) = x.as_array() else {
+        return Err(must_be(here, "a list of property names", x));
+    };
+    for n in names {
+        let Some(n) = n.as_str() else {
+            return Err(must_be(here, "a list of property names", x));
+        };
+        if !node
+            .props()
+            .is_some_and(|ps| ps.iter().any(|p| p.name == n))
+        {
+            return Err(refusal(
+                format!("`{here}` names `{n}`, which is not a property of the node"),
+                "list properties of the node the junctor sits on",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `properties` inside a junctor: properties of the node other than `metadata`, each
+/// checked against the property's schema.
+fn check_properties(x: &Value, here: &str, node: &Ir) -> Result<(), Refusal> {
+    let Some(props) = x.as_object() else {
+        return Err(must_be(here, "a map of schemas", x));
+    };
+    for (name, s) in props {
+        if name == "metadata" {
+            return Err(refusal(
+                format!("`{here}.metadata`: `metadata` cannot be restricted inside a junctor"),
+                "remove it (a structural schema forbids it)",
+            ));
+        }
+        let Some(p) = node
+            .props()
+            .and_then(|ps| ps.iter().find(|p| &p.name == name))
+        else {
+            return Err(refusal(
+                format!(
+                    "`{here}.{name}`: `{name}` is not a property of the node (a structural schema specifies every property outside the junctors too)"
+                ),
+                "add the property under the node's `properties`, or fix its name",
+            ));
+        };
+        check(s, &format!("{here}.{name}"), &p.schema, None)?;
+    }
+    Ok(())
 }
 
 /// Moves the `properties` of every `anyOf`/`oneOf` entry, and the `enum` of every `oneOf`

@@ -6,9 +6,10 @@
 
 use std::path::Path;
 
-use super::Description;
 use super::format::Pos;
 use super::ir::{Ir, Kind, Prop};
+use super::parsed::Description;
+use super::read::parse;
 use crate::error::Error;
 
 /// The two fields as a description writes them.
@@ -57,7 +58,7 @@ impl Description {
     /// `observedGeneration` of another shape (or is a map), leaves it as it is and says that
     /// the controller will not report in it.
     pub fn add_reported_status(&mut self) -> Result<Reported, Error> {
-        let template = super::parse(Path::new("<kubeforge>"), REPORTED)?;
+        let template = parse(Path::new("<kubeforge>"), REPORTED)?;
         let wanted = match template.status.map(|s| s.kind) {
             Some(Kind::Object { props, .. }) => props,
             _ => unreachable!("the template has a status with properties"),

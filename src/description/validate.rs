@@ -165,6 +165,7 @@ fn check_format(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid
     }
 }
 
+/// Checks a value against a schema, adding what is invalid to `out`.
 fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) {
     if value.is_null() {
         if !flag(schema, "nullable") {
@@ -186,6 +187,23 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) {
             format!("{value} is not one of {}", list.join(", ")),
         );
     }
+    if !check_type(schema, value, path, out) {
+        return;
+    }
+    check_format(schema, value, path, out);
+    match value {
+        Value::String(s) => check_string(schema, s, path, out),
+        Value::Number(n) => check_number(schema, value, n, path, out),
+        Value::Array(items) => check_array(schema, items, path, out),
+        Value::Object(map) => check_object(schema, map, path, out),
+        _ => {}
+    }
+    check_junctors(schema, value, path, out);
+}
+
+/// Whether a value has the schema's type (an integer or a string for int-or-string); when it
+/// has not, says so.
+fn check_type(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) -> bool {
     if flag(schema, "x-kubernetes-int-or-string") {
         if !(is_integer(value) || value.is_string()) {
             bad(
@@ -196,125 +214,98 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Invalid>) {
                     type_name(value)
                 ),
             );
-            return;
+            return false;
         }
-    } else {
-        match schema.get("type").and_then(Value::as_str) {
-            Some("string") if !value.is_string() => {
-                return bad(
-                    out,
-                    path,
-                    format!("expected a string, found {}", type_name(value)),
-                );
-            }
-            Some("integer") if !is_integer(value) => {
-                return bad(
-                    out,
-                    path,
-                    format!("expected an integer, found {}", type_name(value)),
-                );
-            }
-            Some("number") if !value.is_number() => {
-                return bad(
-                    out,
-                    path,
-                    format!("expected a number, found {}", type_name(value)),
-                );
-            }
-            Some("boolean") if !value.is_boolean() => {
-                return bad(
-                    out,
-                    path,
-                    format!("expected a boolean, found {}", type_name(value)),
-                );
-            }
-            Some("object") if !value.is_object() => {
-                return bad(
-                    out,
-                    path,
-                    format!("expected an object, found {}", type_name(value)),
-                );
-            }
-            Some("array") if !value.is_array() => {
-                return bad(
-                    out,
-                    path,
-                    format!("expected an array, found {}", type_name(value)),
-                );
-            }
-            _ => {}
+        return true;
+    }
+    let expected = match schema.get("type").and_then(Value::as_str) {
+        Some("string") if !value.is_string() => "a string",
+        Some("integer") if !is_integer(value) => "an integer",
+        Some("number") if !value.is_number() => "a number",
+        Some("boolean") if !value.is_boolean() => "a boolean",
+        Some("object") if !value.is_object() => "an object",
+        Some("array") if !value.is_array() => "an array",
+        _ => return true,
+    };
+    bad(
+        out,
+        path,
+        format!("expected {expected}, found {}", type_name(value)),
+    );
+    false
+}
+
+/// A string's length and pattern.
+fn check_string(schema: &Value, s: &str, path: &str, out: &mut Vec<Invalid>) {
+    let len = s.chars().count() as f64;
+    if let Some(min) = num(schema, "minLength")
+        && len < min
+    {
+        bad(
+            out,
+            path,
+            format!("\"{s}\" is shorter than {min} characters"),
+        );
+    }
+    if let Some(max) = num(schema, "maxLength")
+        && len > max
+    {
+        bad(
+            out,
+            path,
+            format!("\"{s}\" is longer than {max} characters"),
+        );
+    }
+    if let Some(p) = schema.get("pattern").and_then(Value::as_str)
+        && let Ok(re) = regex::Regex::new(p)
+        && !re.is_match(s)
+    {
+        bad(
+            out,
+            path,
+            format!("\"{s}\" does not match the pattern `{p}`"),
+        );
+    }
+}
+
+/// A number's bounds and factor; `value` is the number `n` as JSON.
+fn check_number(
+    schema: &Value,
+    value: &Value,
+    n: &serde_json::Number,
+    path: &str,
+    out: &mut Vec<Invalid>,
+) {
+    let x = n.as_f64().unwrap_or(0.0);
+    if let Some(min) = num(schema, "minimum") {
+        let excl = flag(schema, "exclusiveMinimum");
+        if x < min || (excl && x == min) {
+            bad(
+                out,
+                path,
+                format!(
+                    "{value} is below the minimum {min}{}",
+                    if excl { " (exclusive)" } else { "" }
+                ),
+            );
         }
     }
-    check_format(schema, value, path, out);
-    match value {
-        Value::String(s) => {
-            let len = s.chars().count() as f64;
-            if let Some(min) = num(schema, "minLength")
-                && len < min
-            {
-                bad(
-                    out,
-                    path,
-                    format!("\"{s}\" is shorter than {min} characters"),
-                );
-            }
-            if let Some(max) = num(schema, "maxLength")
-                && len > max
-            {
-                bad(
-                    out,
-                    path,
-                    format!("\"{s}\" is longer than {max} characters"),
-                );
-            }
-            if let Some(p) = schema.get("pattern").and_then(Value::as_str)
-                && let Ok(re) = regex::Regex::new(p)
-                && !re.is_match(s)
-            {
-                bad(
-                    out,
-                    path,
-                    format!("\"{s}\" does not match the pattern `{p}`"),
-                );
-            }
+    if let Some(max) = num(schema, "maximum") {
+        let excl = flag(schema, "exclusiveMaximum");
+        if x > max || (excl && x == max) {
+            bad(
+                out,
+                path,
+                format!(
+                    "{value} is above the maximum {max}{}",
+                    if excl { " (exclusive)" } else { "" }
+                ),
+            );
         }
-        Value::Number(n) => {
-            let x = n.as_f64().unwrap_or(0.0);
-            if let Some(min) = num(schema, "minimum") {
-                let excl = flag(schema, "exclusiveMinimum");
-                if x < min || (excl && x == min) {
-                    bad(
-                        out,
-                        path,
-                        format!(
-                            "{value} is below the minimum {min}{}",
-                            if excl { " (exclusive)" } else { "" }
-                        ),
-                    );
-                }
-            }
-            if let Some(max) = num(schema, "maximum") {
-                let excl = flag(schema, "exclusiveMaximum");
-                if x > max || (excl && x == max) {
-                    bad(
-                        out,
-                        path,
-                        format!(
-                            "{value} is above the maximum {max}{}",
-                            if excl { " (exclusive)" } else { "" }
-                        ),
-                    );
-                }
-            }
-            if let Some(m) = num(schema, "multipleOf") {
-                check_multiple_of(n, m, path, out);
-            }
-        }
-        Value::Array(items) => check_array(schema, items, path, out),
-        Value::Object(map) => check_object(schema, map, path, out),
-        _ => {}
     }
-    check_junctors(schema, value, path, out);
+    if let Some(m) = num(schema, "multipleOf") {
+        check_multiple_of(n, m, path, out);
+    }
 }
 
 /// A schema inside `anyOf`/`oneOf`/`allOf`/`not`, checked without reporting fields it does not

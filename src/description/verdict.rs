@@ -98,7 +98,7 @@ fn cel_problems(
 
 /// What kube-cel reports of the CEL rules of `root_schema` on `object` (`old` bound to `oldSelf`
 /// on an update); nothing when it cannot run them.
-pub(super) fn rule_failures(
+pub fn rule_failures(
     root_schema: &Value,
     object: &Value,
     old: Option<&Value>,
@@ -115,7 +115,7 @@ pub(super) fn rule_failures(
 /// Whether a failure that kube-cel reports is the API server's too: rules kube-cel cannot
 /// compile are left to the API server, and so are rules that read `oldSelf` on a create (the API
 /// server runs them only with `optionalOldSelf`, which kube-cel does not support).
-pub(super) fn decidable(error: &kube_cel::ValidationError, update: bool) -> bool {
+pub fn decidable(error: &kube_cel::ValidationError, update: bool) -> bool {
     use kube_cel::ErrorKind;
     let failed = matches!(
         error.kind,
