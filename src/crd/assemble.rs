@@ -2,10 +2,7 @@
 //! the generated root object's raw schema, schemars' and kube-core's transforms (called, not
 //! copied), deserialization into `JSONSchemaProps`, and `merge_crds` for several versions.
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Once;
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -17,8 +14,11 @@ use syn::{Meta, Token};
 
 use super::attrs::{SchemarsAttrs, flag, lit_str, meta_key, metas};
 use super::error::{CrdError, Result};
-use super::schema::{Gen, Loc, push_validation, root};
+use super::schema::{
+    Gen, Loc, allow_unknown_properties, apply_common, flatten_into, insert_property, push_validation,
+};
 use super::source::ItemRef;
+use super::transforms::apply_kube_transforms;
 use super::value::eval_rule;
 use crate::model::names;
 
@@ -457,56 +457,6 @@ pub(crate) fn to_plural(word: &str) -> String {
     format!("{word}s")
 }
 
-thread_local! {
-    static QUIET_PANICS: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f`, turning a panic into `Err(panic message)` without printing it.
-pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET_PANICS.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let was_quiet = QUIET_PANICS.with(|q| q.replace(true));
-    let out = catch_unwind(AssertUnwindSafe(f));
-    QUIET_PANICS.with(|q| q.set(was_quiet));
-    out.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into())
-    })
-}
-
-/// Applies, in order, the transforms of kube's generator settings (schemars' OpenAPI 3 ones, then
-/// AddNullable, StructuralSchemaRewriter, OptionalEnum, OptionalIntOrString) to a root schema.
-pub(crate) fn apply_kube_transforms(raw: Value) -> std::result::Result<Value, String> {
-    quietly(move || {
-        let mut generator = schemars::generate::SchemaSettings::openapi3()
-            .with(|s| {
-                s.inline_subschemas = true;
-                s.meta_schema = None;
-            })
-            .with_transform(schemars::transform::AddNullable::default())
-            .with_transform(kube_core::schema::StructuralSchemaRewriter)
-            .with_transform(kube_core::schema::OptionalEnum)
-            .with_transform(kube_core::schema::OptionalIntOrString)
-            .into_generator();
-        let mut schema = schemars::Schema::try_from(raw).map_err(|e| e.to_string())?;
-        for t in generator.transforms_mut() {
-            t.transform(&mut schema);
-        }
-        Ok(schema.to_value())
-    })
-    .unwrap_or_else(|_| Err("kube's structural schema rewriter panicked (conflicting schemas for one property across enum variants)".into()))
-}
-
 /// One version of one kind, before merging.
 pub(crate) struct VersionCrd {
     pub crd: apiext::CustomResourceDefinition,
@@ -661,21 +611,21 @@ fn root_schema<'p>(
     let spec_schema = generator.item_schema_for_root(item, spec_span)?;
     if k.no_spec {
         let mut other = spec_schema;
-        root::allow_unknown_properties(&mut other);
-        root::flatten_into(&mut schema, other, loc, spec_span)?;
+        allow_unknown_properties(&mut other);
+        flatten_into(&mut schema, other, loc, spec_span)?;
     } else {
-        root::insert_property(&mut schema, "spec", false, spec_schema);
+        insert_property(&mut schema, "spec", false, spec_schema);
     }
     if let Some((status, span)) = &k.status {
         let ty: syn::Type = syn::parse_quote_spanned!(*span=> Option<#status>);
         let st = generator.schema_at(item, &ty)?;
-        root::insert_property(&mut schema, "status", true, st);
+        insert_property(&mut schema, "status", true, st);
     }
     let doc = k.doc.clone().unwrap_or_else(|| {
         format!(" Auto-generated derived type for {spec_ident} via `CustomResource`")
     });
     let doc = doc.strip_prefix(' ').map(str::to_string).unwrap_or(doc);
-    root::apply_common(
+    apply_common(
         &mut schema,
         &SchemarsAttrs {
             doc: Some(doc),

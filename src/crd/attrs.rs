@@ -10,6 +10,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Lit, Meta, Token};
 
 use super::error::{CrdError, Result};
+use super::value::expr_str;
 use super::{nesting, value};
 
 /// Parses the comma-separated items of `#[name(...)]` attributes.
@@ -52,19 +53,6 @@ pub(crate) fn lit_str(meta: &Meta, file: &Path) -> Result<(String, Span)> {
         meta.span(),
         format!("expected `{} = \"...\"`", meta_key(meta)),
     ))
-}
-
-/// A string literal expression (also through parentheses / a group).
-pub(crate) fn expr_str(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Lit(l) => match &l.lit {
-            Lit::Str(s) => Some(s.value()),
-            _ => None,
-        },
-        Expr::Group(g) => expr_str(&g.expr),
-        Expr::Paren(p) => expr_str(&p.expr),
-        _ => None,
-    }
 }
 
 /// A bool given as a flag (`key`), `key = true` or `key = "true"`.

@@ -91,8 +91,10 @@ mod defaults;
 mod error;
 pub mod k8s;
 mod nesting;
+mod quiet;
 mod schema;
 mod source;
+mod transforms;
 mod value;
 
 #[cfg(test)]
@@ -103,14 +105,7 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
 };
 
 pub use error::CrdError;
-
-/// One Rust source file of the project.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Relative to the project root, e.g. `src/api/v1/guestbook.rs`.
-    pub path: std::path::PathBuf,
-    pub text: String,
-}
+pub use source::SourceFile;
 
 /// Options of the derivation.
 #[derive(Debug, Default, Clone)]
@@ -126,7 +121,7 @@ pub fn crds_from_sources(
     files: &[SourceFile],
     opts: &CrdOptions,
 ) -> Result<Vec<CustomResourceDefinition>, CrdError> {
-    let result = assemble::quietly(|| derive_all(files, opts)).unwrap_or_else(|panic| {
+    let result = quiet::quietly(|| derive_all(files, opts)).unwrap_or_else(|panic| {
         Err(CrdError {
             file: files.first().map(|f| f.path.clone()).unwrap_or_default(),
             line: 1,

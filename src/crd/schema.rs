@@ -1,7 +1,7 @@
 //! Rust types → raw JSON schemas, the way `#[derive(JsonSchema)]` (schemars 1.2.3) and
 //! `#[derive(KubeSchema)]` (kube-derive 5.0.0) build them with kube's generator settings
 //! (OpenAPI 3, every subschema inlined, deserialize contract). The result is "raw": schemars'
-//! and kube-core's transforms run afterwards, in `crd.rs`, by calling those crates.
+//! and kube-core's transforms run afterwards, in `transforms.rs`, by calling those crates.
 
 use std::cell::Cell;
 use std::path::Path;
@@ -13,6 +13,7 @@ use syn::spanned::Spanned;
 use super::attrs::{AttrSite, RenameRule, SchemarsAttrs, SerdeAttrs, Validation, XKube};
 use super::error::{CrdError, Result};
 use super::source::{ItemRef, ModPath, Project, Resolved, ident_str};
+use super::transforms::apply_kube_transforms;
 use super::{k8s, nesting};
 
 /// Where a piece of syntax was written: its module (for name resolution) and file (for errors).
@@ -1151,7 +1152,7 @@ impl<'p, 'a> Gen<'p, 'a> {
         };
         // kube's rewriter hoists the variants' properties and panics on conflicts: find out here,
         // where the enum is, rather than later on the whole CRD.
-        if let Err(msg) = super::assemble::apply_kube_transforms(schema.clone()) {
+        if let Err(msg) = apply_kube_transforms(schema.clone()) {
             return Err(loc
                 .err(e.ident.span(), format!("enum `{}`: {msg}", e.ident))
                 .hint("give properties that appear in several variants the same type and docs"));
@@ -1199,9 +1200,4 @@ pub(crate) fn push_validation(schema: &mut Value, rule: Value) {
             m.insert("x-kubernetes-validations".into(), json!([rule]));
         }
     }
-}
-
-/// Root-object helpers for `crd.rs`.
-pub(crate) mod root {
-    pub(crate) use super::{allow_unknown_properties, apply_common, flatten_into, insert_property};
 }

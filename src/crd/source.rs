@@ -10,8 +10,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::SourceFile;
 use super::error::{CrdError, Result};
+
+/// One Rust source file of the project.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the project root, e.g. `src/api/v1/guestbook.rs`.
+    pub path: std::path::PathBuf,
+    pub text: String,
+}
 
 /// A module path, `[]` being the crate root.
 pub(crate) type ModPath = Vec<String>;

@@ -9,6 +9,19 @@ use syn::{Expr, Lit};
 
 use super::error::{CrdError, Result};
 
+/// A string literal expression (also through parentheses / a group).
+pub(crate) fn expr_str(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        Expr::Group(g) => expr_str(&g.expr),
+        Expr::Paren(p) => expr_str(&p.expr),
+        _ => None,
+    }
+}
+
 /// An integer literal as serde_json serializes it (signedness kept).
 fn int_value(lit: &syn::LitInt, negative: bool) -> Option<Value> {
     let suffix = lit.suffix();
@@ -188,7 +201,7 @@ fn last_segments(path: &syn::Path, n: usize) -> Vec<String> {
 /// A string given as `"x"`, `"x".into()`, `"x".to_string()`, `"x".to_owned()` or `String::from("x")`.
 pub(crate) fn string_like(expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Lit(_) | Expr::Group(_) | Expr::Paren(_) => super::attrs::expr_str(expr),
+        Expr::Lit(_) | Expr::Group(_) | Expr::Paren(_) => expr_str(expr),
         Expr::MethodCall(m)
             if m.args.is_empty()
                 && matches!(
@@ -196,13 +209,13 @@ pub(crate) fn string_like(expr: &Expr) -> Option<String> {
                     "into" | "to_string" | "to_owned"
                 ) =>
         {
-            super::attrs::expr_str(&m.receiver)
+            expr_str(&m.receiver)
         }
         Expr::Call(_) => {
             let (path, args) = call_args(expr)?;
             let tail = last_segments(path, 2);
             if tail == ["String", "from"] && args.len() == 1 {
-                super::attrs::expr_str(args[0])
+                expr_str(args[0])
             } else {
                 None
             }
@@ -221,15 +234,15 @@ fn rule_error(file: &Path, expr: &dyn quote::ToTokens) -> CrdError {
 /// A CEL rule as kube-core's `Rule` serializes it.
 pub(crate) fn eval_rule(expr: &Expr, file: &Path) -> Result<Value> {
     let mut rule = Map::new();
-    if let Some(s) = super::attrs::expr_str(expr) {
+    if let Some(s) = expr_str(expr) {
         rule.insert("rule".into(), Value::String(s));
         return Ok(Value::Object(rule));
     }
     if let Expr::Tuple(t) = expr
         && t.elems.len() == 2
         && let (Some(r), Some(m)) = (
-            super::attrs::expr_str(&t.elems[0]),
-            super::attrs::expr_str(&t.elems[1]),
+            expr_str(&t.elems[0]),
+            expr_str(&t.elems[1]),
         )
     {
         rule.insert("rule".into(), Value::String(r));
