@@ -6,10 +6,11 @@ use serde_json::{Map, Value, json};
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use super::attrs::{SerdeAttrs, SerdeDefault};
+use super::attrs::derive::derives;
+use super::attrs::serde::{SerdeAttrs, SerdeDefault};
 use super::error::Result;
-use super::schema::{Class, FieldInfo, Gen, Loc, derives, item_attrs};
-use super::source::{ItemRef, Resolved, ident_str};
+use super::schema::{Class, FieldInfo, Gen, Loc};
+use super::source::{ItemRef, Resolved, ident_str, item_attrs};
 use super::value::{eval_literal, string_like};
 
 const DEFAULT_FN_HINT: &str = "kubeforge evaluates default functions without compiling: the body must be a literal, \

@@ -32,7 +32,7 @@
 //! * schemars: doc comments (schemars' joining and `# Title` rule), `title`, `description`,
 //!   `range`, `length`, `regex(pattern = ..)`, `pattern(..)`, `contains(..)`, `email`, `url`,
 //!   `ip`, `ipv4`, `ipv6`, `inner(..)`, `required`, `example`, `with = "Type"`, `extend("key" =
-//!   json)` for the keys a CRD schema has (see `EXTEND_KEYS` in attrs.rs), the serde keywords above in
+//!   json)` for the keys a CRD schema has (see `EXTEND_KEYS` in attrs/extend.rs), the serde keywords above in
 //!   `#[schemars(..)]` (they override serde's), `#[deprecated]`.
 //! * The field attributes of validator and garde that schemars reads after its own, with literal
 //!   values: `#[validate(length(..), range(..), email, url, ip, ipv4, ipv6, contains(pattern =
@@ -153,11 +153,14 @@ fn derive_all(
     let mut generator = schema::Gen::new(&project);
     let mut versions = Vec::new();
     for item in project.all_items() {
-        let attrs = schema::item_attrs(item.item);
-        if schema::derives(attrs).iter().any(|d| d == "CustomResource") {
+        let attrs = source::item_attrs(item.item);
+        if attrs::derive::derives(attrs)
+            .iter()
+            .any(|d| d == "CustomResource")
+        {
             versions.push(assemble::build(&mut generator, item)?);
         } else if let syn::Item::Union(u) = item.item
-            && schema::derives(&u.attrs)
+            && attrs::derive::derives(&u.attrs)
                 .iter()
                 .any(|d| d == "CustomResource")
         {

@@ -10,9 +10,15 @@ use proc_macro2::Span;
 use serde_json::{Map, Value, json};
 use syn::spanned::Spanned;
 
-use super::attrs::{AttrSite, RenameRule, SchemarsAttrs, SerdeAttrs, Validation, XKube};
+use super::attrs::derive::derives;
+use super::attrs::docs::title_and_description;
+use super::attrs::rename::RenameRule;
+use super::attrs::schemars::{AttrSite, SchemarsAttrs};
+use super::attrs::serde::SerdeAttrs;
+use super::attrs::validation::Validation;
+use super::attrs::x_kube::XKube;
 use super::error::{CrdError, Result};
-use super::source::{ItemRef, ModPath, Project, Resolved, ident_str};
+use super::source::{ItemRef, ModPath, Project, Resolved, ident_str, item_attrs};
 use super::transforms::apply_kube_transforms;
 use super::{k8s, nesting};
 
@@ -108,45 +114,6 @@ impl std::fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ty = self.0;
         f.write_str(&quote::quote!(#ty).to_string().replace(' ', ""))
-    }
-}
-
-/// The derive macros of an item (last path segments), also those inside `cfg_attr(.., derive(..))`.
-pub(crate) fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
-    fn collect(meta: &syn::Meta, out: &mut Vec<String>) {
-        let syn::Meta::List(list) = meta else { return };
-        if !list.path.is_ident("derive") && !list.path.is_ident("cfg_attr") {
-            return;
-        }
-        let Ok(items) = list.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-        ) else {
-            return;
-        };
-        if list.path.is_ident("derive") {
-            for p in items {
-                if let Some(last) = p.path().segments.last() {
-                    out.push(last.ident.to_string());
-                }
-            }
-        } else if list.path.is_ident("cfg_attr") {
-            for m in items.iter().skip(1) {
-                collect(m, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for a in attrs {
-        collect(&a.meta, &mut out);
-    }
-    out
-}
-
-pub(crate) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
-    match item {
-        syn::Item::Struct(s) => &s.attrs,
-        syn::Item::Enum(e) => &e.attrs,
-        _ => &[],
     }
 }
 
@@ -257,7 +224,7 @@ fn insert_if_nonempty(schema: &mut Value, key: &str, value: &str) {
 pub(crate) fn apply_common(schema: &mut Value, a: &SchemarsAttrs) {
     let (doc_title, doc_desc) = match &a.doc {
         Some(d) => {
-            let (t, d) = super::attrs::title_and_description(d);
+            let (t, d) = title_and_description(d);
             (Some(t), Some(d))
         }
         None => (None, None),

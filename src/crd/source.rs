@@ -107,6 +107,15 @@ pub(crate) fn item_name(item: &syn::Item) -> Option<String> {
     })
 }
 
+/// The attributes of a struct or enum; none for other items.
+pub(crate) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Struct(s) => &s.attrs,
+        syn::Item::Enum(e) => &e.attrs,
+        _ => &[],
+    }
+}
+
 /// Whether `item` is named `name` (as [`item_name`] spells it), without allocating.
 fn item_is_named(item: &syn::Item, name: &str) -> bool {
     match item {

@@ -240,10 +240,7 @@ pub(crate) fn eval_rule(expr: &Expr, file: &Path) -> Result<Value> {
     }
     if let Expr::Tuple(t) = expr
         && t.elems.len() == 2
-        && let (Some(r), Some(m)) = (
-            expr_str(&t.elems[0]),
-            expr_str(&t.elems[1]),
-        )
+        && let (Some(r), Some(m)) = (expr_str(&t.elems[0]), expr_str(&t.elems[1]))
     {
         rule.insert("rule".into(), Value::String(r));
         rule.insert("message".into(), Value::String(m));
