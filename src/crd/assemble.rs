@@ -62,6 +62,38 @@ pub(crate) fn build<'p>(generator: &mut Gen<'p, '_>, item: ItemRef<'p>) -> Resul
         _ => unreachable!("CustomResource items are structs or enums"),
     };
     let root_name = k.root.clone().unwrap_or_else(|| k.kind.clone());
+    check_spec_item(item, &k, &spec_ident, spec_span, &root_name)?;
+    let schema = if k.schema_disabled {
+        None
+    } else {
+        Some(root_schema(
+            generator,
+            item,
+            &k,
+            loc,
+            &spec_ident,
+            spec_span,
+            &root_name,
+        )?)
+    };
+    Ok(VersionCrd {
+        crd: version_crd(&k, schema),
+        storage: k.storage,
+        file: file.to_path_buf(),
+        span: k.span,
+    })
+}
+
+/// Refuses what kube-derive refuses in the spec type: the kind's own name, and with `no_spec` a
+/// type without named fields or a field that the root object already has.
+fn check_spec_item(
+    item: ItemRef<'_>,
+    k: &KubeAttrs,
+    spec_ident: &str,
+    spec_span: Span,
+    root_name: &str,
+) -> Result<()> {
+    let file = item.file;
     if root_name == spec_ident {
         return Err(CrdError::at(
             file,
@@ -98,19 +130,14 @@ pub(crate) fn build<'p>(generator: &mut Gen<'p, '_>, item: ItemRef<'p>) -> Resul
         )
         .hint("rename the field, or drop `no_spec` to keep the fields under `spec`"));
     }
-    let schema = if k.schema_disabled {
-        None
-    } else {
-        Some(root_schema(
-            generator,
-            item,
-            &k,
-            loc,
-            &spec_ident,
-            spec_span,
-            &root_name,
-        )?)
-    };
+    Ok(())
+}
+
+/// The CRD of one version, as kube-derive's `crd()` fills it from `#[kube(..)]`.
+fn version_crd(
+    k: &KubeAttrs,
+    schema: Option<apiext::JSONSchemaProps>,
+) -> apiext::CustomResourceDefinition {
     let singular = k
         .singular
         .clone()
@@ -119,14 +146,7 @@ pub(crate) fn build<'p>(generator: &mut Gen<'p, '_>, item: ItemRef<'p>) -> Resul
     let opt_map = |pairs: &[(String, String)]| {
         (!pairs.is_empty()).then(|| pairs.iter().cloned().collect::<BTreeMap<String, String>>())
     };
-    let subresources = k
-        .status
-        .as_ref()
-        .map(|_| apiext::CustomResourceSubresources {
-            scale: k.scale.clone(),
-            status: Some(apiext::CustomResourceSubresourceStatus(json!({}))),
-        });
-    let crd = apiext::CustomResourceDefinition {
+    apiext::CustomResourceDefinition {
         metadata: ObjectMeta {
             annotations: opt_map(&k.annotations),
             labels: opt_map(&k.labels),
@@ -149,37 +169,45 @@ pub(crate) fn build<'p>(generator: &mut Gen<'p, '_>, item: ItemRef<'p>) -> Resul
                 "Cluster"
             }
             .to_string(),
-            versions: vec![apiext::CustomResourceDefinitionVersion {
-                additional_printer_columns: (!k.printcolumns.is_empty())
-                    .then(|| k.printcolumns.clone()),
-                deprecated: k.deprecated.as_ref().map(|_| true),
-                deprecation_warning: k.deprecated.clone().flatten(),
-                name: k.version.clone(),
-                schema: Some(apiext::CustomResourceValidation {
-                    open_api_v3_schema: schema,
-                }),
-                selectable_fields: (!k.selectable.is_empty()).then(|| {
-                    k.selectable
-                        .iter()
-                        .map(|p| apiext::SelectableField {
-                            json_path: p.clone(),
-                        })
-                        .collect()
-                }),
-                served: k.served,
-                storage: k.storage,
-                subresources,
-            }],
+            versions: vec![crd_version(k, schema)],
             ..Default::default()
         },
         ..Default::default()
-    };
-    Ok(VersionCrd {
-        crd,
+    }
+}
+
+/// The one entry of `spec.versions`: schema, printer columns, subresources and flags.
+fn crd_version(
+    k: &KubeAttrs,
+    schema: Option<apiext::JSONSchemaProps>,
+) -> apiext::CustomResourceDefinitionVersion {
+    let subresources = k
+        .status
+        .as_ref()
+        .map(|_| apiext::CustomResourceSubresources {
+            scale: k.scale.clone(),
+            status: Some(apiext::CustomResourceSubresourceStatus(json!({}))),
+        });
+    apiext::CustomResourceDefinitionVersion {
+        additional_printer_columns: (!k.printcolumns.is_empty()).then(|| k.printcolumns.clone()),
+        deprecated: k.deprecated.as_ref().map(|_| true),
+        deprecation_warning: k.deprecated.clone().flatten(),
+        name: k.version.clone(),
+        schema: Some(apiext::CustomResourceValidation {
+            open_api_v3_schema: schema,
+        }),
+        selectable_fields: (!k.selectable.is_empty()).then(|| {
+            k.selectable
+                .iter()
+                .map(|p| apiext::SelectableField {
+                    json_path: p.clone(),
+                })
+                .collect()
+        }),
+        served: k.served,
         storage: k.storage,
-        file: file.to_path_buf(),
-        span: k.span,
-    })
+        subresources,
+    }
 }
 
 /// The schema of the generated root object (`metadata` skipped, `spec`, optional `status`).
@@ -261,68 +289,83 @@ pub(crate) fn merge(
     }
     let mut out = Vec::new();
     for (name, group) in groups {
-        for pair in group.windows(2) {
-            if pair[0].crd.spec.versions[0].name == pair[1].crd.spec.versions[0].name {
-                let s = pair[1].span.start();
-                return Err(CrdError {
-                    file: pair[1].file.clone(),
-                    line: s.line,
-                    column: s.column + 1,
-                    message: format!(
-                        "version `{}` of `{name}` is defined twice",
-                        pair[1].crd.spec.versions[0].name
-                    ),
-                    hint: Some(format!(
-                        "the other definition is in {}",
-                        pair[0].file.display()
-                    )),
-                });
-            }
-        }
-        let stored: Vec<&VersionCrd> = group.iter().filter(|v| v.storage).collect();
-        if stored.len() != 1 {
-            let at = stored.get(1).copied().unwrap_or(&group[0]);
-            let s = at.span.start();
-            let versions: Vec<&str> = group
-                .iter()
-                .map(|v| v.crd.spec.versions[0].name.as_str())
-                .collect();
-            return Err(CrdError {
-                file: at.file.clone(),
-                line: s.line,
-                column: s.column + 1,
-                message: format!(
-                    "`{name}` has {} storage versions among {}; it needs exactly one",
-                    stored.len(),
-                    versions.join(", ")
-                ),
-                hint: Some("mark every version but one with `#[kube(storage = false)]`".into()),
-            });
-        }
-        let stored_version = stored[0].crd.spec.versions[0].name.clone();
+        let stored_version = stored_version(&name, &group)?;
         if group.len() == 1 {
             out.push(group.into_iter().next().expect("one").crd);
             continue;
         }
-        let first = (group[0].file.clone(), group[0].span);
-        let crds = group.into_iter().map(|v| v.crd).collect();
-        let merged = kube_core::crd::merge_crds(crds, &stored_version).map_err(|e| {
-            let s = first.1.start();
-            CrdError {
-                file: first.0.clone(),
-                line: s.line,
-                column: s.column + 1,
-                message: format!("cannot merge the versions of `{name}`: {e}"),
-                hint: Some(
-                    "every version of a kind needs the same group, kind and scope (`namespaced`)"
-                        .into(),
-                ),
-            }
-        })?;
-        let mut merged = merged;
-        // Like the scaffolded crdgen: versions in ascending name order after merging.
-        merged.spec.versions.sort_by(|a, b| a.name.cmp(&b.name));
-        out.push(merged);
+        out.push(merge_group(&name, group, &stored_version)?);
     }
     Ok(out)
+}
+
+/// The storage version of the versions of one CRD (sorted by version name), refusing a version
+/// defined twice and a count of storage versions other than one.
+fn stored_version(name: &str, group: &[VersionCrd]) -> Result<String> {
+    for pair in group.windows(2) {
+        if pair[0].crd.spec.versions[0].name == pair[1].crd.spec.versions[0].name {
+            let s = pair[1].span.start();
+            return Err(CrdError {
+                file: pair[1].file.clone(),
+                line: s.line,
+                column: s.column + 1,
+                message: format!(
+                    "version `{}` of `{name}` is defined twice",
+                    pair[1].crd.spec.versions[0].name
+                ),
+                hint: Some(format!(
+                    "the other definition is in {}",
+                    pair[0].file.display()
+                )),
+            });
+        }
+    }
+    let stored: Vec<&VersionCrd> = group.iter().filter(|v| v.storage).collect();
+    if stored.len() != 1 {
+        let at = stored.get(1).copied().unwrap_or(&group[0]);
+        let s = at.span.start();
+        let versions: Vec<&str> = group
+            .iter()
+            .map(|v| v.crd.spec.versions[0].name.as_str())
+            .collect();
+        return Err(CrdError {
+            file: at.file.clone(),
+            line: s.line,
+            column: s.column + 1,
+            message: format!(
+                "`{name}` has {} storage versions among {}; it needs exactly one",
+                stored.len(),
+                versions.join(", ")
+            ),
+            hint: Some("mark every version but one with `#[kube(storage = false)]`".into()),
+        });
+    }
+    Ok(stored[0].crd.spec.versions[0].name.clone())
+}
+
+/// Several versions of one CRD merged by `merge_crds`, the versions then in ascending name order.
+fn merge_group(
+    name: &str,
+    group: Vec<VersionCrd>,
+    stored_version: &str,
+) -> Result<apiext::CustomResourceDefinition> {
+    let first = (group[0].file.clone(), group[0].span);
+    let crds = group.into_iter().map(|v| v.crd).collect();
+    let merged = kube_core::crd::merge_crds(crds, stored_version).map_err(|e| {
+        let s = first.1.start();
+        CrdError {
+            file: first.0.clone(),
+            line: s.line,
+            column: s.column + 1,
+            message: format!("cannot merge the versions of `{name}`: {e}"),
+            hint: Some(
+                "every version of a kind needs the same group, kind and scope (`namespaced`)"
+                    .into(),
+            ),
+        }
+    })?;
+    let mut merged = merged;
+    // Like the scaffolded crdgen: versions in ascending name order after merging.
+    merged.spec.versions.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(merged)
 }

@@ -153,25 +153,11 @@ fn foreign_item(
 ) -> Result<()> {
     let key = meta_key(m);
     let text_taken = v.pattern.is_some() || v.contains.is_some();
-    let path_only = |what: &str| -> Result<()> {
-        match m {
-            Meta::Path(_) => Ok(()),
-            _ => Err(CrdError::at(
-                file,
-                m.span(),
-                format!(
-                    "schemars rejects a value on `{key}` in `#[{}(..)]`",
-                    from.name()
-                ),
-            )
-            .hint(format!("write `{what}` alone"))),
-        }
-    };
     match key.as_str() {
         "email" | "url" | "ip" | "ipv4" | "ipv6" if v.format.is_none() => {
             // validator's formats may carry a message; garde's are bare, as schemars requires.
             if from == Foreign::Garde {
-                path_only(&key)?;
+                path_only(m, from, &key, file)?;
             }
             v.format = Some(match key.as_str() {
                 "email" => "email",
@@ -184,87 +170,120 @@ fn foreign_item(
         "length" if v.length.is_none() => v.length = Some(foreign_bounds(m, from, file)?),
         "range" if v.range.is_none() => v.range = Some(foreign_bounds(m, from, file)?),
         "required" if !*required => {
-            path_only("required")?;
+            path_only(m, from, "required", file)?;
             *required = true;
         }
         "pattern" if from == Foreign::Garde && !text_taken => {
+            v.pattern = Some(garde_pattern(m, from, file)?)
+        }
+        "regex" if from == Foreign::Validate && !text_taken => {
+            return Err(validate_regex_refusal(m, from, file));
+        }
+        "contains" if !text_taken => v.contains = Some(foreign_contains(m, from, file)?),
+        "inner" if from == Foreign::Garde => garde_inner(m, from, v, file)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Refuses a value on an item that schemars takes bare (`what` alone).
+fn path_only(m: &Meta, from: Foreign, what: &str, file: &Path) -> Result<()> {
+    match m {
+        Meta::Path(_) => Ok(()),
+        _ => Err(CrdError::at(
+            file,
+            m.span(),
+            format!(
+                "schemars rejects a value on `{}` in `#[{}(..)]`",
+                meta_key(m),
+                from.name()
+            ),
+        )
+        .hint(format!("write `{what}` alone"))),
+    }
+}
+
+/// garde's `pattern("..")`.
+fn garde_pattern(m: &Meta, from: Foreign, file: &Path) -> Result<String> {
+    let Meta::List(list) = m else {
+        return Err(CrdError::at(
+            file,
+            m.span(),
+            "schemars expects `pattern(\"...\")` in `#[garde(..)]`",
+        ));
+    };
+    let e: Expr = list
+        .parse_args()
+        .map_err(|e| CrdError::at(file, e.span(), format!("cannot read `pattern(...)`: {e}")))?;
+    foreign_str(&e, from, "pattern", file)
+}
+
+/// The refusal of validator's `regex(..)`: schemars rejects `pattern` there, and `path` names a
+/// compiled regex.
+fn validate_regex_refusal(m: &Meta, from: Foreign, file: &Path) -> CrdError {
+    let nested = match foreign_nested(m, from, file) {
+        Ok(nested) => nested,
+        Err(e) => return e,
+    };
+    if let Some(p) = nested.iter().find(|n| meta_key(n) == "pattern") {
+        return CrdError::at(
+            file,
+            p.span(),
+            "schemars rejects `pattern` in `#[validate(regex(..))]`",
+        )
+        .hint("write the pattern as `#[schemars(regex(pattern = \"...\"))]`");
+    }
+    let span = nested
+        .iter()
+        .find(|n| meta_key(n) == "path")
+        .map_or_else(|| m.span(), |p| p.span());
+    CrdError::at(
+        file,
+        span,
+        "`#[validate(regex(path = ..))]` names a compiled regex, which kubeforge cannot read without compiling",
+    )
+    .hint("add `#[schemars(regex(pattern = \"...\"))]` with the same pattern: schemars reads it before `#[validate]`, and validator keeps its regex")
+}
+
+/// The text of validator's `contains(pattern = "..")` or garde's `contains("..")`.
+fn foreign_contains(m: &Meta, from: Foreign, file: &Path) -> Result<String> {
+    match from {
+        Foreign::Validate => {
+            let nested = foreign_nested(m, from, file)?;
+            let Some(Meta::NameValue(nv)) = nested.iter().find(|n| meta_key(n) == "pattern") else {
+                return Err(CrdError::at(
+                    file,
+                    m.span(),
+                    "schemars expects `contains(pattern = \"...\")` in `#[validate(..)]`",
+                ));
+            };
+            foreign_str(&nv.value, from, "contains", file)
+        }
+        Foreign::Garde => {
             let Meta::List(list) = m else {
                 return Err(CrdError::at(
                     file,
                     m.span(),
-                    "schemars expects `pattern(\"...\")` in `#[garde(..)]`",
+                    "schemars expects `contains(\"...\")` in `#[garde(..)]`",
                 ));
             };
             let e: Expr = list.parse_args().map_err(|e| {
-                CrdError::at(file, e.span(), format!("cannot read `pattern(...)`: {e}"))
+                CrdError::at(file, e.span(), format!("cannot read `contains(...)`: {e}"))
             })?;
-            v.pattern = Some(foreign_str(&e, from, "pattern", file)?);
+            foreign_str(&e, from, "contains", file)
         }
-        "regex" if from == Foreign::Validate && !text_taken => {
-            let nested = foreign_nested(m, from, file)?;
-            if let Some(p) = nested.iter().find(|n| meta_key(n) == "pattern") {
-                return Err(CrdError::at(
-                    file,
-                    p.span(),
-                    "schemars rejects `pattern` in `#[validate(regex(..))]`",
-                )
-                .hint("write the pattern as `#[schemars(regex(pattern = \"...\"))]`"));
-            }
-            let span = nested
-                .iter()
-                .find(|n| meta_key(n) == "path")
-                .map_or_else(|| m.span(), |p| p.span());
-            return Err(CrdError::at(
-                file,
-                span,
-                "`#[validate(regex(path = ..))]` names a compiled regex, which kubeforge cannot read without compiling",
-            )
-            .hint("add `#[schemars(regex(pattern = \"...\"))]` with the same pattern: schemars reads it before `#[validate]`, and validator keeps its regex"));
-        }
-        "contains" if !text_taken => {
-            let text = match from {
-                // validator: `contains(pattern = "..")`
-                Foreign::Validate => {
-                    let nested = foreign_nested(m, from, file)?;
-                    let Some(Meta::NameValue(nv)) =
-                        nested.iter().find(|n| meta_key(n) == "pattern")
-                    else {
-                        return Err(CrdError::at(
-                            file,
-                            m.span(),
-                            "schemars expects `contains(pattern = \"...\")` in `#[validate(..)]`",
-                        ));
-                    };
-                    foreign_str(&nv.value, from, "contains", file)?
-                }
-                // garde: `contains("..")`
-                Foreign::Garde => {
-                    let Meta::List(list) = m else {
-                        return Err(CrdError::at(
-                            file,
-                            m.span(),
-                            "schemars expects `contains(\"...\")` in `#[garde(..)]`",
-                        ));
-                    };
-                    let e: Expr = list.parse_args().map_err(|e| {
-                        CrdError::at(file, e.span(), format!("cannot read `contains(...)`: {e}"))
-                    })?;
-                    foreign_str(&e, from, "contains", file)?
-                }
-            };
-            v.contains = Some(text);
-        }
-        "inner" if from == Foreign::Garde => {
-            let mut inner = v.inner.take().map(|b| *b).unwrap_or_default();
-            let mut inner_required = false;
-            for im in foreign_nested(m, from, file)? {
-                foreign_item(&im, from, &mut inner, &mut inner_required, file)?;
-            }
-            if !inner.is_empty() {
-                v.inner = Some(Box::new(inner));
-            }
-        }
-        _ => {}
+    }
+}
+
+/// garde's `inner(..)`: items for the items of an array, added to `v.inner`.
+fn garde_inner(m: &Meta, from: Foreign, v: &mut Validation, file: &Path) -> Result<()> {
+    let mut inner = v.inner.take().map(|b| *b).unwrap_or_default();
+    let mut inner_required = false;
+    for im in foreign_nested(m, from, file)? {
+        foreign_item(&im, from, &mut inner, &mut inner_required, file)?;
+    }
+    if !inner.is_empty() {
+        v.inner = Some(Box::new(inner));
     }
     Ok(())
 }

@@ -95,6 +95,27 @@ fn key_value_pair(meta: &Meta, file: &std::path::Path) -> Result<(String, String
     ))
 }
 
+/// The `#[kube]` keys that may be given once.
+const SINGLE_KEYS: &[&str] = &[
+    "group",
+    "version",
+    "kind",
+    "doc",
+    "root",
+    "plural",
+    "singular",
+    "namespaced",
+    "no_spec",
+    "schema",
+    "status",
+    "scale",
+    "storage",
+    "served",
+    "deprecated",
+    "cel",
+    "crates",
+];
+
 impl KubeAttrs {
     pub fn parse(item: &ItemRef<'_>) -> Result<Self> {
         let attrs = item_attrs(item.item);
@@ -104,7 +125,29 @@ impl KubeAttrs {
             .find(|a| a.path().is_ident("kube"))
             .map(|a| a.span())
             .unwrap_or_else(Span::call_site);
-        let mut k = KubeAttrs {
+        let mut k = KubeAttrs::unset(span);
+        let mut seen: Vec<String> = Vec::new();
+        for m in metas(attrs, "kube", file)? {
+            let key = meta_key(&m);
+            if SINGLE_KEYS.contains(&key.as_str()) {
+                if seen.contains(&key) {
+                    return Err(CrdError::at(
+                        file,
+                        m.span(),
+                        format!("duplicate `#[kube({key})]`"),
+                    ));
+                }
+                seen.push(key.clone());
+            }
+            k.read(&key, &m, file)?;
+        }
+        k.require_names(file)?;
+        Ok(k)
+    }
+
+    /// kube-derive's values for the keys not given; version-level errors point at `span`.
+    fn unset(span: Span) -> Self {
+        KubeAttrs {
             group: String::new(),
             version: String::new(),
             kind: String::new(),
@@ -128,135 +171,117 @@ impl KubeAttrs {
             served: true,
             deprecated: None,
             span,
-        };
-        let mut seen: Vec<String> = Vec::new();
-        for m in metas(attrs, "kube", file)? {
-            let key = meta_key(&m);
-            let single = matches!(
-                key.as_str(),
-                "group"
-                    | "version"
-                    | "kind"
-                    | "doc"
-                    | "root"
-                    | "plural"
-                    | "singular"
-                    | "namespaced"
-                    | "no_spec"
-                    | "schema"
-                    | "status"
-                    | "scale"
-                    | "storage"
-                    | "served"
-                    | "deprecated"
-                    | "cel"
-                    | "crates"
-            );
-            if single {
-                if seen.contains(&key) {
-                    return Err(CrdError::at(
-                        file,
-                        m.span(),
-                        format!("duplicate `#[kube({key})]`"),
-                    ));
-                }
-                seen.push(key.clone());
+        }
+    }
+
+    /// Reads one `#[kube(key ..)]` item.
+    fn read(&mut self, key: &str, m: &Meta, file: &std::path::Path) -> Result<()> {
+        match key {
+            "group" => self.group = checked_name(m, file, names::check_dns1123_subdomain)?,
+            "version" => self.version = checked_name(m, file, names::check_dns1035_label)?,
+            "kind" => self.kind = checked_name(m, file, names::check_kind)?,
+            "doc" => self.doc = Some(lit_str(m, file)?.0),
+            "root" => self.root = Some(lit_str(m, file)?.0),
+            "plural" => self.plural = Some(checked_name(m, file, names::check_dns1035_label)?),
+            "singular" => self.singular = Some(checked_name(m, file, names::check_dns1035_label)?),
+            "namespaced" => self.namespaced = flag(m, file)?,
+            "no_spec" => self.no_spec = flag(m, file)?,
+            "storage" => self.storage = flag(m, file)?,
+            "served" => self.served = flag(m, file)?,
+            "cel" => {
+                flag(m, file)?;
             }
-            match key.as_str() {
-                "group" => k.group = checked_name(&m, file, names::check_dns1123_subdomain)?,
-                "version" => k.version = checked_name(&m, file, names::check_dns1035_label)?,
-                "kind" => k.kind = checked_name(&m, file, names::check_kind)?,
-                "doc" => k.doc = Some(lit_str(&m, file)?.0),
-                "root" => k.root = Some(lit_str(&m, file)?.0),
-                "plural" => k.plural = Some(checked_name(&m, file, names::check_dns1035_label)?),
-                "singular" => {
-                    k.singular = Some(checked_name(&m, file, names::check_dns1035_label)?)
+            "schema" => {
+                if schema_disabled(m, file)? {
+                    self.schema_disabled = true;
                 }
-                "namespaced" => k.namespaced = flag(&m, file)?,
-                "no_spec" => k.no_spec = flag(&m, file)?,
-                "storage" => k.storage = flag(&m, file)?,
-                "served" => k.served = flag(&m, file)?,
-                "cel" => {
-                    flag(&m, file)?;
-                }
-                "schema" => {
-                    let (mode, span) = lit_str(&m, file)?;
-                    match mode.as_str() {
-                        "derived" => {}
-                        "disabled" => k.schema_disabled = true,
-                        "manual" => {
-                            return Err(CrdError::at(file, span, "`schema = \"manual\"` is not supported")
-                                .hint("the schema is then set by hand in code kubeforge cannot read; use the derived schema, or `schema = \"disabled\"` for none"));
-                        }
-                        other => {
-                            return Err(CrdError::at(
-                                file,
-                                span,
-                                format!("unknown schema mode `{other}`"),
-                            )
-                            .hint("use \"derived\", \"manual\" or \"disabled\""));
-                        }
-                    }
-                }
-                "status" => {
-                    let (s, span) = lit_str(&m, file)?;
-                    let path: syn::Path = syn::LitStr::new(&s, span).parse().map_err(|e| {
-                        CrdError::at(file, span, format!("`status = \"{s}\"` is not a path: {e}"))
-                    })?;
-                    k.status = Some((path, span));
-                }
-                "category" => k.categories.push(lit_str(&m, file)?.0),
-                "shortname" => k.shortnames.push(lit_str(&m, file)?.0),
-                "selectable" => k.selectable.push(lit_str(&m, file)?.0),
-                "annotation" => k.annotations.push(key_value_pair(&m, file)?),
-                "label" => k.labels.push(key_value_pair(&m, file)?),
-                "validation" => {
-                    let Meta::NameValue(nv) = &m else {
-                        return Err(CrdError::at(
-                            file,
-                            m.span(),
-                            "expected `validation = \"rule\"` or `validation = Rule::new(..)`",
-                        ));
-                    };
-                    k.validations.push(value::eval_rule(&nv.value, file)?);
-                }
-                "deprecated" => {
-                    k.deprecated = Some(match &m {
-                        Meta::Path(_) => None,
-                        _ => Some(lit_str(&m, file)?.0),
-                    })
-                }
-                "printcolumn" => k.printcolumns.push(printcolumn(&m, file)?),
-                "scale" => k.scale = Some(scale(&m, file)?),
-                "derive" => {
-                    lit_str(&m, file)?;
-                }
-                "attr" => root_attr(&m, file)?,
-                "crates" => {}
-                other => {
-                    return Err(CrdError::at(
-                        file,
-                        m.span(),
-                        format!("unknown `#[kube({other})]` attribute"),
-                    )
-                    .hint(
-                        "see kube-derive 5's CustomResource documentation for the attribute list",
-                    ));
-                }
+            }
+            "status" => self.status = Some(status_path(m, file)?),
+            "category" => self.categories.push(lit_str(m, file)?.0),
+            "shortname" => self.shortnames.push(lit_str(m, file)?.0),
+            "selectable" => self.selectable.push(lit_str(m, file)?.0),
+            "annotation" => self.annotations.push(key_value_pair(m, file)?),
+            "label" => self.labels.push(key_value_pair(m, file)?),
+            "validation" => self.validations.push(validation_rule(m, file)?),
+            "deprecated" => {
+                self.deprecated = Some(match m {
+                    Meta::Path(_) => None,
+                    _ => Some(lit_str(m, file)?.0),
+                })
+            }
+            "printcolumn" => self.printcolumns.push(printcolumn(m, file)?),
+            "scale" => self.scale = Some(scale(m, file)?),
+            "derive" => {
+                lit_str(m, file)?;
+            }
+            "attr" => root_attr(m, file)?,
+            "crates" => {}
+            other => {
+                return Err(CrdError::at(
+                    file,
+                    m.span(),
+                    format!("unknown `#[kube({other})]` attribute"),
+                )
+                .hint("see kube-derive 5's CustomResource documentation for the attribute list"));
             }
         }
+        Ok(())
+    }
+
+    /// Refuses a missing `group`, `version` or `kind`.
+    fn require_names(&self, file: &std::path::Path) -> Result<()> {
         for (name, value) in [
-            ("group", &k.group),
-            ("version", &k.version),
-            ("kind", &k.kind),
+            ("group", &self.group),
+            ("version", &self.version),
+            ("kind", &self.kind),
         ] {
             if value.is_empty() {
-                return Err(CrdError::at(file, span, format!("`#[kube({name} = \"...\")]` is missing"))
+                return Err(CrdError::at(file, self.span, format!("`#[kube({name} = \"...\")]` is missing"))
                     .hint("#[derive(CustomResource)] needs `#[kube(group = \"..\", version = \"..\", kind = \"..\")]`"));
             }
         }
-        Ok(k)
+        Ok(())
     }
+}
+
+/// `schema = ".."`: whether the mode is `disabled` (`derived` is the default; `manual` is refused).
+fn schema_disabled(m: &Meta, file: &std::path::Path) -> Result<bool> {
+    let (mode, span) = lit_str(m, file)?;
+    match mode.as_str() {
+        "derived" => Ok(false),
+        "disabled" => Ok(true),
+        "manual" => {
+            Err(CrdError::at(file, span, "`schema = \"manual\"` is not supported")
+                .hint("the schema is then set by hand in code kubeforge cannot read; use the derived schema, or `schema = \"disabled\"` for none"))
+        }
+        other => Err(CrdError::at(
+            file,
+            span,
+            format!("unknown schema mode `{other}`"),
+        )
+        .hint("use \"derived\", \"manual\" or \"disabled\"")),
+    }
+}
+
+/// `status = "Type"`: the status type's path, and where it was written.
+fn status_path(m: &Meta, file: &std::path::Path) -> Result<(syn::Path, Span)> {
+    let (s, span) = lit_str(m, file)?;
+    let path: syn::Path = syn::LitStr::new(&s, span)
+        .parse()
+        .map_err(|e| CrdError::at(file, span, format!("`status = \"{s}\"` is not a path: {e}")))?;
+    Ok((path, span))
+}
+
+/// `validation = ..`: a CEL rule for the root object.
+fn validation_rule(m: &Meta, file: &std::path::Path) -> Result<Value> {
+    let Meta::NameValue(nv) = m else {
+        return Err(CrdError::at(
+            file,
+            m.span(),
+            "expected `validation = \"rule\"` or `validation = Rule::new(..)`",
+        ));
+    };
+    value::eval_rule(&nv.value, file)
 }
 
 /// `attr = "..."`: an attribute for the generated root type. kube-derive refuses `derive`, `serde`

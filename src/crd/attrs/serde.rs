@@ -152,107 +152,111 @@ fn rule_of(value: Option<String>, span: Span, file: &Path) -> Result<Option<Rena
     }
 }
 
+/// The serde keywords in effect, in order: schemars' own (`#[schemars(rename ..)]`, ..) first, then
+/// those of `#[serde(..)]` that they do not override.
+fn effective_metas<'m>(schemars: &'m [Meta], serde: &'m [Meta]) -> Vec<&'m Meta> {
+    let mut effective: Vec<&Meta> = Vec::new();
+    let mut overridden: Vec<String> = Vec::new();
+    for m in schemars {
+        let k = meta_key(m);
+        if SCHEMARS_SERDE_KEYWORDS.contains(&k.as_str()) {
+            if k == "skip" {
+                overridden.push("skip_serializing".into());
+                overridden.push("skip_deserializing".into());
+            }
+            overridden.push(k);
+            effective.push(m);
+        }
+    }
+    for m in serde {
+        let k = meta_key(m);
+        if overridden.contains(&k) || k == "bound" {
+            continue;
+        }
+        if SCHEMARS_SERDE_KEYWORDS.contains(&k.as_str())
+            || SERDE_KEYWORDS_SEEN_BY_SCHEMARS.contains(&k.as_str())
+        {
+            effective.push(m);
+        }
+    }
+    effective
+}
+
+/// `key = "path"`: the path, and where its string was written.
+fn path_value(m: &Meta, key: &str, file: &Path) -> Result<(syn::Path, Span)> {
+    let (s, span) = lit_str(m, file)?;
+    let path: syn::Path = nesting::parse_str(file, span, &s)?
+        .map_err(|e| CrdError::at(file, span, format!("`{key} = \"{s}\"` is not a path: {e}")))?;
+    Ok((path, span))
+}
+
 impl SerdeAttrs {
     pub fn parse(attrs: &[Attribute], file: &Path) -> Result<Self> {
         let schemars = metas(attrs, "schemars", file)?;
         let serde = metas(attrs, "serde", file)?;
-        let mut effective: Vec<&Meta> = Vec::new();
-        let mut overridden: Vec<String> = Vec::new();
-        for m in &schemars {
-            let k = meta_key(m);
-            if SCHEMARS_SERDE_KEYWORDS.contains(&k.as_str()) {
-                if k == "skip" {
-                    overridden.push("skip_serializing".into());
-                    overridden.push("skip_deserializing".into());
-                }
-                overridden.push(k);
-                effective.push(m);
-            }
-        }
         let schemars_with = schemars.iter().any(|m| meta_key(m) == "with");
-        for m in &serde {
-            let k = meta_key(m);
-            if overridden.contains(&k) || k == "bound" {
-                continue;
-            }
-            if SCHEMARS_SERDE_KEYWORDS.contains(&k.as_str())
-                || SERDE_KEYWORDS_SEEN_BY_SCHEMARS.contains(&k.as_str())
-            {
-                effective.push(m);
-            }
-        }
         let mut out = SerdeAttrs::default();
-        for m in effective {
-            let k = meta_key(m);
-            match k.as_str() {
-                "rename" => {
-                    let (s, d) = ser_de_pair(m, file)?;
-                    out.rename_ser = s.or(out.rename_ser);
-                    out.rename_de = d.or(out.rename_de);
-                }
-                "rename_all" => {
-                    let (s, d) = ser_de_pair(m, file)?;
-                    out.rename_all_ser = rule_of(s, m.span(), file)?.or(out.rename_all_ser);
-                    out.rename_all_de = rule_of(d, m.span(), file)?.or(out.rename_all_de);
-                }
-                "rename_all_fields" => {
-                    let (s, d) = ser_de_pair(m, file)?;
-                    out.rename_all_fields_ser =
-                        rule_of(s, m.span(), file)?.or(out.rename_all_fields_ser);
-                    out.rename_all_fields_de =
-                        rule_of(d, m.span(), file)?.or(out.rename_all_fields_de);
-                }
-                "default" => {
-                    out.default = match m {
-                        Meta::Path(_) => SerdeDefault::Default,
-                        _ => {
-                            let (s, span) = lit_str(m, file)?;
-                            let path: syn::Path =
-                                nesting::parse_str(file, span, &s)?.map_err(|e| {
-                                    CrdError::at(
-                                        file,
-                                        span,
-                                        format!("`default = \"{s}\"` is not a path: {e}"),
-                                    )
-                                })?;
-                            SerdeDefault::Path(path, span)
-                        }
-                    }
-                }
-                "skip" => {
-                    out.skip_ser = true;
-                    out.skip_de = true;
-                }
-                "skip_serializing" => out.skip_ser = true,
-                "skip_deserializing" => out.skip_de = true,
-                "skip_serializing_if" => {
-                    let (s, span) = lit_str(m, file)?;
-                    let path: syn::Path = nesting::parse_str(file, span, &s)?.map_err(|e| {
-                        CrdError::at(
-                            file,
-                            span,
-                            format!("`skip_serializing_if = \"{s}\"` is not a path: {e}"),
-                        )
-                    })?;
-                    out.skip_ser_if = Some((path, span));
-                }
-                "flatten" => out.flatten = true,
-                "untagged" => out.untagged = true,
-                "tag" => out.tag = Some(m.span()),
-                "content" => out.content = Some(m.span()),
-                "deny_unknown_fields" => out.deny_unknown_fields = true,
-                "serialize_with" => out.serialize_with = Some(m.span()),
-                // `#[schemars(with = "T")]` gives the schema; serde's `with` still serializes.
-                "with" if schemars_with => out.serialize_with = Some(m.span()),
-                "transparent" | "from" | "into" | "try_from" | "remote" | "with"
-                    if out.unsupported.is_none() =>
-                {
-                    out.unsupported = Some((k.clone(), m.span()));
-                }
-                _ => {}
-            }
+        for m in effective_metas(&schemars, &serde) {
+            out.read(m, schemars_with, file)?;
         }
         Ok(out)
+    }
+
+    /// Reads one serde keyword; `schemars_with`: a `#[schemars(with = ..)]` gives the schema.
+    fn read(&mut self, m: &Meta, schemars_with: bool, file: &Path) -> Result<()> {
+        let k = meta_key(m);
+        match k.as_str() {
+            "rename" => {
+                let (s, d) = ser_de_pair(m, file)?;
+                self.rename_ser = s.or(self.rename_ser.take());
+                self.rename_de = d.or(self.rename_de.take());
+            }
+            "rename_all" => {
+                let (s, d) = ser_de_pair(m, file)?;
+                self.rename_all_ser = rule_of(s, m.span(), file)?.or(self.rename_all_ser);
+                self.rename_all_de = rule_of(d, m.span(), file)?.or(self.rename_all_de);
+            }
+            "rename_all_fields" => {
+                let (s, d) = ser_de_pair(m, file)?;
+                self.rename_all_fields_ser =
+                    rule_of(s, m.span(), file)?.or(self.rename_all_fields_ser);
+                self.rename_all_fields_de =
+                    rule_of(d, m.span(), file)?.or(self.rename_all_fields_de);
+            }
+            "default" => {
+                self.default = match m {
+                    Meta::Path(_) => SerdeDefault::Default,
+                    _ => {
+                        let (path, span) = path_value(m, "default", file)?;
+                        SerdeDefault::Path(path, span)
+                    }
+                }
+            }
+            "skip" => {
+                self.skip_ser = true;
+                self.skip_de = true;
+            }
+            "skip_serializing" => self.skip_ser = true,
+            "skip_deserializing" => self.skip_de = true,
+            "skip_serializing_if" => {
+                self.skip_ser_if = Some(path_value(m, "skip_serializing_if", file)?)
+            }
+            "flatten" => self.flatten = true,
+            "untagged" => self.untagged = true,
+            "tag" => self.tag = Some(m.span()),
+            "content" => self.content = Some(m.span()),
+            "deny_unknown_fields" => self.deny_unknown_fields = true,
+            "serialize_with" => self.serialize_with = Some(m.span()),
+            // `#[schemars(with = "T")]` gives the schema; serde's `with` still serializes.
+            "with" if schemars_with => self.serialize_with = Some(m.span()),
+            "transparent" | "from" | "into" | "try_from" | "remote" | "with"
+                if self.unsupported.is_none() =>
+            {
+                self.unsupported = Some((k.clone(), m.span()));
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The name under which serde deserializes this field or variant.

@@ -125,32 +125,8 @@ pub(crate) fn parse_validation_item(m: &Meta, v: &mut Validation, file: &Path) -
         "length" => v.length = Some(bounds(m, file)?),
         "range" => v.range = Some(bounds(m, file)?),
         "regex" => {
-            let Meta::List(list) = m else {
-                return Err(CrdError::at(
-                    file,
-                    m.span(),
-                    "expected `regex(pattern = \"...\")`",
-                ));
-            };
-            let inner = list
-                .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                .map_err(|e| {
-                    CrdError::at(file, e.span(), format!("cannot read `regex(...)`: {e}"))
-                })?;
-            for im in &inner {
-                match (meta_key(im).as_str(), im) {
-                    ("pattern", Meta::NameValue(nv)) => {
-                        v.pattern = Some(string_expr(&nv.value, file, "the regex pattern")?)
-                    }
-                    _ => {
-                        return Err(CrdError::at(
-                            file,
-                            im.span(),
-                            "expected `regex(pattern = \"...\")`",
-                        )
-                        .hint("a `path = ..` regex needs compiling; write the pattern literal"));
-                    }
-                }
+            if let Some(p) = regex_pattern(m, file)? {
+                v.pattern = Some(p);
             }
         }
         "pattern" => {
@@ -163,33 +139,8 @@ pub(crate) fn parse_validation_item(m: &Meta, v: &mut Validation, file: &Path) -
             v.pattern = Some(string_expr(&e, file, "the pattern")?);
         }
         "contains" => {
-            let Meta::List(list) = m else {
-                return Err(CrdError::at(file, m.span(), "expected `contains(\"...\")`"));
-            };
-            if let Ok(e) = list.parse_args::<Expr>()
-                && let Some(s) = expr_str(&e)
-            {
-                v.contains = Some(s);
-            } else {
-                let inner = list
-                    .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                    .map_err(|e| {
-                        CrdError::at(file, e.span(), format!("cannot read `contains(...)`: {e}"))
-                    })?;
-                for im in &inner {
-                    match (meta_key(im).as_str(), im) {
-                        ("pattern", Meta::NameValue(nv)) => {
-                            v.contains = Some(string_expr(&nv.value, file, "the contained text")?)
-                        }
-                        _ => {
-                            return Err(CrdError::at(
-                                file,
-                                im.span(),
-                                "expected `contains(pattern = \"...\")`",
-                            ));
-                        }
-                    }
-                }
+            if let Some(c) = contained_text(m, file)? {
+                v.contains = Some(c);
             }
         }
         "email" => v.format = Some("email"),
@@ -197,28 +148,90 @@ pub(crate) fn parse_validation_item(m: &Meta, v: &mut Validation, file: &Path) -
         "ip" => v.format = Some("ip"),
         "ipv4" => v.format = Some("ipv4"),
         "ipv6" => v.format = Some("ipv6"),
-        "inner" => {
-            let Meta::List(list) = m else {
-                return Err(CrdError::at(file, m.span(), "expected `inner(...)`"));
-            };
-            let inner = list
-                .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                .map_err(|e| {
-                    CrdError::at(file, e.span(), format!("cannot read `inner(...)`: {e}"))
-                })?;
-            let mut iv = v.inner.take().map(|b| *b).unwrap_or_default();
-            for im in &inner {
-                if !parse_validation_item(im, &mut iv, file)? {
-                    return Err(CrdError::at(
-                        file,
-                        im.span(),
-                        format!("unsupported item `{}` in `inner(...)`", meta_key(im)),
-                    ));
-                }
-            }
-            v.inner = Some(Box::new(iv));
-        }
+        "inner" => inner_items(m, v, file)?,
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// `regex(pattern = "..")`: the last pattern given, if any.
+fn regex_pattern(m: &Meta, file: &Path) -> Result<Option<String>> {
+    let Meta::List(list) = m else {
+        return Err(CrdError::at(
+            file,
+            m.span(),
+            "expected `regex(pattern = \"...\")`",
+        ));
+    };
+    let inner = list
+        .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+        .map_err(|e| CrdError::at(file, e.span(), format!("cannot read `regex(...)`: {e}")))?;
+    let mut pattern = None;
+    for im in &inner {
+        match (meta_key(im).as_str(), im) {
+            ("pattern", Meta::NameValue(nv)) => {
+                pattern = Some(string_expr(&nv.value, file, "the regex pattern")?)
+            }
+            _ => {
+                return Err(
+                    CrdError::at(file, im.span(), "expected `regex(pattern = \"...\")`")
+                        .hint("a `path = ..` regex needs compiling; write the pattern literal"),
+                );
+            }
+        }
+    }
+    Ok(pattern)
+}
+
+/// `contains("..")` or `contains(pattern = "..")`: the text, the last one given, if any.
+fn contained_text(m: &Meta, file: &Path) -> Result<Option<String>> {
+    let Meta::List(list) = m else {
+        return Err(CrdError::at(file, m.span(), "expected `contains(\"...\")`"));
+    };
+    if let Ok(e) = list.parse_args::<Expr>()
+        && let Some(s) = expr_str(&e)
+    {
+        return Ok(Some(s));
+    }
+    let inner = list
+        .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+        .map_err(|e| CrdError::at(file, e.span(), format!("cannot read `contains(...)`: {e}")))?;
+    let mut text = None;
+    for im in &inner {
+        match (meta_key(im).as_str(), im) {
+            ("pattern", Meta::NameValue(nv)) => {
+                text = Some(string_expr(&nv.value, file, "the contained text")?)
+            }
+            _ => {
+                return Err(CrdError::at(
+                    file,
+                    im.span(),
+                    "expected `contains(pattern = \"...\")`",
+                ));
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// `inner(..)`: validation items for the items of an array, added to `v.inner`.
+fn inner_items(m: &Meta, v: &mut Validation, file: &Path) -> Result<()> {
+    let Meta::List(list) = m else {
+        return Err(CrdError::at(file, m.span(), "expected `inner(...)`"));
+    };
+    let inner = list
+        .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+        .map_err(|e| CrdError::at(file, e.span(), format!("cannot read `inner(...)`: {e}")))?;
+    let mut iv = v.inner.take().map(|b| *b).unwrap_or_default();
+    for im in &inner {
+        if !parse_validation_item(im, &mut iv, file)? {
+            return Err(CrdError::at(
+                file,
+                im.span(),
+                format!("unsupported item `{}` in `inner(...)`", meta_key(im)),
+            ));
+        }
+    }
+    v.inner = Some(Box::new(iv));
+    Ok(())
 }
