@@ -6,10 +6,11 @@ use serde_json::{Map, Value, json};
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use super::attrs::{SerdeAttrs, SerdeDefault};
-use super::error::Result;
-use super::schema::{Class, FieldInfo, Gen, Loc, derives, item_attrs};
-use super::source::{ItemRef, Resolved, ident_str};
+use super::attrs::derive::derives;
+use super::attrs::serde::{SerdeAttrs, SerdeDefault};
+use super::error::{CrdError, Result};
+use super::schema::{Class, FieldInfo, Gen, Loc};
+use super::source::{ItemRef, Resolved, ident_str, item_attrs};
 use super::value::{eval_literal, string_like};
 
 const DEFAULT_FN_HINT: &str = "kubeforge evaluates default functions without compiling: the body must be a literal, \
@@ -367,41 +368,11 @@ impl<'p, 'a> Gen<'p, 'a> {
     /// [`Gen::eval_typed`], one type deeper.
     fn eval_typed_here(&mut self, loc: Loc<'p>, ty: &syn::Type, expr: &Expr) -> Result<Value> {
         let expr = strip(expr);
-        let refuse = |loc: Loc<'p>| {
-            loc.err(
-                expr.span(),
-                "this default value cannot be evaluated without compiling",
-            )
-            .hint(DEFAULT_FN_HINT)
-        };
         if is_default_call(expr) {
             return self.default_of_type(loc, ty);
         }
         match self.classify(loc, ty)? {
-            Class::Prim(p) => {
-                let v = match p {
-                    "String" | "str" => string_like(expr).map(Value::String).or_else(|| {
-                        call(expr, &["String", "new"])
-                            .filter(|a| a.is_empty())
-                            .map(|_| json!(""))
-                    }),
-                    "bool" => eval_literal(expr).filter(Value::is_boolean),
-                    "char" => match expr {
-                        Expr::Lit(l) if matches!(l.lit, syn::Lit::Char(_)) => eval_literal(expr),
-                        _ => None,
-                    },
-                    "f32" | "f64" => match eval_literal(expr) {
-                        Some(Value::Number(n)) if n.is_f64() => {
-                            let x = n.as_f64().expect("float");
-                            let x = if p == "f32" { (x as f32) as f64 } else { x };
-                            serde_json::Number::from_f64(x).map(Value::Number)
-                        }
-                        _ => None,
-                    },
-                    _ => eval_literal(expr).filter(|v| v.is_i64() || v.is_u64()),
-                };
-                v.ok_or_else(|| refuse(loc))
-            }
+            Class::Prim(p) => eval_prim(p, expr).ok_or_else(|| refuse(loc, expr)),
             Class::Option(inner, iloc) => {
                 if let Expr::Path(p) = expr
                     && p.path.is_ident("None")
@@ -410,110 +381,171 @@ impl<'p, 'a> Gen<'p, 'a> {
                 }
                 match call(expr, &["Some"]) {
                     Some(args) if args.len() == 1 => self.eval_typed(iloc, &inner, args[0]),
-                    _ => Err(refuse(loc)),
+                    _ => Err(refuse(loc, expr)),
                 }
             }
-            Class::Seq(inner, iloc) => {
-                if let Expr::Macro(m) = expr
-                    && m.mac.path.is_ident("vec")
-                {
-                    let elems = m
-                        .mac
-                        .parse_body_with(
-                            syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
-                        )
-                        .map_err(|_| refuse(loc))?;
-                    let mut out = Vec::new();
-                    for e in &elems {
-                        out.push(self.eval_typed(iloc, &inner, e)?);
-                    }
-                    return Ok(Value::Array(out));
-                }
-                match call(expr, &["Vec", "new"]) {
-                    Some(a) if a.is_empty() => Ok(json!([])),
-                    _ => Err(refuse(loc)),
-                }
-            }
-            Class::Set(..) => {
-                if call(expr, &["BTreeSet", "new"])
-                    .or_else(|| call(expr, &["HashSet", "new"]))
-                    .is_some_and(|a| a.is_empty())
-                {
-                    return Ok(json!([]));
-                }
-                Err(loc
-                    .err(
-                        expr.span(),
-                        "the default of a set is evaluated only when it is empty",
-                    )
-                    .hint("return `BTreeSet::new()` (or `HashSet::new()`), or give the items with `#[schemars(extend(\"default\" = [..]))]`"))
-            }
-            Class::Map(_, value_ty, iloc) => {
-                if call(expr, &["BTreeMap", "new"])
-                    .or_else(|| call(expr, &["HashMap", "new"]))
-                    .is_some_and(|a| a.is_empty())
-                {
-                    return Ok(json!({}));
-                }
-                let args = call(expr, &["BTreeMap", "from"])
-                    .or_else(|| call(expr, &["HashMap", "from"]))
-                    .ok_or_else(|| refuse(loc))?;
-                let [Expr::Array(arr)] = args.as_slice() else {
-                    return Err(refuse(loc));
-                };
-                let mut out = Map::new();
-                for e in &arr.elems {
-                    let Expr::Tuple(t) = strip(e) else {
-                        return Err(refuse(loc));
-                    };
-                    if t.elems.len() != 2 {
-                        return Err(refuse(loc));
-                    }
-                    let k = string_like(&t.elems[0]).ok_or_else(|| refuse(loc))?;
-                    let v = self.eval_typed(iloc, &value_ty, &t.elems[1])?;
-                    out.insert(k, v);
-                }
-                Ok(Value::Object(out))
-            }
+            Class::Seq(inner, iloc) => self.eval_seq(loc, &inner, iloc, expr),
+            Class::Set(..) => eval_empty_set(loc, expr),
+            Class::Map(_, value_ty, iloc) => self.eval_map(loc, &value_ty, iloc, expr),
             Class::Boxed(inner, iloc) => match call(expr, &["Box", "new"]) {
                 Some(args) if args.len() == 1 => self.eval_typed(iloc, &inner, args[0]),
-                _ => Err(refuse(loc)),
+                _ => Err(refuse(loc, expr)),
             },
-            Class::Local(item) => {
-                let syn::Item::Enum(e) = item.item else {
-                    return Err(refuse(loc));
-                };
-                let Expr::Path(p) = expr else {
-                    return Err(refuse(loc));
-                };
-                let segs = path_tail(&p.path);
-                let (Some(variant_name), true) = (segs.last(), segs.len() >= 2) else {
-                    return Err(refuse(loc));
-                };
-                // The enum part of the path must name this enum.
-                let enum_path = syn::Path {
-                    leading_colon: p.path.leading_colon,
-                    segments: p
-                        .path
-                        .segments
-                        .iter()
-                        .take(segs.len() - 1)
-                        .cloned()
-                        .collect(),
-                };
-                let same = segs[segs.len() - 2] == "Self"
-                    || matches!(self.project.resolve_path(loc.module, &enum_path), Some(Resolved::Item(r)) if std::ptr::eq(r.item, item.item));
-                let Some(v) = e.variants.iter().find(|v| v.ident == variant_name.as_str()) else {
-                    return Err(refuse(loc));
-                };
-                if !same || !matches!(v.fields, syn::Fields::Unit) {
-                    return Err(refuse(loc));
-                }
-                let eloc = Loc::of(&item);
-                let serde = SerdeAttrs::parse(&e.attrs, eloc.file)?;
-                self.unit_variant_value(e, v, &serde, eloc)
-            }
-            Class::Unit | Class::JsonValue | Class::K8s(_) => Err(refuse(loc)),
+            Class::Local(item) => self.eval_unit_variant(loc, item, expr),
+            Class::Unit | Class::JsonValue | Class::K8s(_) => Err(refuse(loc, expr)),
         }
     }
+
+    /// A `Vec` default: `vec![..]` of items of type `inner`, or `Vec::new()`.
+    fn eval_seq(
+        &mut self,
+        loc: Loc<'p>,
+        inner: &syn::Type,
+        iloc: Loc<'p>,
+        expr: &Expr,
+    ) -> Result<Value> {
+        if let Expr::Macro(m) = expr
+            && m.mac.path.is_ident("vec")
+        {
+            let elems = m
+                .mac
+                .parse_body_with(
+                    syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+                )
+                .map_err(|_| refuse(loc, expr))?;
+            let mut out = Vec::new();
+            for e in &elems {
+                out.push(self.eval_typed(iloc, inner, e)?);
+            }
+            return Ok(Value::Array(out));
+        }
+        match call(expr, &["Vec", "new"]) {
+            Some(a) if a.is_empty() => Ok(json!([])),
+            _ => Err(refuse(loc, expr)),
+        }
+    }
+
+    /// A map default: `BTreeMap::new()`/`HashMap::new()`, or `from([..])` of `(key, value)` pairs
+    /// with string-like keys and values of type `value_ty`.
+    fn eval_map(
+        &mut self,
+        loc: Loc<'p>,
+        value_ty: &syn::Type,
+        iloc: Loc<'p>,
+        expr: &Expr,
+    ) -> Result<Value> {
+        if call(expr, &["BTreeMap", "new"])
+            .or_else(|| call(expr, &["HashMap", "new"]))
+            .is_some_and(|a| a.is_empty())
+        {
+            return Ok(json!({}));
+        }
+        let args = call(expr, &["BTreeMap", "from"])
+            .or_else(|| call(expr, &["HashMap", "from"]))
+            .ok_or_else(|| refuse(loc, expr))?;
+        let [Expr::Array(arr)] = args.as_slice() else {
+            return Err(refuse(loc, expr));
+        };
+        let mut out = Map::new();
+        for e in &arr.elems {
+            let Expr::Tuple(t) = strip(e) else {
+                return Err(refuse(loc, expr));
+            };
+            if t.elems.len() != 2 {
+                return Err(refuse(loc, expr));
+            }
+            let k = string_like(&t.elems[0]).ok_or_else(|| refuse(loc, expr))?;
+            let v = self.eval_typed(iloc, value_ty, &t.elems[1])?;
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// A default of a local enum: a path to one of its unit variants (`Enum::Variant`,
+    /// `Self::Variant`).
+    fn eval_unit_variant(&self, loc: Loc<'p>, item: ItemRef<'p>, expr: &Expr) -> Result<Value> {
+        let syn::Item::Enum(e) = item.item else {
+            return Err(refuse(loc, expr));
+        };
+        let Expr::Path(p) = expr else {
+            return Err(refuse(loc, expr));
+        };
+        let segs = path_tail(&p.path);
+        let (Some(variant_name), true) = (segs.last(), segs.len() >= 2) else {
+            return Err(refuse(loc, expr));
+        };
+        // The enum part of the path must name this enum.
+        let enum_path = syn::Path {
+            leading_colon: p.path.leading_colon,
+            segments: p
+                .path
+                .segments
+                .iter()
+                .take(segs.len() - 1)
+                .cloned()
+                .collect(),
+        };
+        let same = segs[segs.len() - 2] == "Self"
+            || matches!(self.project.resolve_path(loc.module, &enum_path), Some(Resolved::Item(r)) if std::ptr::eq(r.item, item.item));
+        let Some(v) = e.variants.iter().find(|v| v.ident == variant_name.as_str()) else {
+            return Err(refuse(loc, expr));
+        };
+        if !same || !matches!(v.fields, syn::Fields::Unit) {
+            return Err(refuse(loc, expr));
+        }
+        let eloc = Loc::of(&item);
+        let serde = SerdeAttrs::parse(&e.attrs, eloc.file)?;
+        self.unit_variant_value(e, v, &serde, eloc)
+    }
+}
+
+/// The refusal of a default value that cannot be evaluated without compiling.
+fn refuse(loc: Loc<'_>, expr: &Expr) -> CrdError {
+    loc.err(
+        expr.span(),
+        "this default value cannot be evaluated without compiling",
+    )
+    .hint(DEFAULT_FN_HINT)
+}
+
+/// A primitive default: a literal of the primitive's kind (strings also string-like or
+/// `String::new()`).
+fn eval_prim(p: &str, expr: &Expr) -> Option<Value> {
+    match p {
+        "String" | "str" => string_like(expr).map(Value::String).or_else(|| {
+            call(expr, &["String", "new"])
+                .filter(|a| a.is_empty())
+                .map(|_| json!(""))
+        }),
+        "bool" => eval_literal(expr).filter(Value::is_boolean),
+        "char" => match expr {
+            Expr::Lit(l) if matches!(l.lit, syn::Lit::Char(_)) => eval_literal(expr),
+            _ => None,
+        },
+        "f32" | "f64" => match eval_literal(expr) {
+            Some(Value::Number(n)) if n.is_f64() => {
+                let x = n.as_f64().expect("float");
+                let x = if p == "f32" { (x as f32) as f64 } else { x };
+                serde_json::Number::from_f64(x).map(Value::Number)
+            }
+            _ => None,
+        },
+        _ => eval_literal(expr).filter(|v| v.is_i64() || v.is_u64()),
+    }
+}
+
+/// A set default: only an empty `BTreeSet::new()` or `HashSet::new()`.
+fn eval_empty_set(loc: Loc<'_>, expr: &Expr) -> Result<Value> {
+    if call(expr, &["BTreeSet", "new"])
+        .or_else(|| call(expr, &["HashSet", "new"]))
+        .is_some_and(|a| a.is_empty())
+    {
+        return Ok(json!([]));
+    }
+    Err(loc
+        .err(
+            expr.span(),
+            "the default of a set is evaluated only when it is empty",
+        )
+        .hint("return `BTreeSet::new()` (or `HashSet::new()`), or give the items with `#[schemars(extend(\"default\" = [..]))]`"))
 }

@@ -32,7 +32,7 @@
 //! * schemars: doc comments (schemars' joining and `# Title` rule), `title`, `description`,
 //!   `range`, `length`, `regex(pattern = ..)`, `pattern(..)`, `contains(..)`, `email`, `url`,
 //!   `ip`, `ipv4`, `ipv6`, `inner(..)`, `required`, `example`, `with = "Type"`, `extend("key" =
-//!   json)` for the keys a CRD schema has (see `EXTEND_KEYS` in attrs.rs), the serde keywords above in
+//!   json)` for the keys a CRD schema has (see `EXTEND_KEYS` in attrs/extend.rs), the serde keywords above in
 //!   `#[schemars(..)]` (they override serde's), `#[deprecated]`.
 //! * The field attributes of validator and garde that schemars reads after its own, with literal
 //!   values: `#[validate(length(..), range(..), email, url, ip, ipv4, ipv6, contains(pattern =
@@ -91,8 +91,10 @@ mod defaults;
 mod error;
 pub mod k8s;
 mod nesting;
+mod quiet;
 mod schema;
 mod source;
+mod transforms;
 mod value;
 
 #[cfg(test)]
@@ -103,14 +105,7 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
 };
 
 pub use error::CrdError;
-
-/// One Rust source file of the project.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Relative to the project root, e.g. `src/api/v1/guestbook.rs`.
-    pub path: std::path::PathBuf,
-    pub text: String,
-}
+pub use source::SourceFile;
 
 /// Options of the derivation.
 #[derive(Debug, Default, Clone)]
@@ -126,7 +121,7 @@ pub fn crds_from_sources(
     files: &[SourceFile],
     opts: &CrdOptions,
 ) -> Result<Vec<CustomResourceDefinition>, CrdError> {
-    let result = assemble::quietly(|| derive_all(files, opts)).unwrap_or_else(|panic| {
+    let result = quiet::quietly(|| derive_all(files, opts)).unwrap_or_else(|panic| {
         Err(CrdError {
             file: files.first().map(|f| f.path.clone()).unwrap_or_default(),
             line: 1,
@@ -158,11 +153,14 @@ fn derive_all(
     let mut generator = schema::Gen::new(&project);
     let mut versions = Vec::new();
     for item in project.all_items() {
-        let attrs = schema::item_attrs(item.item);
-        if schema::derives(attrs).iter().any(|d| d == "CustomResource") {
+        let attrs = source::item_attrs(item.item);
+        if attrs::derive::derives(attrs)
+            .iter()
+            .any(|d| d == "CustomResource")
+        {
             versions.push(assemble::build(&mut generator, item)?);
         } else if let syn::Item::Union(u) = item.item
-            && schema::derives(&u.attrs)
+            && attrs::derive::derives(&u.attrs)
                 .iter()
                 .any(|d| d == "CustomResource")
         {

@@ -1,7 +1,7 @@
 //! Rust types → raw JSON schemas, the way `#[derive(JsonSchema)]` (schemars 1.2.3) and
 //! `#[derive(KubeSchema)]` (kube-derive 5.0.0) build them with kube's generator settings
 //! (OpenAPI 3, every subschema inlined, deserialize contract). The result is "raw": schemars'
-//! and kube-core's transforms run afterwards, in `crd.rs`, by calling those crates.
+//! and kube-core's transforms run afterwards, in `transforms.rs`, by calling those crates.
 
 use std::cell::Cell;
 use std::path::Path;
@@ -10,9 +10,16 @@ use proc_macro2::Span;
 use serde_json::{Map, Value, json};
 use syn::spanned::Spanned;
 
-use super::attrs::{AttrSite, RenameRule, SchemarsAttrs, SerdeAttrs, Validation, XKube};
+use super::attrs::derive::derives;
+use super::attrs::docs::title_and_description;
+use super::attrs::rename::RenameRule;
+use super::attrs::schemars::{AttrSite, SchemarsAttrs};
+use super::attrs::serde::SerdeAttrs;
+use super::attrs::validation::Validation;
+use super::attrs::x_kube::XKube;
 use super::error::{CrdError, Result};
-use super::source::{ItemRef, ModPath, Project, Resolved, ident_str};
+use super::source::{ItemRef, ModPath, Project, Resolved, ident_str, item_attrs};
+use super::transforms::apply_kube_transforms;
 use super::{k8s, nesting};
 
 /// Where a piece of syntax was written: its module (for name resolution) and file (for errors).
@@ -107,45 +114,6 @@ impl std::fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ty = self.0;
         f.write_str(&quote::quote!(#ty).to_string().replace(' ', ""))
-    }
-}
-
-/// The derive macros of an item (last path segments), also those inside `cfg_attr(.., derive(..))`.
-pub(crate) fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
-    fn collect(meta: &syn::Meta, out: &mut Vec<String>) {
-        let syn::Meta::List(list) = meta else { return };
-        if !list.path.is_ident("derive") && !list.path.is_ident("cfg_attr") {
-            return;
-        }
-        let Ok(items) = list.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-        ) else {
-            return;
-        };
-        if list.path.is_ident("derive") {
-            for p in items {
-                if let Some(last) = p.path().segments.last() {
-                    out.push(last.ident.to_string());
-                }
-            }
-        } else if list.path.is_ident("cfg_attr") {
-            for m in items.iter().skip(1) {
-                collect(m, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for a in attrs {
-        collect(&a.meta, &mut out);
-    }
-    out
-}
-
-pub(crate) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
-    match item {
-        syn::Item::Struct(s) => &s.attrs,
-        syn::Item::Enum(e) => &e.attrs,
-        _ => &[],
     }
 }
 
@@ -256,7 +224,7 @@ fn insert_if_nonempty(schema: &mut Value, key: &str, value: &str) {
 pub(crate) fn apply_common(schema: &mut Value, a: &SchemarsAttrs) {
     let (doc_title, doc_desc) = match &a.doc {
         Some(d) => {
-            let (t, d) = super::attrs::title_and_description(d);
+            let (t, d) = title_and_description(d);
             (Some(t), Some(d))
         }
         None => (None, None),
@@ -763,66 +731,9 @@ impl<'p, 'a> Gen<'p, 'a> {
             return Err(loc.err(*span, format!("`#[serde({k})]` on a type is not supported"))
                 .hint("kubeforge reads the type's own fields; write the schema-relevant type directly"));
         }
-        let mut schema = match item.item {
+        match item.item {
             syn::Item::Struct(s) => {
-                let xkube = if kube_schema {
-                    XKube::parse(&s.attrs, false, loc.file)?
-                } else {
-                    XKube::default()
-                };
-                if !kube_schema
-                    && let Some(a) = s.attrs.iter().find(|a| a.path().is_ident("x_kube"))
-                {
-                    return Err(loc.err(a.span(), "`#[x_kube]` needs `#[derive(KubeSchema)]` instead of JsonSchema")
-                        .hint("replace `JsonSchema` with `kube::KubeSchema` in the struct's derive list"));
-                }
-                let mut schema = match &s.fields {
-                    syn::Fields::Named(named) => {
-                        let fields = self.read_fields(named.named.iter(), loc, kube_schema)?;
-                        let rule = serde.rename_all_de;
-                        let container_default = self.container_default(&item, &serde, loc)?;
-                        self.struct_schema(
-                            &fields,
-                            rule,
-                            container_default,
-                            serde.deny_unknown_fields,
-                            loc,
-                        )?
-                    }
-                    syn::Fields::Unnamed(un) if un.unnamed.len() == 1 && !kube_schema => {
-                        let f = &un.unnamed[0];
-                        let fs = SerdeAttrs::parse(&f.attrs, loc.file)?;
-                        let fa = SchemarsAttrs::parse(&f.attrs, AttrSite::Field, loc.file)?;
-                        let mut s = self.field_base_schema(f, &fa, loc)?;
-                        self.field_mutators(&mut s, &fa, &fs);
-                        apply_extensions(&mut s, &fa, loc)?;
-                        s
-                    }
-                    syn::Fields::Unnamed(un) => {
-                        return Err(loc
-                            .err(un.span(), "tuple structs are not supported in a CRD schema")
-                            .hint("use a struct with named fields"));
-                    }
-                    syn::Fields::Unit => {
-                        return Err(loc
-                            .err(
-                                s.ident.span(),
-                                "unit structs have a `null` schema, which a CRD cannot hold",
-                            )
-                            .hint("use a struct with named fields"));
-                    }
-                };
-                apply_common(&mut schema, &schemars);
-                apply_extensions(&mut schema, &schemars, loc)?;
-                if kube_schema {
-                    for rule in &xkube.validations {
-                        push_validation(&mut schema, rule.clone());
-                    }
-                    if let syn::Fields::Named(named) = &s.fields {
-                        self.apply_field_x_kube(&mut schema, named.named.iter(), &serde, loc)?;
-                    }
-                }
-                schema
+                self.struct_item_schema(item, s, &serde, &schemars, loc, kube_schema)
             }
             syn::Item::Enum(e) => {
                 if kube_schema {
@@ -836,12 +747,92 @@ impl<'p, 'a> Gen<'p, 'a> {
                 let mut schema = self.enum_schema(e, &serde, loc)?;
                 apply_common(&mut schema, &schemars);
                 apply_extensions(&mut schema, &schemars, loc)?;
-                schema
+                Ok(schema)
             }
             _ => unreachable!("item_schema is called for structs and enums"),
+        }
+    }
+
+    /// The schema of a struct: its fields' schema, then the container's metadata and extensions
+    /// and, with KubeSchema, the `#[x_kube]` rules of the struct and its fields.
+    fn struct_item_schema(
+        &mut self,
+        item: ItemRef<'p>,
+        s: &syn::ItemStruct,
+        serde: &SerdeAttrs,
+        schemars: &SchemarsAttrs,
+        loc: Loc<'p>,
+        kube_schema: bool,
+    ) -> Result<Value> {
+        let xkube = if kube_schema {
+            XKube::parse(&s.attrs, false, loc.file)?
+        } else {
+            XKube::default()
         };
-        let _ = &mut schema;
+        if !kube_schema && let Some(a) = s.attrs.iter().find(|a| a.path().is_ident("x_kube")) {
+            return Err(loc
+                .err(
+                    a.span(),
+                    "`#[x_kube]` needs `#[derive(KubeSchema)]` instead of JsonSchema",
+                )
+                .hint("replace `JsonSchema` with `kube::KubeSchema` in the struct's derive list"));
+        }
+        let mut schema = self.struct_fields_schema(item, s, serde, loc, kube_schema)?;
+        apply_common(&mut schema, schemars);
+        apply_extensions(&mut schema, schemars, loc)?;
+        if kube_schema {
+            for rule in &xkube.validations {
+                push_validation(&mut schema, rule.clone());
+            }
+            if let syn::Fields::Named(named) = &s.fields {
+                self.apply_field_x_kube(&mut schema, named.named.iter(), serde, loc)?;
+            }
+        }
         Ok(schema)
+    }
+
+    /// The schema of a struct's fields: an object for named fields, the field's own schema for a
+    /// newtype (JsonSchema only); tuple and unit structs are refused.
+    fn struct_fields_schema(
+        &mut self,
+        item: ItemRef<'p>,
+        s: &syn::ItemStruct,
+        serde: &SerdeAttrs,
+        loc: Loc<'p>,
+        kube_schema: bool,
+    ) -> Result<Value> {
+        match &s.fields {
+            syn::Fields::Named(named) => {
+                let fields = self.read_fields(named.named.iter(), loc, kube_schema)?;
+                let rule = serde.rename_all_de;
+                let container_default = self.container_default(&item, serde, loc)?;
+                self.struct_schema(
+                    &fields,
+                    rule,
+                    container_default,
+                    serde.deny_unknown_fields,
+                    loc,
+                )
+            }
+            syn::Fields::Unnamed(un) if un.unnamed.len() == 1 && !kube_schema => {
+                let f = &un.unnamed[0];
+                let fs = SerdeAttrs::parse(&f.attrs, loc.file)?;
+                let fa = SchemarsAttrs::parse(&f.attrs, AttrSite::Field, loc.file)?;
+                let mut s = self.field_base_schema(f, &fa, loc)?;
+                self.field_mutators(&mut s, &fa, &fs);
+                apply_extensions(&mut s, &fa, loc)?;
+                Ok(s)
+            }
+            syn::Fields::Unnamed(un) => Err(loc
+                .err(un.span(), "tuple structs are not supported in a CRD schema")
+                .hint("use a struct with named fields")),
+            syn::Fields::Unit => Err(loc
+                .err(
+                    s.ident.span(),
+                    "unit structs have a `null` schema, which a CRD cannot hold",
+                )
+                .hint("use a struct with named fields")),
+        }
     }
 
     /// Reads the named fields of a struct or struct variant.
@@ -931,58 +922,7 @@ impl<'p, 'a> Gen<'p, 'a> {
             let f = fi.field;
             let ty = fi.schemars.with.as_ref().unwrap_or(&f.ty);
             if fi.serde.flatten {
-                let mut other = match self.classify(loc, ty)? {
-                    Class::Map(k, v, mloc)
-                        if matches!(self.classify(mloc, &v)?, Class::JsonValue) =>
-                    {
-                        if !matches!(self.classify(mloc, &k)?, Class::Prim("String" | "str")) {
-                            return Err(
-                                loc.err(k.span(), "map keys must be strings in a CRD schema")
-                            );
-                        }
-                        json!({"type": "object", "additionalProperties": true})
-                    }
-                    _ => self.non_optional_schema(loc, ty)?,
-                };
-                let optional = self.is_option(loc, ty)? && !fi.schemars.required;
-                let is_object = |v: &Value| v.get("type") == Some(&json!("object"));
-                // A struct, or an untagged enum (variants that are objects, under `anyOf`), or a
-                // struct that holds one flattened.
-                let (flattenable, untagged_enum) = match &other {
-                    Value::Object(m) => {
-                        let variants = m.get("anyOf").and_then(Value::as_array);
-                        let ok = !m.contains_key("oneOf")
-                            && !m.contains_key("allOf")
-                            && variants.is_none_or(|a| a.iter().all(is_object))
-                            && (is_object(&other)
-                                || (!m.contains_key("type") && variants.is_some()));
-                        (ok, variants.is_some())
-                    }
-                    _ => (false, false),
-                };
-                if !flattenable {
-                    return Err(loc.err(f.ty.span(), "only structs, untagged enums and maps of serde_json::Value can be flattened")
-                        .hint("flatten a struct or a `#[serde(untagged)]` enum (or an Option of one), or `BTreeMap<String, serde_json::Value>` to keep unknown fields"));
-                }
-                if untagged_enum
-                    && let Some(k) = ["anyOf", "oneOf", "allOf"]
-                        .into_iter()
-                        .find(|k| schema.get(k).is_some())
-                {
-                    return Err(loc.err(f.ty.span(), format!("this flattened enum would meet the `{k}` of another flattened enum under `allOf`, whose variants kube does not hoist (the schema would not be structural)"))
-                        .hint("flatten at most one enum into a struct; put the other in a field of its own"));
-                }
-                if optional && let Value::Object(m) = &mut other {
-                    m.remove("required");
-                    // schemars lets an absent untagged enum match with an empty variant.
-                    if let Some(Value::Array(variants)) = m.get_mut("anyOf")
-                        && !variants.contains(&json!({}))
-                    {
-                        variants.push(json!({}));
-                    }
-                }
-                allow_unknown_properties(&mut other);
-                flatten_into(&mut schema, other, loc, f.ty.span())?;
+                self.flatten_field(&mut schema, fi, ty, loc)?;
                 continue;
             }
             let mut prop = self.field_base_schema(f, &fi.schemars, loc)?;
@@ -997,6 +937,67 @@ impl<'p, 'a> Gen<'p, 'a> {
             insert_property(&mut schema, &name, optional, prop);
         }
         Ok(schema)
+    }
+
+    /// Merges a `#[serde(flatten)]` field's schema into the struct's `schema`: a struct, an
+    /// untagged enum (its variants objects), an Option of either, or a map of
+    /// `serde_json::Value`.
+    fn flatten_field(
+        &mut self,
+        schema: &mut Value,
+        fi: &FieldInfo<'_>,
+        ty: &syn::Type,
+        loc: Loc<'p>,
+    ) -> Result<()> {
+        let f = fi.field;
+        let mut other = match self.classify(loc, ty)? {
+            Class::Map(k, v, mloc) if matches!(self.classify(mloc, &v)?, Class::JsonValue) => {
+                if !matches!(self.classify(mloc, &k)?, Class::Prim("String" | "str")) {
+                    return Err(loc.err(k.span(), "map keys must be strings in a CRD schema"));
+                }
+                json!({"type": "object", "additionalProperties": true})
+            }
+            _ => self.non_optional_schema(loc, ty)?,
+        };
+        let optional = self.is_option(loc, ty)? && !fi.schemars.required;
+        let is_object = |v: &Value| v.get("type") == Some(&json!("object"));
+        // A struct, or an untagged enum (variants that are objects, under `anyOf`), or a
+        // struct that holds one flattened.
+        let (flattenable, untagged_enum) = match &other {
+            Value::Object(m) => {
+                let variants = m.get("anyOf").and_then(Value::as_array);
+                let ok = !m.contains_key("oneOf")
+                    && !m.contains_key("allOf")
+                    && variants.is_none_or(|a| a.iter().all(is_object))
+                    && (is_object(&other) || (!m.contains_key("type") && variants.is_some()));
+                (ok, variants.is_some())
+            }
+            _ => (false, false),
+        };
+        if !flattenable {
+            return Err(loc.err(f.ty.span(), "only structs, untagged enums and maps of serde_json::Value can be flattened")
+                .hint("flatten a struct or a `#[serde(untagged)]` enum (or an Option of one), or `BTreeMap<String, serde_json::Value>` to keep unknown fields"));
+        }
+        if untagged_enum
+            && let Some(k) = ["anyOf", "oneOf", "allOf"]
+                .into_iter()
+                .find(|k| schema.get(k).is_some())
+        {
+            return Err(loc.err(f.ty.span(), format!("this flattened enum would meet the `{k}` of another flattened enum under `allOf`, whose variants kube does not hoist (the schema would not be structural)"))
+                .hint("flatten at most one enum into a struct; put the other in a field of its own"));
+        }
+        if optional && let Value::Object(m) = &mut other {
+            m.remove("required");
+            // schemars lets an absent untagged enum match with an empty variant.
+            if let Some(Value::Array(variants)) = m.get_mut("anyOf")
+                && !variants.contains(&json!({}))
+            {
+                variants.push(json!({}));
+            }
+        }
+        allow_unknown_properties(&mut other);
+        flatten_into(schema, other, loc, f.ty.span())?;
+        Ok(())
     }
 
     /// Adds field-level `#[x_kube]` rules and merge strategies to the properties (KubeSchema).
@@ -1049,91 +1050,25 @@ impl<'p, 'a> Gen<'p, 'a> {
         serde: &SerdeAttrs,
         loc: Loc<'p>,
     ) -> Result<Value> {
-        if let Some(span) = serde.tag {
-            return Err(loc.err(span, "internally and adjacently tagged enums (`#[serde(tag = ..)]`) are not supported")
-                .hint("kube's structural schema rewriter panics on them; use the default (externally tagged) representation or #[serde(untagged)]"));
-        }
-        if let Some(span) = serde.content {
-            return Err(loc
-                .err(
-                    span,
-                    "adjacently tagged enums (`#[serde(tag, content)]`) are not supported",
-                )
-                .hint("use the default (externally tagged) representation or #[serde(untagged)]"));
-        }
-        if e.variants.is_empty() {
-            return Err(loc
-                .err(
-                    e.ident.span(),
-                    "an enum without variants has no valid schema",
-                )
-                .hint("add variants, or remove the field that uses this enum"));
-        }
-        if !serde.untagged {
-            let mut tagged = e.variants.iter().filter(|v| {
-                SerdeAttrs::parse(&v.attrs, loc.file)
-                    .map(|a| !a.untagged && !a.skip_de)
-                    .unwrap_or(true)
-            });
-            let units = tagged
-                .clone()
-                .filter(|v| matches!(v.fields, syn::Fields::Unit))
-                .count();
-            if units > 0 && tagged.any(|v| !matches!(v.fields, syn::Fields::Unit)) {
-                return Err(loc.err(e.ident.span(), format!("enum `{}` mixes unit variants and variants with data", e.ident))
-                    .hint("kube's structural schema rewriter panics on that; give the unit variants a payload (e.g. `Empty {}`) or split the enum"));
-            }
-        }
+        check_enum_shape(e, serde, loc)?;
         let mut unit_names = Vec::new();
         let mut any_unit = false;
         let mut complex: Vec<Value> = Vec::new();
         let mut unique = !serde.untagged;
         for v in &e.variants {
-            let vs = SerdeAttrs::parse(&v.attrs, loc.file)?;
-            let va = SchemarsAttrs::parse(&v.attrs, AttrSite::Variant, loc.file)?;
-            if let Some((k, span)) = &vs.unsupported {
-                return Err(loc.err(
-                    *span,
-                    format!("`#[serde({k})]` on a variant is not supported"),
-                ));
-            }
-            if va.with.is_some() {
-                return Err(loc.err(
-                    v.ident.span(),
-                    "`#[schemars(with)]` on a variant is not supported",
-                ));
-            }
-            if vs.skip_de {
-                continue;
-            }
-            let name = vs.de_name(&ident_str(&v.ident), serde.rename_all_de, true);
-            let is_unit = matches!(v.fields, syn::Fields::Unit);
-            let untagged = serde.untagged || vs.untagged;
-            if !serde.untagged && is_unit && va.is_plain() && !vs.untagged {
-                any_unit = true;
-                unit_names.push(json!(name));
-                continue;
-            }
-            if vs.untagged {
-                unique = false;
-            }
-            let field_rule = vs.rename_all_de.or(serde.rename_all_fields_de);
-            let mut s = if untagged {
-                let s = self.variant_content(v, field_rule, serde.deny_unknown_fields, loc)?;
-                if s.get("type") != Some(&json!("object")) {
-                    return Err(loc.err(v.ident.span(), format!("untagged variant `{}` is not an object, which gives a non-structural schema", v.ident))
-                        .hint("give untagged variants named fields (or a struct payload); for int-or-string use k8s IntOrString"));
+            match self.variant_part(v, serde, loc)? {
+                VariantPart::Skipped => {}
+                VariantPart::PlainUnit(name) => {
+                    any_unit = true;
+                    unit_names.push(json!(name));
                 }
-                s
-            } else if is_unit {
-                json!({"type": "string", "const": name})
-            } else {
-                let sub = self.variant_content(v, field_rule, serde.deny_unknown_fields, loc)?;
-                json!({"type": "object", "properties": {name.clone(): sub}, "required": [name], "additionalProperties": false})
-            };
-            apply_common(&mut s, &va);
-            apply_extensions(&mut s, &va, loc)?;
-            complex.push(s);
+                VariantPart::Schema(s, untagged_variant) => {
+                    if untagged_variant {
+                        unique = false;
+                    }
+                    complex.push(s);
+                }
+            }
         }
         let unit_schema = json!({"type": "string", "enum": unit_names});
         if complex.is_empty() && !serde.untagged {
@@ -1151,12 +1086,61 @@ impl<'p, 'a> Gen<'p, 'a> {
         };
         // kube's rewriter hoists the variants' properties and panics on conflicts: find out here,
         // where the enum is, rather than later on the whole CRD.
-        if let Err(msg) = super::assemble::apply_kube_transforms(schema.clone()) {
+        if let Err(msg) = apply_kube_transforms(schema.clone()) {
             return Err(loc
                 .err(e.ident.span(), format!("enum `{}`: {msg}", e.ident))
                 .hint("give properties that appear in several variants the same type and docs"));
         }
         Ok(schema)
+    }
+
+    /// What one variant adds to its enum's schema.
+    fn variant_part(
+        &mut self,
+        v: &syn::Variant,
+        serde: &SerdeAttrs,
+        loc: Loc<'p>,
+    ) -> Result<VariantPart> {
+        let vs = SerdeAttrs::parse(&v.attrs, loc.file)?;
+        let va = SchemarsAttrs::parse(&v.attrs, AttrSite::Variant, loc.file)?;
+        if let Some((k, span)) = &vs.unsupported {
+            return Err(loc.err(
+                *span,
+                format!("`#[serde({k})]` on a variant is not supported"),
+            ));
+        }
+        if va.with.is_some() {
+            return Err(loc.err(
+                v.ident.span(),
+                "`#[schemars(with)]` on a variant is not supported",
+            ));
+        }
+        if vs.skip_de {
+            return Ok(VariantPart::Skipped);
+        }
+        let name = vs.de_name(&ident_str(&v.ident), serde.rename_all_de, true);
+        let is_unit = matches!(v.fields, syn::Fields::Unit);
+        let untagged = serde.untagged || vs.untagged;
+        if !serde.untagged && is_unit && va.is_plain() && !vs.untagged {
+            return Ok(VariantPart::PlainUnit(name));
+        }
+        let field_rule = vs.rename_all_de.or(serde.rename_all_fields_de);
+        let mut s = if untagged {
+            let s = self.variant_content(v, field_rule, serde.deny_unknown_fields, loc)?;
+            if s.get("type") != Some(&json!("object")) {
+                return Err(loc.err(v.ident.span(), format!("untagged variant `{}` is not an object, which gives a non-structural schema", v.ident))
+                    .hint("give untagged variants named fields (or a struct payload); for int-or-string use k8s IntOrString"));
+            }
+            s
+        } else if is_unit {
+            json!({"type": "string", "const": name})
+        } else {
+            let sub = self.variant_content(v, field_rule, serde.deny_unknown_fields, loc)?;
+            json!({"type": "object", "properties": {name.clone(): sub}, "required": [name], "additionalProperties": false})
+        };
+        apply_common(&mut s, &va);
+        apply_extensions(&mut s, &va, loc)?;
+        Ok(VariantPart::Schema(s, vs.untagged))
     }
 
     /// The content of a variant: `null` for unit, the field's schema for newtype, an object for
@@ -1189,6 +1173,57 @@ impl<'p, 'a> Gen<'p, 'a> {
     }
 }
 
+/// What one variant adds to its enum's schema.
+enum VariantPart {
+    /// Not deserialized: nothing.
+    Skipped,
+    /// A unit variant without metadata: its name, a value of the enum's string `enum`.
+    PlainUnit(String),
+    /// A variant schema of `oneOf`/`anyOf`, and whether the variant is `#[serde(untagged)]`.
+    Schema(Value, bool),
+}
+
+/// Refuses the enums kube cannot take: internally or adjacently tagged ones, empty ones, and
+/// externally tagged ones mixing unit and data variants.
+fn check_enum_shape(e: &syn::ItemEnum, serde: &SerdeAttrs, loc: Loc<'_>) -> Result<()> {
+    if let Some(span) = serde.tag {
+        return Err(loc.err(span, "internally and adjacently tagged enums (`#[serde(tag = ..)]`) are not supported")
+            .hint("kube's structural schema rewriter panics on them; use the default (externally tagged) representation or #[serde(untagged)]"));
+    }
+    if let Some(span) = serde.content {
+        return Err(loc
+            .err(
+                span,
+                "adjacently tagged enums (`#[serde(tag, content)]`) are not supported",
+            )
+            .hint("use the default (externally tagged) representation or #[serde(untagged)]"));
+    }
+    if e.variants.is_empty() {
+        return Err(loc
+            .err(
+                e.ident.span(),
+                "an enum without variants has no valid schema",
+            )
+            .hint("add variants, or remove the field that uses this enum"));
+    }
+    if !serde.untagged {
+        let mut tagged = e.variants.iter().filter(|v| {
+            SerdeAttrs::parse(&v.attrs, loc.file)
+                .map(|a| !a.untagged && !a.skip_de)
+                .unwrap_or(true)
+        });
+        let units = tagged
+            .clone()
+            .filter(|v| matches!(v.fields, syn::Fields::Unit))
+            .count();
+        if units > 0 && tagged.any(|v| !matches!(v.fields, syn::Fields::Unit)) {
+            return Err(loc.err(e.ident.span(), format!("enum `{}` mixes unit variants and variants with data", e.ident))
+                .hint("kube's structural schema rewriter panics on that; give the unit variants a payload (e.g. `Empty {}`) or split the enum"));
+        }
+    }
+    Ok(())
+}
+
 /// kube-core's `validate`: append a rule to `x-kubernetes-validations`.
 pub(crate) fn push_validation(schema: &mut Value, rule: Value) {
     let m = obj(schema);
@@ -1199,9 +1234,4 @@ pub(crate) fn push_validation(schema: &mut Value, rule: Value) {
             m.insert("x-kubernetes-validations".into(), json!([rule]));
         }
     }
-}
-
-/// Root-object helpers for `crd.rs`.
-pub(crate) mod root {
-    pub(crate) use super::{allow_unknown_properties, apply_common, flatten_into, insert_property};
 }

@@ -10,8 +10,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::SourceFile;
 use super::error::{CrdError, Result};
+
+/// One Rust source file of the project.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the project root, e.g. `src/api/v1/guestbook.rs`.
+    pub path: std::path::PathBuf,
+    pub text: String,
+}
 
 /// A module path, `[]` being the crate root.
 pub(crate) type ModPath = Vec<String>;
@@ -98,6 +105,15 @@ pub(crate) fn item_name(item: &syn::Item) -> Option<String> {
         syn::Item::Union(u) => u.ident.to_string(),
         _ => return None,
     })
+}
+
+/// The attributes of a struct or enum; none for other items.
+pub(crate) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Struct(s) => &s.attrs,
+        syn::Item::Enum(e) => &e.attrs,
+        _ => &[],
+    }
 }
 
 /// Whether `item` is named `name` (as [`item_name`] spells it), without allocating.

@@ -227,7 +227,7 @@ fn module_paths_follow_files() {
 
 #[test]
 fn rename_rules_match_serde() {
-    use super::attrs::RenameRule as R;
+    use super::attrs::rename::RenameRule as R;
     let cases = [
         (
             "lowercase",
@@ -296,7 +296,7 @@ fn rename_rules_match_serde() {
 
 #[test]
 fn doc_titles_and_descriptions() {
-    use super::attrs::title_and_description as td;
+    use super::attrs::docs::title_and_description as td;
     assert_eq!(
         td("  Plain text.\n\nMore.  "),
         (String::new(), "Plain text.\n\nMore.".to_string())

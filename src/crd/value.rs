@@ -9,6 +9,19 @@ use syn::{Expr, Lit};
 
 use super::error::{CrdError, Result};
 
+/// A string literal expression (also through parentheses / a group).
+pub(crate) fn expr_str(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        Expr::Group(g) => expr_str(&g.expr),
+        Expr::Paren(p) => expr_str(&p.expr),
+        _ => None,
+    }
+}
+
 /// An integer literal as serde_json serializes it (signedness kept).
 fn int_value(lit: &syn::LitInt, negative: bool) -> Option<Value> {
     let suffix = lit.suffix();
@@ -188,7 +201,7 @@ fn last_segments(path: &syn::Path, n: usize) -> Vec<String> {
 /// A string given as `"x"`, `"x".into()`, `"x".to_string()`, `"x".to_owned()` or `String::from("x")`.
 pub(crate) fn string_like(expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Lit(_) | Expr::Group(_) | Expr::Paren(_) => super::attrs::expr_str(expr),
+        Expr::Lit(_) | Expr::Group(_) | Expr::Paren(_) => expr_str(expr),
         Expr::MethodCall(m)
             if m.args.is_empty()
                 && matches!(
@@ -196,13 +209,13 @@ pub(crate) fn string_like(expr: &Expr) -> Option<String> {
                     "into" | "to_string" | "to_owned"
                 ) =>
         {
-            super::attrs::expr_str(&m.receiver)
+            expr_str(&m.receiver)
         }
         Expr::Call(_) => {
             let (path, args) = call_args(expr)?;
             let tail = last_segments(path, 2);
             if tail == ["String", "from"] && args.len() == 1 {
-                super::attrs::expr_str(args[0])
+                expr_str(args[0])
             } else {
                 None
             }
@@ -220,22 +233,10 @@ fn rule_error(file: &Path, expr: &dyn quote::ToTokens) -> CrdError {
 
 /// A CEL rule as kube-core's `Rule` serializes it.
 pub(crate) fn eval_rule(expr: &Expr, file: &Path) -> Result<Value> {
+    if let Some(rule) = literal_rule(expr) {
+        return Ok(Value::Object(rule));
+    }
     let mut rule = Map::new();
-    if let Some(s) = super::attrs::expr_str(expr) {
-        rule.insert("rule".into(), Value::String(s));
-        return Ok(Value::Object(rule));
-    }
-    if let Expr::Tuple(t) = expr
-        && t.elems.len() == 2
-        && let (Some(r), Some(m)) = (
-            super::attrs::expr_str(&t.elems[0]),
-            super::attrs::expr_str(&t.elems[1]),
-        )
-    {
-        rule.insert("rule".into(), Value::String(r));
-        rule.insert("message".into(), Value::String(m));
-        return Ok(Value::Object(rule));
-    }
     // Rule::new("..").message(..).reason(..)...
     let mut calls = Vec::new();
     let mut cur = expr;
@@ -251,65 +252,111 @@ pub(crate) fn eval_rule(expr: &Expr, file: &Path) -> Result<Value> {
     }
     let text = string_like(args[0]).ok_or_else(|| rule_error(file, args[0]))?;
     rule.insert("rule".into(), Value::String(text));
-    let (mut message, mut field_path, mut reason, mut old_self) = (None, None, None, None);
+    let mut parts = RuleParts::default();
     for m in calls.iter().rev() {
-        let arg = m.args.first().ok_or_else(|| rule_error(file, *m))?;
+        parts.read(m, file)?;
+    }
+    parts.insert_into(&mut rule);
+    Ok(Value::Object(rule))
+}
+
+/// A rule written as `"rule"` or `("rule", "message")`.
+fn literal_rule(expr: &Expr) -> Option<Map<String, Value>> {
+    let mut rule = Map::new();
+    if let Some(s) = expr_str(expr) {
+        rule.insert("rule".into(), Value::String(s));
+        return Some(rule);
+    }
+    if let Expr::Tuple(t) = expr
+        && t.elems.len() == 2
+        && let (Some(r), Some(m)) = (expr_str(&t.elems[0]), expr_str(&t.elems[1]))
+    {
+        rule.insert("rule".into(), Value::String(r));
+        rule.insert("message".into(), Value::String(m));
+        return Some(rule);
+    }
+    None
+}
+
+/// What the builder calls after `Rule::new(..)` set: the message (or message expression), field
+/// path, reason and `optionalOldSelf`.
+#[derive(Default)]
+struct RuleParts {
+    message: Option<(&'static str, String)>,
+    field_path: Option<String>,
+    reason: Option<String>,
+    old_self: Option<bool>,
+}
+
+impl RuleParts {
+    /// Reads one builder call: `.message(..)`, `.field_path(..)`, `.reason(..)` or
+    /// `.optional_old_self(..)`.
+    fn read(&mut self, m: &syn::ExprMethodCall, file: &Path) -> Result<()> {
+        let arg = m.args.first().ok_or_else(|| rule_error(file, m))?;
         match m.method.to_string().as_str() {
-            "message" => {
-                message = Some(if let Some(s) = string_like(arg) {
-                    ("message", s)
-                } else if let Some((p, a)) = call_args(arg)
-                    && a.len() == 1
-                    && let Some(s) = string_like(a[0])
-                {
-                    match last_segments(p, 2).as_slice() {
-                        [_, v] if v == "Expression" => ("messageExpression", s),
-                        [_, v] if v == "Message" => ("message", s),
-                        _ => return Err(rule_error(file, arg)),
-                    }
-                } else {
-                    return Err(rule_error(file, arg));
-                })
-            }
+            "message" => self.message = Some(rule_message(arg, file)?),
             "field_path" => {
-                field_path = Some(string_like(arg).ok_or_else(|| rule_error(file, arg))?)
+                self.field_path = Some(string_like(arg).ok_or_else(|| rule_error(file, arg))?)
             }
-            "reason" => {
-                let Expr::Path(p) = arg else {
-                    return Err(rule_error(file, arg));
-                };
-                let name = last_segments(&p.path, 1).pop().unwrap_or_default();
-                if !matches!(
-                    name.as_str(),
-                    "FieldValueInvalid"
-                        | "FieldValueForbidden"
-                        | "FieldValueRequired"
-                        | "FieldValueDuplicate"
-                ) {
-                    return Err(rule_error(file, arg));
-                }
-                reason = Some(name);
-            }
+            "reason" => self.reason = Some(rule_reason(arg, file)?),
             "optional_old_self" => match eval_literal(arg) {
-                Some(Value::Bool(b)) => old_self = Some(b),
+                Some(Value::Bool(b)) => self.old_self = Some(b),
                 _ => return Err(rule_error(file, arg)),
             },
-            _ => return Err(rule_error(file, *m)),
+            _ => return Err(rule_error(file, m)),
+        }
+        Ok(())
+    }
+
+    /// Adds the parts that were set to `rule`, in kube-core's order.
+    fn insert_into(self, rule: &mut Map<String, Value>) {
+        if let Some((k, v)) = self.message {
+            rule.insert(k.into(), Value::String(v));
+        }
+        if let Some(f) = self.field_path {
+            rule.insert("fieldPath".into(), Value::String(f));
+        }
+        if let Some(r) = self.reason {
+            rule.insert("reason".into(), Value::String(r));
+        }
+        if let Some(b) = self.old_self {
+            rule.insert("optionalOldSelf".into(), Value::Bool(b));
         }
     }
-    if let Some((k, v)) = message {
-        rule.insert(k.into(), Value::String(v));
+}
+
+/// The argument of `.message(..)`: a string, `Message::Message(..)` or
+/// `Message::Expression(..)`, with the key it is serialized under.
+fn rule_message(arg: &Expr, file: &Path) -> Result<(&'static str, String)> {
+    if let Some(s) = string_like(arg) {
+        return Ok(("message", s));
     }
-    if let Some(f) = field_path {
-        rule.insert("fieldPath".into(), Value::String(f));
+    if let Some((p, a)) = call_args(arg)
+        && a.len() == 1
+        && let Some(s) = string_like(a[0])
+    {
+        return match last_segments(p, 2).as_slice() {
+            [_, v] if v == "Expression" => Ok(("messageExpression", s)),
+            [_, v] if v == "Message" => Ok(("message", s)),
+            _ => Err(rule_error(file, arg)),
+        };
     }
-    if let Some(r) = reason {
-        rule.insert("reason".into(), Value::String(r));
+    Err(rule_error(file, arg))
+}
+
+/// The argument of `.reason(..)`: a `Reason::..` variant's name.
+fn rule_reason(arg: &Expr, file: &Path) -> Result<String> {
+    let Expr::Path(p) = arg else {
+        return Err(rule_error(file, arg));
+    };
+    let name = last_segments(&p.path, 1).pop().unwrap_or_default();
+    if !matches!(
+        name.as_str(),
+        "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate"
+    ) {
+        return Err(rule_error(file, arg));
     }
-    if let Some(b) = old_self {
-        rule.insert("optionalOldSelf".into(), Value::Bool(b));
-    }
-    Ok(Value::Object(rule))
+    Ok(name)
 }
 
 /// The `x-kubernetes-*` keys of a merge strategy (`ListMerge::..`, `MapMerge::..`).
