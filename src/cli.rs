@@ -1,5 +1,7 @@
 //! The command line, as clap sees it. Nothing here touches the disk: each command's `resolve`
 //! turns these raw arguments into validated settings, and its `plan` acts on them.
+// The doc comments below are clap's help text, where `<group>` is text, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

@@ -63,18 +63,6 @@ impl Error {
     }
 }
 
-impl From<crate::crd::CrdError> for Error {
-    fn from(e: crate::crd::CrdError) -> Self {
-        Error::InvalidFile {
-            file: e.file,
-            line: e.line,
-            column: e.column,
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
-
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Other(e.into())

@@ -35,6 +35,19 @@ impl fmt::Display for CrdError {
 
 impl std::error::Error for CrdError {}
 
+/// A CRD refusal is an invalid file for the commands (exit code 2).
+impl From<CrdError> for crate::error::Error {
+    fn from(e: CrdError) -> Self {
+        crate::error::Error::InvalidFile {
+            file: e.file,
+            line: e.line,
+            column: e.column,
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
 impl CrdError {
     /// An error at the start of `span` in `file`.
     pub(crate) fn at(file: &Path, span: proc_macro2::Span, message: impl Into<String>) -> Self {

@@ -637,7 +637,7 @@ impl<'p, 'a> Gen<'p, 'a> {
             Class::Boxed(inner, iloc) => self.schema(iloc, &inner),
             Class::Local(item) => self.item_schema(item, ty.span(), loc),
             Class::K8s(c) => k8s::raw_schema(c).ok_or_else(|| {
-                loc.err(ty.span(), format!("no captured schema for `{c}`")).hint("regenerate src/crd/k8s_schemas.json with UPDATE_K8S_SCHEMAS=1 cargo test --test crd_k8s_schemas")
+                loc.err(ty.span(), format!("no captured schema for `{c}`")).hint("regenerate src/crd/k8s_schemas.json with UPDATE_K8S_SCHEMAS=1 cargo test --test it crd_k8s_schemas::")
             }),
             Class::JsonValue => Err(loc.err(ty.span(), "serde_json::Value has no structural schema")
                 .hint("use a typed struct, or `#[serde(flatten)] extra: BTreeMap<String, serde_json::Value>` to keep unknown fields")),

@@ -331,7 +331,8 @@ impl<'a> Project<'a> {
         self.lookup_guarded(mp, name, &mut BTreeSet::new(), 0)
     }
 
-    /// [`Project::lookup`]; `seen` ends cycles of `use`s, and a name reached through more than
+    /// Looks `name` up in module `mp`: its items and child modules, then its `use`s, then its
+    /// globs. `seen` ends cycles of `use`s, and a name reached through more than
     /// [`MAX_DEPTH`](super::nesting::MAX_DEPTH) of them (`depth`) is not found.
     fn lookup_guarded(
         &self,

@@ -1,5 +1,5 @@
 //! Unit tests of the derivation (fidelity against kube-derive itself is proven by
-//! tests/compile_gate.rs, which compiles tests/fixtures/fidelity).
+//! tests/it/compile_gate.rs, which compiles tests/fixtures/fidelity).
 
 use serde_json::{Value, json};
 
