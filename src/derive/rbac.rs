@@ -137,12 +137,43 @@ pub fn role_yaml(
     namespaced_project: bool,
     cluster_scoped: &BTreeSet<(String, String)>,
 ) -> Result<Roles> {
-    let mut warnings = Vec::new();
-    let mut local: Vec<Marker> = Vec::new();
-    let mut cluster: Vec<Marker> = Vec::new();
+    let scopes = split_by_scope(markers, namespaced_project, cluster_scoped);
+    let mut out = String::from(crate::yaml::GENERATED_HEADER);
+    push_roles(&mut out, &scopes.local, namespaced_project)?;
+    if !scopes.cluster.is_empty() {
+        push_cluster_role(&mut out, &scopes.cluster)?;
+    }
+    Ok(Roles {
+        yaml: out,
+        warnings: scopes.warnings,
+    })
+}
+
+/// The markers split by where their rules can be granted, with a warning per marker that a
+/// namespaced project has to grant through a ClusterRole.
+struct Scopes {
+    /// Rules of the manager role and of the Roles per namespace.
+    local: Vec<Marker>,
+    /// Rules that only a ClusterRole can grant in a namespaced project.
+    cluster: Vec<Marker>,
+    warnings: Vec<String>,
+}
+
+/// Splits the markers of a namespaced project into the rules a Role can grant and those on
+/// cluster-scoped resources or URLs; in a cluster-wide project, every rule stays local.
+fn split_by_scope(
+    markers: &[Marker],
+    namespaced_project: bool,
+    cluster_scoped: &BTreeSet<(String, String)>,
+) -> Scopes {
+    let mut scopes = Scopes {
+        local: Vec::new(),
+        cluster: Vec::new(),
+        warnings: Vec::new(),
+    };
     for m in markers {
         if !namespaced_project || m.namespace.is_some() {
-            local.push(m.clone());
+            scopes.local.push(m.clone());
             continue;
         }
         let is_cluster = |r: &String| {
@@ -154,29 +185,34 @@ pub fn role_yaml(
         let (c, l): (Vec<String>, Vec<String>) = m.resources.iter().cloned().partition(is_cluster);
         if !c.is_empty() || !m.urls.is_empty() {
             let what: Vec<String> = c.iter().chain(m.urls.iter()).cloned().collect();
-            warnings.push(format!(
+            scopes.warnings.push(format!(
                 "warning   the project is namespaced, but {} cannot be granted by a Role: config/rbac/role.yaml gives them a ClusterRole",
                 what.join(", ")
             ));
-            cluster.push(Marker {
+            scopes.cluster.push(Marker {
                 resources: c,
                 ..m.clone()
             });
         }
         if !l.is_empty() {
-            local.push(Marker {
+            scopes.local.push(Marker {
                 resources: l,
                 urls: Vec::new(),
                 ..m.clone()
             });
         }
     }
+    scopes
+}
+
+/// Appends the manager role (always, even without rules), then a Role per namespace that
+/// markers name.
+fn push_roles(out: &mut String, local: &[Marker], namespaced_project: bool) -> Result<()> {
     let mut by_scope: BTreeMap<Option<String>, Vec<&Marker>> = BTreeMap::new();
     by_scope.entry(None).or_default();
-    for m in &local {
+    for m in local {
         by_scope.entry(m.namespace.clone()).or_default().push(m);
     }
-    let mut out = String::from(crate::yaml::GENERATED_HEADER);
     for (namespace, ms) in by_scope {
         let kind = if namespace.is_some() || namespaced_project {
             "Role"
@@ -184,7 +220,7 @@ pub fn role_yaml(
             "ClusterRole"
         };
         push(
-            &mut out,
+            out,
             &RoleDoc {
                 api_version: RBAC_V1,
                 kind,
@@ -196,46 +232,46 @@ pub fn role_yaml(
             },
         )?;
     }
-    if !cluster.is_empty() {
-        let refs: Vec<&Marker> = cluster.iter().collect();
-        push(
-            &mut out,
-            &RoleDoc {
-                api_version: RBAC_V1,
+    Ok(())
+}
+
+/// Appends the ClusterRole of a namespaced project's cluster-wide rules and its binding to the
+/// manager's service account.
+fn push_cluster_role(out: &mut String, cluster: &[Marker]) -> Result<()> {
+    let refs: Vec<&Marker> = cluster.iter().collect();
+    push(
+        out,
+        &RoleDoc {
+            api_version: RBAC_V1,
+            kind: "ClusterRole",
+            metadata: Meta {
+                name: CLUSTER_ROLE_NAME.into(),
+                namespace: None,
+            },
+            rules: merge(&refs),
+        },
+    )?;
+    push(
+        out,
+        &BindingDoc {
+            api_version: RBAC_V1,
+            kind: "ClusterRoleBinding",
+            metadata: Meta {
+                name: format!("{CLUSTER_ROLE_NAME}binding"),
+                namespace: None,
+            },
+            role_ref: RoleRef {
+                api_group: "rbac.authorization.k8s.io",
                 kind: "ClusterRole",
-                metadata: Meta {
-                    name: CLUSTER_ROLE_NAME.into(),
-                    namespace: None,
-                },
-                rules: merge(&refs),
+                name: CLUSTER_ROLE_NAME,
             },
-        )?;
-        push(
-            &mut out,
-            &BindingDoc {
-                api_version: RBAC_V1,
-                kind: "ClusterRoleBinding",
-                metadata: Meta {
-                    name: format!("{CLUSTER_ROLE_NAME}binding"),
-                    namespace: None,
-                },
-                role_ref: RoleRef {
-                    api_group: "rbac.authorization.k8s.io",
-                    kind: "ClusterRole",
-                    name: CLUSTER_ROLE_NAME,
-                },
-                subjects: vec![Subject {
-                    kind: "ServiceAccount",
-                    name: "controller-manager",
-                    namespace: "system",
-                }],
-            },
-        )?;
-    }
-    Ok(Roles {
-        yaml: out,
-        warnings,
-    })
+            subjects: vec![Subject {
+                kind: "ServiceAccount",
+                name: "controller-manager",
+                namespace: "system",
+            }],
+        },
+    )
 }
 
 const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";

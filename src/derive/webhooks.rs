@@ -134,7 +134,26 @@ const REQUIRED: [&str; 9] = [
 
 /// Parses the text after the prefix; `base` is its byte offset in the line.
 fn parse_marker(body: &str, base: usize) -> Result<Marker, Problem> {
-    let mut m = Marker {
+    let mut m = unset_marker();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut offset = 0;
+    for part in body.split(',') {
+        let at = base + offset + (part.len() - part.trim_start().len());
+        offset += part.len() + 1;
+        let entry = Entry::split(part, at)?;
+        if seen.insert(entry.key, at).is_some() {
+            return Err(Problem::at(at, format!("`{}` is given twice", entry.key)));
+        }
+        set_key(&mut m, &entry)?;
+    }
+    check_required(&seen)?;
+    check_reinvocation(&m, &seen)?;
+    Ok(m)
+}
+
+/// A marker with no key set yet: empty values, and the default `admissionReviewVersions`.
+fn unset_marker() -> Marker {
+    Marker {
         file: String::new(),
         line: 0,
         column: 0,
@@ -151,173 +170,222 @@ fn parse_marker(body: &str, base: usize) -> Result<Marker, Problem> {
         match_policy: None,
         timeout_seconds: None,
         reinvocation_policy: None,
-    };
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut offset = 0;
-    for part in body.split(',') {
-        let at = base + offset + (part.len() - part.trim_start().len());
-        offset += part.len() + 1;
+    }
+}
+
+/// One `key=value` of a marker, trimmed, with the byte offset of the key in the line.
+struct Entry<'a> {
+    key: &'a str,
+    value: &'a str,
+    at: usize,
+}
+
+impl<'a> Entry<'a> {
+    /// Splits `part` (found at byte `at`) at its first `=`.
+    fn split(part: &'a str, at: usize) -> Result<Entry<'a>, Problem> {
         let Some((key, value)) = part.split_once('=') else {
             return Err(Problem::at(
                 at,
                 format!("`{}` is not key=value", part.trim()),
             ));
         };
-        let key = key.trim();
-        let value = value.trim();
-        if seen.insert(key, at).is_some() {
-            return Err(Problem::at(at, format!("`{key}` is given twice")));
+        Ok(Entry {
+            key: key.trim(),
+            value: value.trim(),
+            at,
+        })
+    }
+
+    /// The value as a `;`-separated list of at least one `what`, quotes removed.
+    fn list(&self, what: &str) -> Result<Vec<String>, Problem> {
+        let items: Vec<String> = self
+            .value
+            .split(';')
+            .map(|v| v.trim().trim_matches('"'))
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+            .collect();
+        if items.is_empty() {
+            return Err(Problem::at(
+                self.at,
+                format!("`{}` lists no {what}", self.key),
+            ));
         }
-        let list = |what: &str| -> Result<Vec<String>, Problem> {
-            let items: Vec<String> = value
-                .split(';')
-                .map(|v| v.trim().trim_matches('"'))
-                .filter(|v| !v.is_empty())
-                .map(String::from)
-                .collect();
-            if items.is_empty() {
-                return Err(Problem::at(at, format!("`{key}` lists no {what}")));
-            }
-            Ok(items)
-        };
-        let one_of = |choices: &[&'static str]| -> Result<String, Problem> {
-            choices
-                .iter()
-                .find(|c| c.eq_ignore_ascii_case(value))
-                .map(|c| c.to_string())
-                .ok_or_else(|| {
-                    Problem::at(
-                        at,
-                        format!(
-                            "`{key}={value}` is not one of {}",
-                            choices
-                                .iter()
-                                .map(|c| format!("`{c}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    )
-                })
-        };
-        match key {
-            "path" => {
-                if !value.starts_with('/') {
-                    return Err(Problem::at(at, format!("`path={value}` does not start with `/`"))
-                        .hint("the path is where the manager serves this webhook, e.g. `path=/mutate-webapp-example-com-v1-guestbook`"));
-                }
-                if value.contains(char::is_whitespace) {
-                    return Err(Problem::at(at, format!("`path={value}` contains a space")));
-                }
-                m.path = value.to_string();
-            }
-            "mutating" => {
-                m.mutating = match value {
-                    "true" => true,
-                    "false" => false,
-                    _ => {
-                        return Err(Problem::at(
-                            at,
-                            format!("`mutating={value}` is neither `true` nor `false`"),
-                        ));
-                    }
-                }
-            }
-            "failurePolicy" => m.failure_policy = one_of(&["Fail", "Ignore"])?,
-            "sideEffects" => {
-                if value.eq_ignore_ascii_case("some") || value.eq_ignore_ascii_case("unknown") {
-                    return Err(Problem::at(
-                        at,
-                        format!("`sideEffects={value}` is refused by admissionregistration.k8s.io/v1"),
-                    )
-                    .hint("a webhook with side effects must skip them on dry runs and say `sideEffects=NoneOnDryRun`"));
-                }
-                m.side_effects = one_of(&["None", "NoneOnDryRun"])?;
-            }
-            "groups" => {
-                // `groups=""`, `groups=` and `groups=core` are the core group.
-                m.groups = value
-                    .split(';')
-                    .map(|g| match g.trim().trim_matches('"') {
-                        "core" => String::new(),
-                        g => g.to_string(),
-                    })
-                    .collect();
-            }
-            "resources" => m.resources = list("resources")?,
-            "verbs" => {
-                m.operations = list("verbs")?
-                    .into_iter()
-                    .map(|v| match v.to_ascii_lowercase().as_str() {
-                        "create" | "update" | "delete" | "connect" | "*" => {
-                            Ok(v.to_ascii_uppercase())
-                        }
-                        _ => Err(Problem::at(
-                            at,
-                            format!(
-                                "unknown verb `{v}` (known: create, update, delete, connect, *)"
-                            ),
-                        )
-                        .hint("admission webhooks see create, update, delete and connect requests; other verbs never reach them")),
-                    })
-                    .collect::<Result<_, _>>()?;
-            }
-            "versions" => m.versions = list("versions")?,
-            "name" => {
-                check_name(value).map_err(|why| {
-                    Problem::at(at, format!("`name={value}` {why}")).hint(
-                        "name the webhook with a fully qualified DNS name of at least three segments, e.g. `name=mguestbook-v1.webapp.example.com`",
-                    )
-                })?;
-                m.name = value.to_string();
-            }
-            "admissionReviewVersions" => {
-                let versions = list("versions")?;
-                if let Some(v) = versions
-                    .iter()
-                    .find(|v| !matches!(v.as_str(), "v1" | "v1beta1"))
-                {
-                    return Err(Problem::at(
-                        at,
-                        format!("unknown AdmissionReview version `{v}` (known: v1, v1beta1)"),
-                    ));
-                }
-                m.admission_review_versions = versions;
-            }
-            "matchPolicy" => m.match_policy = Some(one_of(&["Exact", "Equivalent"])?),
-            "timeoutSeconds" => match value.parse::<i32>() {
-                Ok(t) if (1..=30).contains(&t) => m.timeout_seconds = Some(t),
-                _ => {
-                    return Err(Problem::at(
-                        at,
-                        format!("`timeoutSeconds={value}` is not a number of seconds from 1 to 30"),
-                    ));
-                }
-            },
-            "reinvocationPolicy" => {
-                m.reinvocation_policy = Some(one_of(&["Never", "IfNeeded"])?);
-            }
-            other => {
-                return Err(Problem::at(
-                    at,
-                    format!("unknown key `{other}` (known: {KNOWN})"),
-                ));
-            }
+        Ok(items)
+    }
+
+    /// The value as one of `choices`, in the choice's case, compared case-insensitively.
+    fn one_of(&self, choices: &[&'static str]) -> Result<String, Problem> {
+        choices
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(self.value))
+            .map(|c| c.to_string())
+            .ok_or_else(|| {
+                Problem::at(
+                    self.at,
+                    format!(
+                        "`{}={}` is not one of {}",
+                        self.key,
+                        self.value,
+                        choices
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// A problem at this entry's key.
+    fn problem(&self, message: impl Into<String>) -> Problem {
+        Problem::at(self.at, message)
+    }
+}
+
+/// Sets the field of `m` that the entry's key names, from its value.
+fn set_key(m: &mut Marker, e: &Entry) -> Result<(), Problem> {
+    match e.key {
+        "path" => m.path = path_value(e)?,
+        "mutating" => m.mutating = mutating_value(e)?,
+        "failurePolicy" => m.failure_policy = e.one_of(&["Fail", "Ignore"])?,
+        "sideEffects" => m.side_effects = side_effects_value(e)?,
+        "groups" => m.groups = groups_value(e.value),
+        "resources" => m.resources = e.list("resources")?,
+        "verbs" => m.operations = operations_value(e)?,
+        "versions" => m.versions = e.list("versions")?,
+        "name" => m.name = name_value(e)?,
+        "admissionReviewVersions" => {
+            m.admission_review_versions = admission_review_versions_value(e)?;
+        }
+        "matchPolicy" => m.match_policy = Some(e.one_of(&["Exact", "Equivalent"])?),
+        "timeoutSeconds" => m.timeout_seconds = Some(timeout_value(e)?),
+        "reinvocationPolicy" => {
+            m.reinvocation_policy = Some(e.one_of(&["Never", "IfNeeded"])?);
+        }
+        other => {
+            return Err(e.problem(format!("unknown key `{other}` (known: {KNOWN})")));
         }
     }
+    Ok(())
+}
+
+/// `path`: starts with `/`, without spaces.
+fn path_value(e: &Entry) -> Result<String, Problem> {
+    let value = e.value;
+    if !value.starts_with('/') {
+        return Err(e.problem(format!("`path={value}` does not start with `/`"))
+            .hint("the path is where the manager serves this webhook, e.g. `path=/mutate-webapp-example-com-v1-guestbook`"));
+    }
+    if value.contains(char::is_whitespace) {
+        return Err(e.problem(format!("`path={value}` contains a space")));
+    }
+    Ok(value.to_string())
+}
+
+/// `mutating`: `true` or `false`.
+fn mutating_value(e: &Entry) -> Result<bool, Problem> {
+    match e.value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        value => Err(e.problem(format!("`mutating={value}` is neither `true` nor `false`"))),
+    }
+}
+
+/// `sideEffects`: `None` or `NoneOnDryRun`; `Some` and `Unknown` get their own message.
+fn side_effects_value(e: &Entry) -> Result<String, Problem> {
+    let value = e.value;
+    if value.eq_ignore_ascii_case("some") || value.eq_ignore_ascii_case("unknown") {
+        return Err(e.problem(
+            format!("`sideEffects={value}` is refused by admissionregistration.k8s.io/v1"),
+        )
+        .hint("a webhook with side effects must skip them on dry runs and say `sideEffects=NoneOnDryRun`"));
+    }
+    e.one_of(&["None", "NoneOnDryRun"])
+}
+
+/// `groups`: `groups=""`, `groups=` and `groups=core` are the core group.
+fn groups_value(value: &str) -> Vec<String> {
+    value
+        .split(';')
+        .map(|g| match g.trim().trim_matches('"') {
+            "core" => String::new(),
+            g => g.to_string(),
+        })
+        .collect()
+}
+
+/// `verbs`: the operations an admission webhook sees, upper case.
+fn operations_value(e: &Entry) -> Result<Vec<String>, Problem> {
+    e.list("verbs")?
+        .into_iter()
+        .map(|v| match v.to_ascii_lowercase().as_str() {
+            "create" | "update" | "delete" | "connect" | "*" => Ok(v.to_ascii_uppercase()),
+            _ => Err(e.problem(
+                format!("unknown verb `{v}` (known: create, update, delete, connect, *)"),
+            )
+            .hint("admission webhooks see create, update, delete and connect requests; other verbs never reach them")),
+        })
+        .collect()
+}
+
+/// `name`: a fully qualified DNS name.
+fn name_value(e: &Entry) -> Result<String, Problem> {
+    let value = e.value;
+    check_name(value).map_err(|why| {
+        e.problem(format!("`name={value}` {why}")).hint(
+            "name the webhook with a fully qualified DNS name of at least three segments, e.g. `name=mguestbook-v1.webapp.example.com`",
+        )
+    })?;
+    Ok(value.to_string())
+}
+
+/// `admissionReviewVersions`: `v1` and `v1beta1`.
+fn admission_review_versions_value(e: &Entry) -> Result<Vec<String>, Problem> {
+    let versions = e.list("versions")?;
+    if let Some(v) = versions
+        .iter()
+        .find(|v| !matches!(v.as_str(), "v1" | "v1beta1"))
+    {
+        return Err(e.problem(format!(
+            "unknown AdmissionReview version `{v}` (known: v1, v1beta1)"
+        )));
+    }
+    Ok(versions)
+}
+
+/// `timeoutSeconds`: a number of seconds from 1 to 30.
+fn timeout_value(e: &Entry) -> Result<i32, Problem> {
+    match e.value.parse::<i32>() {
+        Ok(t) if (1..=30).contains(&t) => Ok(t),
+        _ => Err(e.problem(format!(
+            "`timeoutSeconds={}` is not a number of seconds from 1 to 30",
+            e.value
+        ))),
+    }
+}
+
+/// Refuses a marker that lacks a required key, naming all that are missing.
+fn check_required(seen: &BTreeMap<&str, usize>) -> Result<(), Problem> {
     let missing: Vec<&str> = REQUIRED
         .iter()
         .copied()
         .filter(|k| !seen.contains_key(k))
         .collect();
-    if !missing.is_empty() {
-        let list = missing
-            .iter()
-            .map(|k| format!("`{k}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let verb = if missing.len() == 1 { "is" } else { "are" };
-        return Err(Problem::whole(format!("{list} {verb} missing")));
+    if missing.is_empty() {
+        return Ok(());
     }
+    let list = missing
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verb = if missing.len() == 1 { "is" } else { "are" };
+    Err(Problem::whole(format!("{list} {verb} missing")))
+}
+
+/// Refuses `reinvocationPolicy` on a validating webhook.
+fn check_reinvocation(m: &Marker, seen: &BTreeMap<&str, usize>) -> Result<(), Problem> {
     if !m.mutating
         && let Some(at) = seen.get("reinvocationPolicy")
     {
@@ -326,7 +394,7 @@ fn parse_marker(body: &str, base: usize) -> Result<Marker, Problem> {
                 .hint("remove `reinvocationPolicy`, or make the webhook `mutating=true`"),
         );
     }
-    Ok(m)
+    Ok(())
 }
 
 /// A fully qualified DNS name: at least three RFC 1123 labels, 253 characters at most.

@@ -6,40 +6,83 @@ use heck::ToSnakeCase;
 /// Kubernetes versions k8s-openapi 0.29 supports, oldest first.
 pub const K8S_VERSIONS: &[&str] = &["1.33", "1.34", "1.35", "1.36", "1.37"];
 
-/// Crates that a generated project depends on; a project of the same name would clash with them.
-const RESERVED_PROJECT_NAMES: &[&str] = &[
-    "anyhow",
-    "futures",
-    "http",
-    "k8s-openapi",
-    "kube",
-    "kube-core",
-    "kube-derive",
-    "kube-runtime",
-    "kube-client",
-    "schemars",
-    "serde",
-    "serde-json",
-    "serde-saphyr",
-    "thiserror",
-    "tokio",
-    "tower-test",
-    "tracing",
-    "tracing-subscriber",
+/// The manifest template of a generated project: its dependencies are the crates it uses.
+const PROJECT_MANIFEST: &str = include_str!("../../templates/init/Cargo.toml.tera");
+
+/// The manifest of the runtime that every generated project depends on (and vendors): its
+/// dependencies are in the project's build too.
+const RUNTIME_MANIFEST: &str = include_str!("../../kubeforge-runtime/Cargo.toml");
+
+/// Names a project cannot take besides the dependencies the manifests list, in crate-name form:
+/// the crates of Rust's own extern prelude (`std`, `core`, `alloc`, `test`, `proc_macro`); the
+/// crates behind `kube`, which its derive macros and re-exports name; the `crdgen` binary that
+/// every project has; and the runtime itself, a package of every project's workspace.
+const RESERVED_BESIDES_DEPENDENCIES: &[&str] = &[
     "std",
     "core",
     "alloc",
     "test",
-    "proc-macro",
+    "proc_macro",
+    "kube_core",
+    "kube_derive",
+    "kube_runtime",
+    "kube_client",
     "crdgen",
-    "clap",
-    "hyper",
-    "hyper-util",
-    "http-body-util",
-    "kube-lease-manager",
-    "prometheus-client",
-    "tokio-util",
+    "kubeforge_runtime",
 ];
+
+/// The names of the dependencies that a Cargo manifest lists in its `[dependencies]`,
+/// `[dev-dependencies]` and `[build-dependencies]` tables (target-specific ones included), as
+/// written there. Lines that are not `key = value` (comments, template tags) are skipped.
+fn dependency_names(manifest: &str) -> Vec<&str> {
+    const TABLES: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let is_table = |header: &str| {
+        TABLES
+            .iter()
+            .any(|t| header == *t || header.ends_with(&format!(".{t}")))
+    };
+    let mut names = Vec::new();
+    let mut in_table = false;
+    for line in manifest.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            let header = header.trim();
+            in_table = is_table(header);
+            // `[dependencies.serde]`: a dependency written as its own table.
+            if let Some((table, name)) = header.rsplit_once('.')
+                && is_table(table)
+            {
+                names.push(name.trim());
+            }
+            continue;
+        }
+        if !in_table {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once('=') {
+            let key = key.trim();
+            if !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                names.push(key);
+            }
+        }
+    }
+    names
+}
+
+/// Whether `name` is the name of a crate a generated project depends on, or another name
+/// reserved to it. `-` and `_` are the same in crate names.
+fn is_reserved_project_name(name: &str) -> bool {
+    let crate_name = |n: &str| n.replace('-', "_");
+    let name = crate_name(name);
+    RESERVED_BESIDES_DEPENDENCIES.contains(&name.as_str())
+        || dependency_names(PROJECT_MANIFEST)
+            .into_iter()
+            .chain(dependency_names(RUNTIME_MANIFEST))
+            .any(|dependency| crate_name(dependency) == name)
+}
 
 const RUST_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -274,8 +317,7 @@ pub fn check_project_name(s: &str) -> NameResult {
     if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
         return Err("must start with a lowercase letter (it is also the crate name)".into());
     }
-    let normalized = s.replace('_', "-");
-    if RESERVED_PROJECT_NAMES.contains(&normalized.as_str()) || RUST_KEYWORDS.contains(&s) {
+    if is_reserved_project_name(s) || RUST_KEYWORDS.contains(&s) {
         return Err(format!(
             "clashes with the crate or keyword `{s}` that generated projects use"
         ));
@@ -544,6 +586,77 @@ mod tests {
         ] {
             assert!(check_project_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn dependencies_of_generated_projects_are_refused() {
+        for bad in ["rustls", "kube", "tokio", "kubeforge-runtime", "serde-json"] {
+            assert!(check_project_name(bad).is_err(), "{bad}");
+        }
+        for bad in [
+            "std",
+            "core",
+            "alloc",
+            "test",
+            "proc-macro",
+            "kube-core",
+            "crdgen",
+        ] {
+            assert!(check_project_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_dependency_of_the_template_is_refused() {
+        let dependencies = dependency_names(PROJECT_MANIFEST);
+        for expected in ["anyhow", "kube", "schemars", "kubeforge-runtime", "http"] {
+            assert!(
+                dependencies.contains(&expected),
+                "{expected}: {dependencies:?}"
+            );
+        }
+        let runtime = dependency_names(RUNTIME_MANIFEST);
+        for expected in ["rustls", "kube-lease-manager", "tower-test"] {
+            assert!(runtime.contains(&expected), "{expected}: {runtime:?}");
+        }
+        for dependency in dependencies.into_iter().chain(runtime) {
+            // Project names are DNS labels: a crate's `_` is a `-` there.
+            let name = dependency.replace('_', "-");
+            assert!(check_project_name(&name).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn dependency_tables_are_read_from_manifests() {
+        let manifest = r#"
+[package]
+name = "x"
+version = "0.1.0"
+
+[dependencies]
+# a comment = "1"
+anyhow = "1"
+kube = { version = "5", features = ["derive"] }
+{%- if project.license %}
+serde_json = "1"
+{%- endif %}
+
+[features]
+testing = ["dep:http"]
+
+[target.'cfg(unix)'.dev-dependencies]
+libc = "0.2"
+
+[build-dependencies.cc]
+version = "1"
+
+[profile.dev]
+debug = 0
+"#;
+        assert_eq!(
+            dependency_names(manifest),
+            ["anyhow", "kube", "serde_json", "libc", "cc"]
+        );
     }
 
     #[test]

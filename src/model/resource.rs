@@ -83,38 +83,10 @@ impl Resource {
         });
         let version_module = entry.version.clone();
         let crate_name = project.project_name.to_snake_case();
-        let (api_rel, ctrl_rel) = if project.multigroup {
-            (
-                format!("{group_module}::{version_module}"),
-                format!("{group_module}::{module}"),
-            )
-        } else {
-            (version_module.clone(), module.clone())
-        };
-        let (api_dir, controller_dir) = if project.multigroup {
-            (
-                format!("src/api/{group_module}/{version_module}"),
-                format!("src/controllers/{group_module}"),
-            )
-        } else {
-            (
-                format!("src/api/{version_module}"),
-                "src/controllers".to_string(),
-            )
-        };
-        let webhook_dir = if project.multigroup {
-            format!("src/webhooks/{group_module}/{version_module}")
-        } else {
-            format!("src/webhooks/{version_module}")
-        };
+        let (api_rel, ctrl_rel) =
+            relative_modules(project.multigroup, &group_module, &version_module, &module);
         let singular = entry.kind.to_ascii_lowercase();
-        let explicit_plural = if kube_derive_plural(&entry.kind) == entry.plural {
-            String::new()
-        } else {
-            entry.plural.clone()
-        };
         let api = entry.api.as_ref();
-        let crate_api_path = format!("crate::api::{api_rel}");
         let mut resource = Resource {
             rbac_group: if full_group.is_empty() {
                 "core".into()
@@ -123,7 +95,7 @@ impl Resource {
             },
             rust_type: match known {
                 Some(b) => b.rust_type.to_string(),
-                None => format!("{crate_api_path}::{}", entry.kind),
+                None => format!("crate::api::{api_rel}::{}", entry.kind),
             },
             full_group: full_group.clone(),
             version: entry.version.clone(),
@@ -134,33 +106,12 @@ impl Resource {
             builtin: known.is_some(),
             api_path: format!("{crate_name}::api::{api_rel}"),
             controller_path: format!("{crate_name}::controllers::{ctrl_rel}"),
-            explicit_plural,
+            explicit_plural: explicit_plural(entry),
             finalizer: format!("{full_group}/finalizer"),
             sample_name: format!("{singular}-sample"),
             sample_file: String::new(),
             field_manager: format!("{}-controller", project.project_name),
-            paths: ResourcePaths {
-                group_mod: project
-                    .multigroup
-                    .then(|| format!("src/api/{group_module}/mod.rs")),
-                version_mod: format!("{api_dir}/mod.rs"),
-                types: format!("{api_dir}/{module}.rs"),
-                controller_group_mod: project
-                    .multigroup
-                    .then(|| format!("{controller_dir}/mod.rs")),
-                api_root_module: if project.multigroup {
-                    group_module.clone()
-                } else {
-                    version_module.clone()
-                },
-                webhook_group_mod: project
-                    .multigroup
-                    .then(|| format!("src/webhooks/{group_module}/mod.rs")),
-                webhook_version_mod: format!("{webhook_dir}/mod.rs"),
-                webhook_dir,
-                api_dir,
-                controller_dir,
-            },
+            paths: resource_paths(project.multigroup, &group_module, &version_module, &module),
             group: entry.group.clone(),
             singular,
             module,
@@ -190,5 +141,71 @@ impl Resource {
                 },
             )
             .replace("{version}", &self.version)
+    }
+}
+
+/// The kind's API module and controller module below `api::` and `controllers::`:
+/// `(v1, guestbook)`, or `(<group>::v1, <group>::guestbook)` in the multigroup layout.
+fn relative_modules(
+    multigroup: bool,
+    group_module: &str,
+    version_module: &str,
+    module: &str,
+) -> (String, String) {
+    if multigroup {
+        (
+            format!("{group_module}::{version_module}"),
+            format!("{group_module}::{module}"),
+        )
+    } else {
+        (version_module.to_string(), module.to_string())
+    }
+}
+
+/// The plural that `#[kube(plural)]` has to state: empty when kube-derive computes the same.
+fn explicit_plural(entry: &ResourceEntry) -> String {
+    if kube_derive_plural(&entry.kind) == entry.plural {
+        String::new()
+    } else {
+        entry.plural.clone()
+    }
+}
+
+/// Where the kind's API, controller and webhook files live, in the single-group or the
+/// multigroup layout.
+fn resource_paths(
+    multigroup: bool,
+    group_module: &str,
+    version_module: &str,
+    module: &str,
+) -> ResourcePaths {
+    let (api_dir, controller_dir, webhook_dir) = if multigroup {
+        (
+            format!("src/api/{group_module}/{version_module}"),
+            format!("src/controllers/{group_module}"),
+            format!("src/webhooks/{group_module}/{version_module}"),
+        )
+    } else {
+        (
+            format!("src/api/{version_module}"),
+            "src/controllers".to_string(),
+            format!("src/webhooks/{version_module}"),
+        )
+    };
+    ResourcePaths {
+        group_mod: multigroup.then(|| format!("src/api/{group_module}/mod.rs")),
+        version_mod: format!("{api_dir}/mod.rs"),
+        types: format!("{api_dir}/{module}.rs"),
+        controller_group_mod: multigroup.then(|| format!("{controller_dir}/mod.rs")),
+        api_root_module: if multigroup {
+            group_module.to_string()
+        } else {
+            version_module.to_string()
+        },
+        webhook_group_mod: multigroup.then(|| format!("src/webhooks/{group_module}/mod.rs")),
+        webhook_version_mod: format!("{webhook_dir}/mod.rs"),
+        webhook_dir,
+        api_dir,
+        controller_dir,
     }
 }
