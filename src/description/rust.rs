@@ -22,16 +22,16 @@
 //!   or, without properties, is a `BTreeMap<String, serde_json::Value>` whose schema comes from
 //!   an empty struct (`#[schemars(with = ..)]`).
 
+mod keywords;
+
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::fmt::{
-    Attr, Meta, bound, doc_lines, doc_safe, float, fn_head, json_arg, str_lit, vec_lit,
-};
-use super::format::{ListType, MapType};
+use super::fmt::{Attr, Meta, doc_lines, float, fn_head, json_arg, str_lit, vec_lit};
 use super::ir::{Ir, Kind, Prop, WellKnown};
 use super::names::{RULES, Rule, best_rule, field_idents, pascal, unraw, variant_ident};
+use keywords::{Site, container_attrs, extend_attr, keywords};
 
 /// Names the generated file imports or that the derives bring into scope.
 const RESERVED: &[&str] = &[
@@ -119,33 +119,6 @@ impl Ty {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Site {
-    /// A field of a struct; `true`: the struct derives KubeSchema (x_kube allowed).
-    Field,
-    /// The single field of a newtype.
-    NewtypeField,
-    /// A struct (container attributes; x_kube allowed).
-    Struct,
-    /// An enum (container attributes).
-    Enum,
-}
-
-/// Attributes rendered for one node at one site.
-#[derive(Default)]
-struct Rendered {
-    /// A description to write as `///` lines.
-    doc: Option<String>,
-    /// Items of `#[schemars(..)]` that rustfmt formats (title, description, length, ...).
-    schemars: Vec<Meta>,
-    /// `extend("key" = value)` entries, one attribute each.
-    extends: Vec<(String, String)>,
-    /// `#[x_kube(..)]` items (validation = .., merge_strategy = ..).
-    x_kube: Vec<String>,
-    /// A description that cannot be `///` lines: its own `#[schemars(description = ..)]`.
-    description: Option<String>,
-}
-
 struct FieldDef {
     doc: Option<String>,
     attrs: Vec<Attr>,
@@ -231,63 +204,6 @@ fn is_int_or_string_like(ir: &Ir) -> bool {
     }
 }
 
-fn list_type_word(l: ListType) -> &'static str {
-    match l {
-        ListType::Atomic => "atomic",
-        ListType::Set => "set",
-        ListType::Map => "map",
-    }
-}
-
-fn map_type_word(m: MapType) -> &'static str {
-    match m {
-        MapType::Atomic => "atomic",
-        MapType::Granular => "granular",
-    }
-}
-
-/// `Rule::new(..)` (or a plain string) for a CEL rule, as `#[x_kube(validation = ..)]` takes it.
-fn rule_expr(c: &super::ir::Cel) -> String {
-    let plain = c.message.is_none()
-        && c.message_expression.is_none()
-        && c.reason.is_none()
-        && c.field_path.is_none()
-        && c.optional_old_self.is_none();
-    if plain {
-        return str_lit(&c.rule.value);
-    }
-    let mut s = format!("Rule::new({})", str_lit(&c.rule.value));
-    if let Some(m) = &c.message_expression {
-        s.push_str(&format!(
-            ".message(Message::Expression({}.into()))",
-            str_lit(&m.value)
-        ));
-    } else if let Some(m) = &c.message {
-        s.push_str(&format!(".message({})", str_lit(m)));
-    }
-    if let Some(r) = c.reason {
-        s.push_str(&format!(".reason(Reason::{})", r.as_str()));
-    }
-    if let Some(f) = &c.field_path {
-        s.push_str(&format!(".field_path({})", str_lit(&f.value)));
-    }
-    if let Some(o) = c.optional_old_self {
-        s.push_str(&format!(".optional_old_self({o})"));
-    }
-    s
-}
-
-/// Whether `text` goes into `///` lines; otherwise `#[schemars(description = ..)]`.
-fn description(r: &mut Rendered, text: &str, as_doc: bool) {
-    if text.is_empty() {
-        r.extends.push(("description".into(), "\"\"".into()));
-    } else if as_doc && doc_safe(text) {
-        r.doc = Some(text.to_string());
-    } else {
-        r.description = Some(text.to_string());
-    }
-}
-
 impl Codegen {
     pub fn new(kind: &str) -> Codegen {
         let mut used: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
@@ -326,218 +242,6 @@ impl Codegen {
         }
         self.well_known.insert(w.rust_path);
         w.name.to_string()
-    }
-
-    /// Renders the keywords of `n` for a site. `rust_enum`: the node is a Rust enum (its `enum`
-    /// is the type). `kube_schema`: x_kube is available at this site.
-    fn keywords(&mut self, n: &Ir, site: Site, rust_enum: bool) -> Rendered {
-        let mut r = Rendered::default();
-        let field_like = matches!(site, Site::Field | Site::NewtypeField);
-        let x_kube = matches!(site, Site::Field | Site::Struct);
-        if let Some(d) = &n.description {
-            description(&mut r, d, true);
-        } else if matches!(n.kind, Kind::IntOrString) {
-            r.extends.push(("description".into(), "null".into()));
-        }
-        if let Some(t) = &n.title {
-            if t.is_empty() {
-                r.extends.push(("title".into(), "\"\"".into()));
-            } else {
-                r.schemars.push(Meta::str("title", t));
-            }
-        }
-        // Formats that the Rust type does not give.
-        let natural = match (&n.kind, n.format.as_deref()) {
-            (Kind::Integer, Some("int32" | "int64")) | (Kind::Number, Some("float" | "double")) => {
-                true
-            }
-            (Kind::Integer | Kind::Number, None) => {
-                r.extends.push(("format".into(), "null".into()));
-                true
-            }
-            (_, None) => true,
-            _ => false,
-        };
-        if !natural && let Some(f) = &n.format {
-            r.extends.push(("format".into(), str_lit(f)));
-        }
-        let string_typed = matches!(n.kind, Kind::String);
-        let numeric = matches!(n.kind, Kind::Integer | Kind::Number);
-        let array = matches!(n.kind, Kind::Array(_));
-        // length(..)
-        let (lmin, lmax) = if string_typed {
-            (n.min_length, n.max_length)
-        } else if array {
-            (n.min_items, n.max_items)
-        } else {
-            (None, None)
-        };
-        if field_like && (lmin.is_some() || lmax.is_some()) {
-            let mut items = Vec::new();
-            if let Some(v) = lmin {
-                items.push(Meta::lit("min", v.to_string()));
-            }
-            if let Some(v) = lmax {
-                items.push(Meta::lit("max", v.to_string()));
-            }
-            r.schemars.push(Meta::list("length", items));
-        } else {
-            for (k, v) in [
-                ("minLength", n.min_length),
-                ("maxLength", n.max_length),
-                ("minItems", n.min_items),
-                ("maxItems", n.max_items),
-            ] {
-                if let Some(v) = v {
-                    r.extends.push((k.into(), v.to_string()));
-                }
-            }
-        }
-        // schemars passes a `range(..)` bound to `impl Into<Value>`, so an integer literal is an
-        // `i32`: integral bounds outside its range (which would not compile) go to `extend`.
-        let fits_range = |v: Option<f64>| {
-            v.is_none_or(|v| {
-                let integral = v.fract() == 0.0 && v.abs() < 9.0e15;
-                !integral || (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&v)
-            })
-        };
-        if field_like
-            && numeric
-            && fits_range(n.minimum)
-            && fits_range(n.maximum)
-            && (n.minimum.is_some() || n.maximum.is_some())
-        {
-            let mut items = Vec::new();
-            if let Some(v) = n.minimum {
-                items.push(Meta::lit("min", bound(v)));
-            }
-            if let Some(v) = n.maximum {
-                items.push(Meta::lit("max", bound(v)));
-            }
-            r.schemars.push(Meta::list("range", items));
-        } else {
-            for (k, v) in [("minimum", n.minimum), ("maximum", n.maximum)] {
-                if let Some(v) = v {
-                    r.extends.push((k.into(), bound(v)));
-                }
-            }
-        }
-        if let Some(p) = &n.pattern {
-            if field_like && string_typed {
-                r.schemars
-                    .push(Meta::list("regex", vec![Meta::str("pattern", &p.value)]));
-            } else {
-                r.extends.push(("pattern".into(), str_lit(&p.value)));
-            }
-        }
-        for (k, v) in [
-            ("exclusiveMinimum", n.exclusive_minimum),
-            ("exclusiveMaximum", n.exclusive_maximum),
-        ] {
-            if let Some(v) = v {
-                r.extends.push((k.into(), v.to_string()));
-            }
-        }
-        if let Some(m) = n.multiple_of {
-            r.extends.push(("multipleOf".into(), bound(m)));
-        }
-        for (k, v) in [
-            ("minProperties", n.min_properties),
-            ("maxProperties", n.max_properties),
-        ] {
-            if let Some(v) = v {
-                r.extends.push((k.into(), v.to_string()));
-            }
-        }
-        if let Some(e) = &n.enum_
-            && !rust_enum
-        {
-            r.extends
-                .push(("enum".into(), json_arg(&Value::Array(e.value.clone()))));
-        }
-        if let Some(e) = &n.example {
-            r.extends.push(("example".into(), json_arg(e)));
-        }
-        if let Some(b) = n.embedded_resource {
-            r.extends
-                .push(("x-kubernetes-embedded-resource".into(), b.to_string()));
-        }
-        if n.preserve_unknown_fields == Some(false) {
-            r.extends.push((
-                "x-kubernetes-preserve-unknown-fields".into(),
-                "false".into(),
-            ));
-        }
-        if n.int_or_string_false {
-            r.extends
-                .push(("x-kubernetes-int-or-string".into(), "false".into()));
-        }
-        // Merge strategies.
-        let list_type = n.list_type.as_ref().map(|l| l.value);
-        let merge = match (list_type, n.map_type) {
-            (Some(ListType::Map), _) => {
-                let keys: Vec<String> = n
-                    .list_map_keys
-                    .as_ref()
-                    .map(|k| {
-                        k.value
-                            .iter()
-                            .map(|k| format!("{}.into()", str_lit(k)))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Some(format!("ListMerge::Map(vec![{}])", keys.join(", ")))
-            }
-            (Some(ListType::Set), _) => Some("ListMerge::Set".to_string()),
-            (Some(ListType::Atomic), _) => Some("ListMerge::Atomic".to_string()),
-            (None, Some(MapType::Atomic)) => Some("MapMerge::Atomic".to_string()),
-            (None, Some(MapType::Granular)) => Some("MapMerge::Granular".to_string()),
-            (None, None) => None,
-        };
-        if let Some(m) = merge {
-            if site == Site::Field {
-                r.x_kube.push(format!("merge_strategy = {m}"));
-            } else {
-                if let Some(l) = list_type {
-                    r.extends
-                        .push(("x-kubernetes-list-type".into(), str_lit(list_type_word(l))));
-                    if let Some(keys) = &n.list_map_keys {
-                        r.extends.push((
-                            "x-kubernetes-list-map-keys".into(),
-                            json_arg(&serde_json::json!(keys.value)),
-                        ));
-                    }
-                }
-                if let Some(mt) = n.map_type {
-                    r.extends
-                        .push(("x-kubernetes-map-type".into(), str_lit(map_type_word(mt))));
-                }
-            }
-        }
-        if let Some(d) = &n.external_docs {
-            r.extends.push(("externalDocs".into(), json_arg(d)));
-        }
-        for (k, v) in &n.junctors {
-            r.extends.push(((*k).into(), json_arg(v)));
-        }
-        if !n.validations.is_empty() {
-            if x_kube {
-                for c in &n.validations {
-                    r.x_kube.push(format!("validation = {}", rule_expr(c)));
-                }
-            } else {
-                let rules: Vec<Value> = n
-                    .validations
-                    .iter()
-                    .map(super::expected::rule_json)
-                    .collect();
-                r.extends.push((
-                    "x-kubernetes-validations".into(),
-                    json_arg(&Value::Array(rules)),
-                ));
-            }
-        }
-        r
     }
 
     /// The type of a node used at a field (or newtype field); `name`: the path-based name the
@@ -731,7 +435,7 @@ impl Codegen {
         if plain {
             // Items whose own items might carry keywords go one level deeper.
             let mut t = self.field_type(n, &own_name, inner_ok);
-            let r = self.keywords(n, Site::NewtypeField, rust_enum_values(n).is_some());
+            let r = keywords(n, Site::NewtypeField, rust_enum_values(n).is_some());
             let mut inner = r.schemars;
             if !t.inner.is_empty() {
                 inner.push(Meta::list("inner", std::mem::take(&mut t.inner)));
@@ -778,7 +482,7 @@ impl Codegen {
         } else {
             Site::NewtypeField
         };
-        let mut r = self.keywords(n, site, rust_enum);
+        let mut r = keywords(n, site, rust_enum);
         if let Some(b) = n.nullable {
             r.extends.push(("nullable".into(), b.to_string()));
         }
@@ -791,7 +495,7 @@ impl Codegen {
         let mut field_doc = None;
         if must.is_empty() {
             doc = r.doc.take();
-            container = container_attrs(r, n);
+            container = container_attrs(r);
         } else {
             field_attrs = must;
             if !r.schemars.is_empty() {
@@ -827,10 +531,10 @@ impl Codegen {
         let mut doc = None;
         let mut kube_schema = false;
         if container_keywords {
-            let mut r = self.keywords(n, Site::Struct, false);
+            let mut r = keywords(n, Site::Struct, false);
             doc = r.doc.take();
             kube_schema = !r.x_kube.is_empty();
-            attrs.extend(container_attrs(r, n));
+            attrs.extend(container_attrs(r));
         }
         attrs.push(extend_attr("x-kubernetes-preserve-unknown-fields", "true"));
         if kube_schema {
@@ -900,12 +604,12 @@ impl Codegen {
         }
         let mut doc = None;
         if container_keywords {
-            let mut r = self.keywords(n, Site::Enum, true);
+            let mut r = keywords(n, Site::Enum, true);
             if let Some(d) = &n.default {
                 r.extends.push(("default".into(), json_arg(&d.value)));
             }
             doc = r.doc.take();
-            attrs.extend(container_attrs(r, n));
+            attrs.extend(container_attrs(r));
         }
         self.json_schema = true;
         let allow_variant_names = variant_names_lint(&name, &idents);
@@ -948,7 +652,7 @@ impl Codegen {
         let rule = best_rule(&pairs, |r, i| r.field(i), &[Rule::Camel]);
         // Does any field (or the struct) use x_kube?
         let container = if container_keywords {
-            Some(self.keywords(n, Site::Struct, false))
+            Some(keywords(n, Site::Struct, false))
         } else {
             None
         };
@@ -1001,7 +705,7 @@ impl Codegen {
             if let Some(b) = n.nullable {
                 r.extends.push(("nullable".into(), b.to_string()));
             }
-            attrs.extend(container_attrs(r, n));
+            attrs.extend(container_attrs(r));
         }
         if kube_schema {
             self.kube_schema = true;
@@ -1035,7 +739,7 @@ impl Codegen {
         let n = &p.schema;
         let t = self.field_type(n, child_name, true);
         let rust_enum = rust_enum_values(n).is_some();
-        let mut r = self.keywords(n, Site::Field, rust_enum);
+        let mut r = keywords(n, Site::Field, rust_enum);
         let nullable = n.nullable == Some(true);
         let mut serde: Vec<Meta> = Vec::new();
         let mut schemars: Vec<Meta> = Vec::new();
@@ -1366,31 +1070,6 @@ fn names_variant_json(e: &EnumDef, ident: &str) -> String {
         Some(r) => r.variant(ident),
         None => ident.to_string(),
     }
-}
-
-fn extend_attr(key: &str, value: &str) -> Attr {
-    Attr::new(
-        "schemars",
-        vec![Meta::Raw(format!("extend({} = {value})", str_lit(key)))],
-    )
-}
-
-/// Container attributes (x_kube, schemars) of rendered keywords.
-fn container_attrs(r: Rendered, _n: &Ir) -> Vec<Attr> {
-    let mut attrs = Vec::new();
-    for x in r.x_kube {
-        attrs.push(Attr::new("x_kube", vec![Meta::Raw(x)]));
-    }
-    if !r.schemars.is_empty() {
-        attrs.push(Attr::new("schemars", r.schemars));
-    }
-    if let Some(d) = r.description {
-        attrs.push(Attr::new("schemars", vec![Meta::str("description", &d)]));
-    }
-    for (k, v) in r.extends {
-        attrs.push(extend_attr(&k, &v));
-    }
-    attrs
 }
 
 /// Whether clippy's `enum_variant_names` would fire: three or more variants sharing a leading
