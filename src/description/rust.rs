@@ -22,16 +22,23 @@
 //!   or, without properties, is a `BTreeMap<String, serde_json::Value>` whose schema comes from
 //!   an empty struct (`#[schemars(with = ..)]`).
 
+mod defs;
 mod keywords;
+mod render;
+mod root;
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::fmt::{Attr, Meta, doc_lines, float, fn_head, json_arg, str_lit, vec_lit};
+use super::fmt::{Attr, Meta, float, json_arg, str_lit, vec_lit};
 use super::ir::{Ir, Kind, Prop, WellKnown};
 use super::names::{RULES, Rule, best_rule, field_idents, pascal, unraw, variant_ident};
+use defs::{EnumDef, FieldDef, NewtypeDef, StructDef, TypeDef};
 use keywords::{Site, container_attrs, extend_attr, keywords};
+use render::{FnNames, render_enum, render_newtype, render_struct, type_complexity};
+use root::kube_attrs;
+pub use root::{PrintColumn, RootSettings};
 
 /// Names the generated file imports or that the derives bring into scope.
 const RESERVED: &[&str] = &[
@@ -62,41 +69,6 @@ const RESERVED: &[&str] = &[
     "MapMerge",
 ];
 
-/// The CRD-level settings the generated root struct carries.
-pub struct RootSettings {
-    pub full_group: String,
-    pub version: String,
-    pub kind: String,
-    /// `Some` when it differs from kube-derive's default.
-    pub plural: Option<String>,
-    pub singular: Option<String>,
-    pub namespaced: bool,
-    pub storage: bool,
-    pub served: bool,
-    pub deprecated: Option<Option<String>>,
-    pub doc: Option<String>,
-    pub short_names: Vec<String>,
-    pub categories: Vec<String>,
-    pub printcolumns: Vec<PrintColumn>,
-    pub scale: Option<(String, String, Option<String>)>,
-    pub selectable: Vec<String>,
-    pub has_status: bool,
-    /// The fields of the spec struct sit at the root of the object (`#[kube(no_spec)]`).
-    pub no_spec: bool,
-    /// The CRD's own annotations and labels.
-    pub annotations: Vec<(String, String)>,
-    pub labels: Vec<(String, String)>,
-}
-
-pub struct PrintColumn {
-    pub name: String,
-    pub type_: String,
-    pub json_path: String,
-    pub description: Option<String>,
-    pub format: Option<String>,
-    pub priority: Option<i32>,
-}
-
 /// A Rust type for a node: how the data is held and what gives its schema.
 #[derive(Debug, Clone)]
 struct Ty {
@@ -117,61 +89,6 @@ impl Ty {
             inner: Vec::new(),
         }
     }
-}
-
-struct FieldDef {
-    doc: Option<String>,
-    attrs: Vec<Attr>,
-    /// A `//` comment above the field.
-    comment: Option<String>,
-    ident: String,
-    ty: String,
-    /// The field's value in a hand-written `Default`: a default function call.
-    default_call: Option<String>,
-    /// The field's value in a hand-written `Default` when its type has no `Default`.
-    default_value: Option<String>,
-    implements_default: bool,
-}
-
-struct StructDef {
-    name: String,
-    doc: Option<String>,
-    comment: Option<String>,
-    /// Container attributes after derive (kube, serde, x_kube, schemars).
-    attrs: Vec<Attr>,
-    fields: Vec<FieldDef>,
-    kube_schema: bool,
-    custom_resource: bool,
-    /// Only `JsonSchema` (a type that gives a schema, not data).
-    schema_only: bool,
-    default_fns: Vec<(String, String, String)>,
-}
-
-struct EnumDef {
-    name: String,
-    doc: Option<String>,
-    attrs: Vec<Attr>,
-    variants: Vec<(String, Option<String>)>,
-    default_index: usize,
-    allow_variant_names: bool,
-}
-
-struct NewtypeDef {
-    name: String,
-    doc: Option<String>,
-    attrs: Vec<Attr>,
-    field_doc: Option<String>,
-    field_attrs: Vec<Attr>,
-    inner: String,
-    implements_default: bool,
-}
-
-enum TypeDef {
-    Struct(StructDef),
-    Enum(EnumDef),
-    Newtype(NewtypeDef),
-    /// A slot filled once the type's children are generated.
-    Pending,
 }
 
 pub struct Codegen {
@@ -692,7 +609,7 @@ impl Codegen {
         let mut attrs = Vec::new();
         let mut doc = None;
         if let Some(root) = root {
-            attrs.extend(kube_attrs(root, &name));
+            attrs.extend(kube_attrs(root));
         }
         if let Some(r) = rule {
             attrs.push(Attr::new("serde", vec![Meta::str("rename_all", r.name())]));
@@ -1101,245 +1018,6 @@ fn variant_names_lint(enum_name: &str, variants: &[String]) -> bool {
     prefix || suffix || variants.iter().any(|v| v.len() <= 1)
 }
 
-fn kube_attrs(root: &RootSettings, _spec_name: &str) -> Vec<Attr> {
-    let mut attrs = vec![Attr::new(
-        "kube",
-        vec![
-            Meta::str("group", &root.full_group),
-            Meta::str("version", &root.version),
-        ],
-    )];
-
-    if !root.storage {
-        attrs.push(Attr::new(
-            "kube",
-            vec![Meta::lit("storage", "false".into())],
-        ));
-    }
-    let mut kind = vec![Meta::str("kind", &root.kind)];
-    if let Some(p) = &root.plural {
-        kind.push(Meta::str("plural", p));
-    }
-    if root.namespaced {
-        kind.push(Meta::path("namespaced"));
-    }
-    if root.no_spec {
-        kind.push(Meta::path("no_spec"));
-    }
-    attrs.push(Attr::new("kube", kind));
-    if let Some(s) = &root.singular {
-        attrs.push(Attr::new("kube", vec![Meta::str("singular", s)]));
-    }
-    if root.has_status {
-        attrs.push(Attr::new(
-            "kube",
-            vec![Meta::str("status", &format!("{}Status", root.kind))],
-        ));
-    }
-    if !root.short_names.is_empty() {
-        attrs.push(Attr::new(
-            "kube",
-            root.short_names
-                .iter()
-                .map(|s| Meta::str("shortname", s))
-                .collect(),
-        ));
-    }
-    if !root.categories.is_empty() {
-        attrs.push(Attr::new(
-            "kube",
-            root.categories
-                .iter()
-                .map(|s| Meta::str("category", s))
-                .collect(),
-        ));
-    }
-    for c in &root.printcolumns {
-        let mut items = vec![
-            Meta::str("name", &c.name),
-            Meta::str("type_", &c.type_),
-            Meta::str("json_path", &c.json_path),
-        ];
-        if let Some(d) = &c.description {
-            items.push(Meta::str("description", d));
-        }
-        if let Some(f) = &c.format {
-            items.push(Meta::str("format", f));
-        }
-        if let Some(p) = c.priority {
-            items.push(Meta::lit("priority", p.to_string()));
-        }
-        attrs.push(Attr::new("kube", vec![Meta::list("printcolumn", items)]));
-    }
-    if let Some((spec, status, selector)) = &root.scale {
-        let mut items = vec![
-            Meta::str("spec_replicas_path", spec),
-            Meta::str("status_replicas_path", status),
-        ];
-        if let Some(s) = selector {
-            items.push(Meta::str("label_selector_path", s));
-        }
-        attrs.push(Attr::new("kube", vec![Meta::list("scale", items)]));
-    }
-    for s in &root.selectable {
-        attrs.push(Attr::new("kube", vec![Meta::str("selectable", s)]));
-    }
-    for (what, pairs) in [("annotation", &root.annotations), ("label", &root.labels)] {
-        for (key, value) in pairs {
-            let pair = format!("{what}({}, {})", str_lit(key), str_lit(value));
-            attrs.push(Attr::new("kube", vec![Meta::Raw(pair)]));
-        }
-    }
-    if !root.served {
-        attrs.push(Attr::new("kube", vec![Meta::lit("served", "false".into())]));
-    }
-    match &root.deprecated {
-        Some(Some(w)) => attrs.push(Attr::new("kube", vec![Meta::str("deprecated", w)])),
-        Some(None) => attrs.push(Attr::new("kube", vec![Meta::path("deprecated")])),
-        None => {}
-    }
-    if let Some(d) = &root.doc {
-        attrs.push(Attr::new("kube", vec![Meta::str("doc", d)]));
-    }
-    attrs
-}
-
-fn derive_line(first: &[&str], default: bool, schema: &str) -> String {
-    let mut d: Vec<&str> = first.to_vec();
-    d.extend(["Deserialize", "Serialize", "Clone", "Debug"]);
-    if default {
-        d.push("Default");
-    }
-    d.push("PartialEq");
-    d.push(schema);
-    derive(&d)
-}
-
-/// `#[derive(..)]`: rustfmt keeps it on one line up to 100 columns.
-fn derive(names: &[&str]) -> String {
-    let line = format!("#[derive({})]\n", names.join(", "));
-    if line.len() <= 101 {
-        return line;
-    }
-    format!("#[derive(\n    {},\n)]\n", names.join(", "))
-}
-
-fn render_doc(doc: &Option<String>, indent: usize) -> String {
-    doc.as_ref()
-        .map(|d| doc_lines(d, indent))
-        .unwrap_or_default()
-}
-
-/// The final name of each default function, by (struct, function).
-type FnNames = std::collections::BTreeMap<(String, String), String>;
-
-fn render_struct(s: &StructDef, counts: &FnNames) -> String {
-    let mut out = String::new();
-    if let Some(c) = &s.comment {
-        out.push_str(&format!("// {c}\n"));
-    }
-    out.push_str(&render_doc(&s.doc, 0));
-    let schema = if s.kube_schema {
-        "KubeSchema"
-    } else {
-        "JsonSchema"
-    };
-    let has_fns = !s.default_fns.is_empty();
-    let all_default = s.fields.iter().all(|f| f.implements_default);
-    let hand_written = has_fns || s.fields.iter().any(|f| f.default_value.is_some());
-    if s.schema_only {
-        out.push_str(&derive(&[schema]));
-    } else {
-        let first: &[&str] = if s.custom_resource {
-            &["CustomResource"]
-        } else {
-            &[]
-        };
-        out.push_str(&derive_line(first, all_default && !hand_written, schema));
-    }
-    if duplicated_attributes(&s.attrs) {
-        out.push_str("#[allow(clippy::duplicated_attributes)]\n");
-    }
-    for a in &s.attrs {
-        out.push_str(&a.render(0));
-    }
-    let fn_name = |f: &str| -> String {
-        counts
-            .get(&(s.name.clone(), f.to_string()))
-            .cloned()
-            .unwrap_or_else(|| f.to_string())
-    };
-    if s.fields.is_empty() {
-        out.push_str(&format!("pub struct {} {{}}\n", s.name));
-    } else {
-        out.push_str(&format!("pub struct {} {{\n", s.name));
-        for f in &s.fields {
-            if let Some(c) = &f.comment {
-                out.push_str(&format!("    // {c}\n"));
-            }
-            out.push_str(&render_doc(&f.doc, 4));
-            for a in &f.attrs {
-                let mut a = a.clone();
-                if has_fns {
-                    rename_default_fn(&mut a, &fn_name);
-                }
-                out.push_str(&a.render(4));
-            }
-            out.push_str(&field_line(&f.ident, &f.ty));
-        }
-        out.push_str("}\n");
-    }
-    if hand_written && all_default {
-        let inits: Vec<String> = s
-            .fields
-            .iter()
-            .map(|f| {
-                let value = match (&f.default_call, &f.default_value) {
-                    (Some(call), _) => fn_name(call.trim_end_matches("()")) + "()",
-                    (None, Some(v)) => v.clone(),
-                    (None, None) => "Default::default()".to_string(),
-                };
-                format!("{}: {value}", f.ident)
-            })
-            .collect();
-        out.push_str(&format!(
-            "\nimpl Default for {} {{\n    fn default() -> Self {{\n",
-            s.name
-        ));
-        // rustfmt's `struct_lit_width`: bodies up to 18 columns stay on one line.
-        if inits.join(", ").chars().count() <= 18 {
-            out.push_str(&format!("        Self {{ {} }}\n", inits.join(", ")));
-        } else {
-            out.push_str("        Self {\n");
-            for (f, i) in s.fields.iter().zip(&inits) {
-                let line = format!("            {i},");
-                let value = &i[f.ident.len() + 2..];
-                let open = format!("            {}: {}", f.ident, value.trim_end_matches(')'));
-                if line.chars().count() <= super::fmt::MAX_WIDTH {
-                    out.push_str(&format!("{line}\n"));
-                } else if value.ends_with("()") && open.chars().count() <= super::fmt::MAX_WIDTH {
-                    // rustfmt breaks inside the empty argument list first.
-                    out.push_str(&format!("{open}\n            ),\n"));
-                } else {
-                    out.push_str(&format!(
-                        "            {}:\n                {value},\n",
-                        f.ident
-                    ));
-                }
-            }
-            out.push_str("        }\n");
-        }
-        out.push_str("    }\n}\n");
-    }
-    for (name, ret, body) in &s.default_fns {
-        out.push('\n');
-        out.push_str(&fn_head(&fn_name(name), ret));
-        out.push('\n');
-        out.push_str(&format!("    {body}\n}}\n"));
-    }
-    out
-}
-
 /// A value for a hand-written `Default` of well-known types that have no `Default`.
 fn value_without_default(ty: &str) -> Option<String> {
     let last = ty.rsplit("::").next().unwrap_or(ty);
@@ -1348,193 +1026,4 @@ fn value_without_default(ty: &str) -> Option<String> {
         "Duration" => Some("std::time::Duration::ZERO.into()".to_string()),
         _ => None,
     }
-}
-
-/// `pub name: Type,` in a struct; rustfmt moves a type that does not fit to the next line
-/// (when it fits there).
-fn field_line(ident: &str, ty: &str) -> String {
-    let one = format!("    pub {ident}: {ty},");
-    let next = format!("        {ty},");
-    if one.chars().count() <= super::fmt::MAX_WIDTH {
-        format!("{one}\n")
-    } else if next.chars().count() <= super::fmt::MAX_WIDTH {
-        format!("    pub {ident}:\n{next}\n")
-    } else {
-        let prefix = format!("    pub {ident}: ");
-        format!(
-            "{prefix}{}\n",
-            type_layout(ty, 4, prefix.chars().count(), ",")
-        )
-    }
-}
-
-/// A type as rustfmt breaks it when it does not fit: `Name<` and one argument per line.
-fn type_layout(ty: &str, indent: usize, start: usize, suffix: &str) -> String {
-    if start + ty.chars().count() + suffix.len() <= super::fmt::MAX_WIDTH {
-        return format!("{ty}{suffix}");
-    }
-    let Some(open) = ty.find('<') else {
-        return format!("{ty}{suffix}");
-    };
-    let name = &ty[..open];
-    let inner = &ty[open + 1..ty.len() - 1];
-    let mut args = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for c in inner.chars() {
-        match c {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            _ => {}
-        }
-        if c == ',' && depth == 0 {
-            args.push(cur.trim().to_string());
-            cur.clear();
-        } else {
-            cur.push(c);
-        }
-    }
-    args.push(cur.trim().to_string());
-    let pad = " ".repeat(indent + 4);
-    let mut out = format!("{name}<\n");
-    for a in &args {
-        out.push_str(&pad);
-        out.push_str(&type_layout(a, indent + 4, indent + 4, ","));
-        out.push('\n');
-    }
-    out.push_str(&" ".repeat(indent));
-    out.push('>');
-    out.push_str(suffix);
-    out
-}
-
-/// clippy's `type_complexity` score of a type written as `A<B, C<D>>`: every path counts ten
-/// times its nesting level.
-fn type_complexity(ty: &str) -> u64 {
-    let mut score = 0;
-    let mut nest = 1u64;
-    let mut in_name = false;
-    for c in ty.chars() {
-        match c {
-            '<' => {
-                nest += 1;
-                in_name = false;
-            }
-            '>' => {
-                nest -= 1;
-                in_name = false;
-            }
-            ',' | ' ' => in_name = false,
-            ':' => {}
-            _ if !in_name => {
-                score += 10 * nest;
-                in_name = true;
-            }
-            _ => {}
-        }
-    }
-    score
-}
-
-/// Whether clippy's `duplicated_attributes` fires on these attributes: the same `key = "value"`
-/// (or the same key with another literal) twice under the same path, as in two printer columns
-/// of the same type.
-fn duplicated_attributes(attrs: &[Attr]) -> bool {
-    fn walk(m: &Meta, parent: &mut Vec<String>, seen: &mut BTreeSet<String>) -> bool {
-        match m {
-            Meta::Path(p) => !seen.insert(format!("{}:{p}", parent.join(":"))),
-            Meta::NameValue(k, super::fmt::Lit::Plain(v))
-                if v.starts_with('"') || v.starts_with('r') =>
-            {
-                !seen.insert(format!("{}:{k}={v}", parent.join(":")))
-            }
-            Meta::NameValue(k, _) => !seen.insert(format!("{}:{k}", parent.join(":"))),
-            Meta::List(k, items) => {
-                parent.push(k.clone());
-                let mut dup = false;
-                for i in items {
-                    dup |= walk(i, parent, seen);
-                }
-                parent.pop();
-                dup
-            }
-            Meta::Raw(_) => false,
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let mut dup = false;
-    for a in attrs {
-        let m = Meta::List(a.name.clone(), a.items.clone());
-        if a.items.iter().any(|i| matches!(i, Meta::Raw(_))) {
-            continue;
-        }
-        dup |= walk(&m, &mut Vec::new(), &mut seen);
-    }
-    dup
-}
-
-fn rename_default_fn(a: &mut Attr, fn_name: &dyn Fn(&str) -> String) {
-    if a.name != "serde" {
-        return;
-    }
-    for m in &mut a.items {
-        if let Meta::NameValue(k, super::fmt::Lit::Plain(v)) = m
-            && k == "default"
-        {
-            let inner = v.trim_matches('"');
-            *v = str_lit(&fn_name(inner));
-        }
-    }
-}
-
-fn render_enum(e: &EnumDef) -> String {
-    let mut out = String::new();
-    out.push_str(&render_doc(&e.doc, 0));
-    out.push_str(&derive_line(&[], true, "JsonSchema"));
-    if e.allow_variant_names {
-        out.push_str("#[allow(clippy::enum_variant_names)]\n");
-    }
-    for a in &e.attrs {
-        out.push_str(&a.render(0));
-    }
-    out.push_str(&format!("pub enum {} {{\n", e.name));
-    for (i, (ident, rename)) in e.variants.iter().enumerate() {
-        if i == e.default_index {
-            out.push_str("    #[default]\n");
-        }
-        if let Some(r) = rename {
-            out.push_str(&Attr::new("serde", vec![Meta::str("rename", r)]).render(4));
-        }
-        out.push_str(&format!("    {ident},\n"));
-    }
-    out.push_str("}\n");
-    out
-}
-
-fn render_newtype(n: &NewtypeDef) -> String {
-    let mut out = String::new();
-    out.push_str(&render_doc(&n.doc, 0));
-    out.push_str(&derive_line(&[], n.implements_default, "JsonSchema"));
-    for a in &n.attrs {
-        out.push_str(&a.render(0));
-    }
-    let one = format!("pub struct {}(pub {});", n.name, n.inner);
-    if n.field_attrs.is_empty()
-        && n.field_doc.is_none()
-        && one.chars().count() <= super::fmt::MAX_WIDTH
-    {
-        out.push_str(&one);
-        out.push('\n');
-    } else {
-        out.push_str(&format!("pub struct {}(\n", n.name));
-        out.push_str(&render_doc(&n.field_doc, 4));
-        for a in &n.field_attrs {
-            out.push_str(&a.render(4));
-        }
-        out.push_str(&format!(
-            "    pub {}\n);\n",
-            type_layout(&n.inner, 4, 8, ",")
-        ));
-    }
-    out
 }
