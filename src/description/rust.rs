@@ -35,7 +35,7 @@ use super::fmt::{Attr, Meta, float, json_arg, str_lit, vec_lit};
 use super::ir::{Ir, Kind, Prop, WellKnown};
 use super::names::{RULES, Rule, best_rule, field_idents, pascal, unraw, variant_ident};
 use defs::{EnumDef, FieldDef, NewtypeDef, StructDef, TypeDef};
-use keywords::{Site, container_attrs, extend_attr, keywords};
+use keywords::{Rendered, Site, container_attrs, extend_attr, keywords};
 use render::{FnNames, render_enum, render_newtype, render_struct, type_complexity};
 use root::kube_attrs;
 pub use root::{PrintColumn, RootSettings};
@@ -401,10 +401,10 @@ impl Codegen {
         };
         let mut r = keywords(n, site, rust_enum);
         if let Some(b) = n.nullable {
-            r.extends.push(("nullable".into(), b.to_string()));
+            r.extend("nullable", b.to_string());
         }
         if let Some(d) = &n.default {
-            r.extends.push(("default".into(), json_arg(&d.value)));
+            r.extend("default", json_arg(&d.value));
         }
         let mut container = Vec::new();
         let mut field_attrs = Vec::new();
@@ -454,11 +454,7 @@ impl Codegen {
             attrs.extend(container_attrs(r));
         }
         attrs.push(extend_attr("x-kubernetes-preserve-unknown-fields", "true"));
-        if kube_schema {
-            self.kube_schema = true;
-        } else {
-            self.json_schema = true;
-        }
+        self.uses_schema_derive(kube_schema);
         self.types[slot] = TypeDef::Struct(StructDef {
             name: name.clone(),
             doc,
@@ -523,7 +519,7 @@ impl Codegen {
         if container_keywords {
             let mut r = keywords(n, Site::Enum, true);
             if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
+                r.extend("default", json_arg(&d.value));
             }
             doc = r.doc.take();
             attrs.extend(container_attrs(r));
@@ -559,76 +555,29 @@ impl Codegen {
         };
         let slot = self.types.len();
         self.types.push(TypeDef::Pending);
-        // Field names and the rename rule.
         let idents = field_idents(props.iter().map(|p| p.name.as_str()));
-        let pairs: Vec<(String, String)> = idents
-            .iter()
-            .cloned()
-            .zip(props.iter().map(|p| p.name.clone()))
-            .collect();
-        let rule = best_rule(&pairs, |r, i| r.field(i), &[Rule::Camel]);
-        // Does any field (or the struct) use x_kube?
-        let container = if container_keywords {
-            Some(keywords(n, Site::Struct, false))
-        } else {
-            None
-        };
-        let mut kube_schema = container.as_ref().is_some_and(|r| !r.x_kube.is_empty());
-        let mut fields = Vec::new();
+        let rule = field_rule(props, &idents);
         let mut default_fns = Vec::new();
-        for (p, ident) in props.iter().zip(&idents) {
-            let json_name = match rule {
-                Some(r) => r.field(unraw(ident)),
-                None => unraw(ident).to_string(),
-            };
-            let rename = (json_name != p.name).then(|| p.name.clone());
-            let child_name = format!("{name}{}", pascal(&p.name));
-            let f = self.field(p, ident, rename, &child_name, &mut default_fns);
-            if f.attrs.iter().any(|a| a.name == "x_kube") {
-                kube_schema = true;
-            }
-            fields.push(f);
-        }
+        let mut fields = self.fields(props, &idents, rule, &name, &mut default_fns);
         if n.preserve_unknown_fields == Some(true) && !props.is_empty() {
             self.btreemap = true;
-            let mut ident = "unknown_fields".to_string();
-            while idents.iter().any(|i| unraw(i) == ident) {
-                ident.push('_');
-            }
-            fields.push(FieldDef {
-                doc: None,
-                attrs: vec![Attr::new("serde", vec![Meta::path("flatten")])],
-                comment: Some("Fields the schema does not list, kept as they are.".into()),
-                ident,
-                ty: "BTreeMap<String, serde_json::Value>".into(),
-                default_call: None,
-                default_value: None,
-                implements_default: true,
-            });
+            fields.push(unknown_fields(&idents));
         }
-        let mut attrs = Vec::new();
-        let mut doc = None;
-        if let Some(root) = root {
-            attrs.extend(kube_attrs(root));
-        }
+        let container = container_keywords.then(|| struct_keywords(n));
+        let kube_schema = container.as_ref().is_some_and(|r| !r.x_kube.is_empty())
+            || fields
+                .iter()
+                .any(|f| f.attrs.iter().any(|a| a.name == "x_kube"));
+        let mut attrs = root.map(kube_attrs).unwrap_or_default();
         if let Some(r) = rule {
             attrs.push(Attr::new("serde", vec![Meta::str("rename_all", r.name())]));
         }
-        if let Some(mut r) = container {
-            doc = r.doc.take();
-            if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
-            }
-            if let Some(b) = n.nullable {
-                r.extends.push(("nullable".into(), b.to_string()));
-            }
+        let doc = container.and_then(|mut r| {
+            let doc = r.doc.take();
             attrs.extend(container_attrs(r));
-        }
-        if kube_schema {
-            self.kube_schema = true;
-        } else {
-            self.json_schema = true;
-        }
+            doc
+        });
+        self.uses_schema_derive(kube_schema);
         let default = fields.iter().all(|f| f.implements_default);
         self.types[slot] = TypeDef::Struct(StructDef {
             name: name.clone(),
@@ -644,6 +593,38 @@ impl Codegen {
         (name, default)
     }
 
+    /// Records which schema derive a type uses, for the imports.
+    fn uses_schema_derive(&mut self, kube_schema: bool) {
+        if kube_schema {
+            self.kube_schema = true;
+        } else {
+            self.json_schema = true;
+        }
+    }
+
+    /// The fields of the struct `struct_name` for its properties, renamed where `rule` does not
+    /// give a property's name.
+    fn fields(
+        &mut self,
+        props: &[Prop],
+        idents: &[String],
+        rule: Option<Rule>,
+        struct_name: &str,
+        default_fns: &mut Vec<(String, String, String)>,
+    ) -> Vec<FieldDef> {
+        let mut fields = Vec::new();
+        for (p, ident) in props.iter().zip(idents) {
+            let json_name = match rule {
+                Some(r) => r.field(unraw(ident)),
+                None => unraw(ident).to_string(),
+            };
+            let rename = (json_name != p.name).then(|| p.name.clone());
+            let child_name = format!("{struct_name}{}", pascal(&p.name));
+            fields.push(self.field(p, ident, rename, &child_name, default_fns));
+        }
+        fields
+    }
+
     /// One field of a struct.
     fn field(
         &mut self,
@@ -655,105 +636,45 @@ impl Codegen {
     ) -> FieldDef {
         let n = &p.schema;
         let t = self.field_type(n, child_name, true);
-        let rust_enum = rust_enum_values(n).is_some();
-        let mut r = keywords(n, Site::Field, rust_enum);
+        let mut r = keywords(n, Site::Field, rust_enum_values(n).is_some());
         let nullable = n.nullable == Some(true);
-        let mut serde: Vec<Meta> = Vec::new();
-        let mut schemars: Vec<Meta> = Vec::new();
-        let mut default_call = None;
-        let ty;
         let literal = n
             .default
             .as_ref()
             .filter(|_| !p.required)
             .and_then(|d| self.literal_default(n, &d.value, &t, nullable));
-        if p.required {
-            if nullable {
-                ty = format!("Option<{}>", t.data);
-                schemars.push(Meta::str("with", &t.schema));
-                schemars.push(Meta::path("required"));
-            } else {
-                ty = t.data.clone();
-                if t.data != t.schema {
-                    schemars.push(Meta::str("with", &t.schema));
+        let holding = match literal {
+            Some(lit) => Holding::literal(lit, &t, ident, nullable, default_fns),
+            None => {
+                if let Some(d) = &n.default {
+                    r.extend("default", json_arg(&d.value));
+                }
+                if p.required {
+                    Holding::required(&t, nullable)
+                } else {
+                    Holding::optional(&t)
                 }
             }
-            if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
-            }
-        } else if let Some(lit) = literal {
-            match lit {
-                Literal::TypeDefault => {
-                    serde.push(Meta::path("default"));
-                    ty = t.data.clone();
-                }
-                Literal::Fn(body) => {
-                    let fn_name = format!("default_{}", unraw(ident));
-                    let ret = if nullable {
-                        format!("Option<{}>", t.data)
-                    } else {
-                        t.data.clone()
-                    };
-                    serde.push(Meta::str("default", &fn_name));
-                    default_call = Some(format!("{fn_name}()"));
-                    default_fns.push((fn_name, ret.clone(), body));
-                    ty = ret;
-                    if nullable {
-                        schemars.push(Meta::str("with", &t.schema));
-                    }
-                }
-            }
-        } else {
-            ty = format!("Option<{}>", t.data);
-            serde.push(Meta::path("default"));
-            serde.push(Meta::str("skip_serializing_if", "Option::is_none"));
-            schemars.push(Meta::str("with", &t.schema));
-            if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
-            }
-        }
+        };
         if let Some(b) = n.nullable {
-            r.extends.push(("nullable".into(), b.to_string()));
+            r.extend("nullable", b.to_string());
         } else if !p.required && is_int_or_string_like(n) {
             // kube marks optional int-or-string properties nullable unless told otherwise.
-            r.extends.push(("nullable".into(), "null".into()));
-        }
-        schemars.extend(r.schemars);
-        if !t.inner.is_empty() {
-            schemars.push(Meta::list("inner", t.inner.clone()));
-        }
-        let mut attrs = Vec::new();
-        if let Some(rn) = &rename {
-            attrs.push(Attr::new("serde", vec![Meta::str("rename", rn)]));
-        }
-        if !serde.is_empty() {
-            attrs.push(Attr::new("serde", serde));
-        }
-        if !schemars.is_empty() {
-            attrs.push(Attr::new("schemars", schemars));
-        }
-        if let Some(d) = &r.description {
-            attrs.push(Attr::new("schemars", vec![Meta::str("description", d)]));
-        }
-        for (k, v) in &r.extends {
-            attrs.push(extend_attr(k, v));
-        }
-        for x in &r.x_kube {
-            attrs.push(Attr::new("x_kube", vec![Meta::Raw(x.clone())]));
+            r.extend("nullable", "null".into());
         }
         let mut implements_default =
-            ty.starts_with("Option<") || t.default || default_call.is_some();
+            holding.ty.starts_with("Option<") || t.default || holding.default_call.is_some();
         let default_value = (!implements_default)
-            .then(|| value_without_default(&ty))
+            .then(|| value_without_default(&holding.ty))
             .flatten();
         implements_default |= default_value.is_some();
         FieldDef {
+            attrs: field_attrs(rename, holding.serde, holding.schemars, &t, &r),
             doc: r.doc,
-            attrs,
             comment: None,
             ident: ident.to_string(),
-            ty,
-            default_call,
+            ty: holding.ty,
+            default_call: holding.default_call,
             default_value,
             implements_default,
         }
@@ -764,76 +685,25 @@ impl Codegen {
         if t.data != t.schema {
             return None;
         }
-        let wrap = |body: String| {
-            Literal::Fn(if nullable {
-                format!("Some({body})")
-            } else {
-                body
-            })
-        };
-        let scalar = |n: &Ir, d: &Value, ty: &str| -> Option<(String, bool)> {
-            match (&n.kind, d) {
-                (Kind::String, Value::String(s)) => match rust_enum_values(n) {
-                    Some(values) => {
-                        let idx = values.iter().position(|v| v == s)?;
-                        let _ = idx;
-                        None
-                    }
-                    None => Some((format!("{}.into()", str_lit(s)), s.is_empty())),
-                },
-                (Kind::Integer, Value::Number(x)) if x.is_i64() || x.is_u64() => {
-                    let v = x.as_i64()?;
-                    if ty == "i32" && i32::try_from(v).is_err() {
-                        return None;
-                    }
-                    Some((v.to_string(), v == 0))
-                }
-                (Kind::Number, Value::Number(x)) => {
-                    let f = x.as_f64()?;
-                    if ty == "f32" && (f as f32) as f64 != f {
-                        return None;
-                    }
-                    Some((float(f), f == 0.0))
-                }
-                (Kind::Boolean, Value::Bool(b)) => Some((b.to_string(), !b)),
-                _ => None,
-            }
-        };
         match (&n.kind, d) {
             (Kind::String, Value::String(s)) if rust_enum_values(n).is_some() => {
                 // The enum's variant for this value.
-                Some(wrap(format!(
-                    "{}::{}",
-                    t.data,
-                    self.variant_of(&t.data, s)?
-                )))
+                let variant = self.variant_of(&t.data, s)?;
+                Some(Literal::function(
+                    format!("{}::{variant}", t.data),
+                    nullable,
+                ))
             }
             (Kind::String | Kind::Integer | Kind::Number | Kind::Boolean, _) => {
-                let (body, is_default) = scalar(n, d, &t.data)?;
+                let (body, is_default) = scalar_literal(n, d, &t.data)?;
                 if is_default && !nullable {
                     Some(Literal::TypeDefault)
                 } else {
-                    Some(wrap(body))
+                    Some(Literal::function(body, nullable))
                 }
             }
             (Kind::Array(items), Value::Array(values)) => {
-                let item_ty = t.data.strip_prefix("Vec<")?.strip_suffix('>')?;
-                if values.is_empty() && !nullable {
-                    return Some(Literal::TypeDefault);
-                }
-                let mut out = Vec::new();
-                for v in values {
-                    if rust_enum_values(items).is_some() {
-                        let s = v.as_str()?;
-                        out.push(format!("{item_ty}::{}", self.variant_of(item_ty, s)?));
-                    } else {
-                        if !matches!(item_ty, "String" | "i32" | "i64" | "f32" | "f64" | "bool") {
-                            return None;
-                        }
-                        out.push(scalar(items, v, item_ty)?.0);
-                    }
-                }
-                Some(wrap(vec_lit(&out, 4)))
+                self.array_literal(items, values, &t.data, nullable)
             }
             (
                 Kind::Object {
@@ -844,6 +714,33 @@ impl Codegen {
             ) if m.is_empty() && !nullable => Some(Literal::TypeDefault),
             _ => None,
         }
+    }
+
+    /// A default array of type `ty` as a literal: `vec![..]` of scalars or enum variants.
+    fn array_literal(
+        &self,
+        items: &Ir,
+        values: &[Value],
+        ty: &str,
+        nullable: bool,
+    ) -> Option<Literal> {
+        let item_ty = ty.strip_prefix("Vec<")?.strip_suffix('>')?;
+        if values.is_empty() && !nullable {
+            return Some(Literal::TypeDefault);
+        }
+        let mut out = Vec::new();
+        for v in values {
+            if rust_enum_values(items).is_some() {
+                let s = v.as_str()?;
+                out.push(format!("{item_ty}::{}", self.variant_of(item_ty, s)?));
+            } else {
+                if !matches!(item_ty, "String" | "i32" | "i64" | "f32" | "f64" | "bool") {
+                    return None;
+                }
+                out.push(scalar_literal(items, v, item_ty)?.0);
+            }
+        }
+        Some(Literal::function(vec_lit(&out, 4), nullable))
     }
 
     fn variant_of(&self, enum_name: &str, value: &str) -> Option<String> {
@@ -965,9 +862,210 @@ fn use_key(line: &str) -> Vec<(u8, String)> {
         .collect()
 }
 
+/// How a field's default is written in Rust.
 enum Literal {
+    /// The type's own default: `#[serde(default)]`.
     TypeDefault,
+    /// A default function with this body.
     Fn(String),
+}
+
+impl Literal {
+    /// A default function returning `body` (in `Some(..)` when the field is nullable).
+    fn function(body: String, nullable: bool) -> Literal {
+        Literal::Fn(if nullable {
+            format!("Some({body})")
+        } else {
+            body
+        })
+    }
+}
+
+/// How a field holds its value: its Rust type, its serde and schemars items, and the call that
+/// gives its default.
+struct Holding {
+    ty: String,
+    serde: Vec<Meta>,
+    schemars: Vec<Meta>,
+    default_call: Option<String>,
+}
+
+impl Holding {
+    /// A required field: the type itself, or an `Option` that must be present when nullable.
+    fn required(t: &Ty, nullable: bool) -> Holding {
+        let mut schemars = Vec::new();
+        let ty = if nullable {
+            schemars.push(Meta::str("with", &t.schema));
+            schemars.push(Meta::path("required"));
+            format!("Option<{}>", t.data)
+        } else {
+            if t.data != t.schema {
+                schemars.push(Meta::str("with", &t.schema));
+            }
+            t.data.clone()
+        };
+        Holding {
+            ty,
+            serde: Vec::new(),
+            schemars,
+            default_call: None,
+        }
+    }
+
+    /// An optional field with a literal default: the type's own default, or a default
+    /// function (added to `default_fns`) named after the field.
+    fn literal(
+        lit: Literal,
+        t: &Ty,
+        ident: &str,
+        nullable: bool,
+        default_fns: &mut Vec<(String, String, String)>,
+    ) -> Holding {
+        let body = match lit {
+            Literal::TypeDefault => {
+                return Holding {
+                    ty: t.data.clone(),
+                    serde: vec![Meta::path("default")],
+                    schemars: Vec::new(),
+                    default_call: None,
+                };
+            }
+            Literal::Fn(body) => body,
+        };
+        let fn_name = format!("default_{}", unraw(ident));
+        let ty = if nullable {
+            format!("Option<{}>", t.data)
+        } else {
+            t.data.clone()
+        };
+        default_fns.push((fn_name.clone(), ty.clone(), body));
+        let schemars = if nullable {
+            vec![Meta::str("with", &t.schema)]
+        } else {
+            Vec::new()
+        };
+        Holding {
+            ty,
+            serde: vec![Meta::str("default", &fn_name)],
+            schemars,
+            default_call: Some(format!("{fn_name}()")),
+        }
+    }
+
+    /// An optional field without a literal default: an `Option` left out when `None`.
+    fn optional(t: &Ty) -> Holding {
+        Holding {
+            ty: format!("Option<{}>", t.data),
+            serde: vec![
+                Meta::path("default"),
+                Meta::str("skip_serializing_if", "Option::is_none"),
+            ],
+            schemars: vec![Meta::str("with", &t.schema)],
+            default_call: None,
+        }
+    }
+}
+
+/// The attributes of a field: rename, serde, schemars (the holding's items, then the
+/// keywords', then `inner(..)`), description, extends and x_kube.
+fn field_attrs(
+    rename: Option<String>,
+    serde: Vec<Meta>,
+    mut schemars: Vec<Meta>,
+    t: &Ty,
+    r: &Rendered,
+) -> Vec<Attr> {
+    schemars.extend(r.schemars.iter().cloned());
+    if !t.inner.is_empty() {
+        schemars.push(Meta::list("inner", t.inner.clone()));
+    }
+    let mut attrs = Vec::new();
+    if let Some(rn) = &rename {
+        attrs.push(Attr::new("serde", vec![Meta::str("rename", rn)]));
+    }
+    if !serde.is_empty() {
+        attrs.push(Attr::new("serde", serde));
+    }
+    if !schemars.is_empty() {
+        attrs.push(Attr::new("schemars", schemars));
+    }
+    if let Some(d) = &r.description {
+        attrs.push(Attr::new("schemars", vec![Meta::str("description", d)]));
+    }
+    for (k, v) in &r.extends {
+        attrs.push(extend_attr(k, v));
+    }
+    for x in &r.x_kube {
+        attrs.push(Attr::new("x_kube", vec![Meta::Raw(x.clone())]));
+    }
+    attrs
+}
+
+/// A scalar default as a Rust literal of type `ty`, and whether it is the type's own default;
+/// `None` for a value the type cannot hold and for enum values.
+fn scalar_literal(n: &Ir, d: &Value, ty: &str) -> Option<(String, bool)> {
+    match (&n.kind, d) {
+        (Kind::String, Value::String(s)) if rust_enum_values(n).is_none() => {
+            Some((format!("{}.into()", str_lit(s)), s.is_empty()))
+        }
+        (Kind::Integer, Value::Number(x)) if x.is_i64() || x.is_u64() => {
+            let v = x.as_i64()?;
+            if ty == "i32" && i32::try_from(v).is_err() {
+                return None;
+            }
+            Some((v.to_string(), v == 0))
+        }
+        (Kind::Number, Value::Number(x)) => {
+            let f = x.as_f64()?;
+            if ty == "f32" && (f as f32) as f64 != f {
+                return None;
+            }
+            Some((float(f), f == 0.0))
+        }
+        (Kind::Boolean, Value::Bool(b)) => Some((b.to_string(), !b)),
+        _ => None,
+    }
+}
+
+/// The names of a struct's fields follow `rename_all = "camelCase"` when that gives every
+/// property's name; `None` otherwise.
+fn field_rule(props: &[Prop], idents: &[String]) -> Option<Rule> {
+    let pairs: Vec<(String, String)> = idents
+        .iter()
+        .cloned()
+        .zip(props.iter().map(|p| p.name.clone()))
+        .collect();
+    best_rule(&pairs, |r, i| r.field(i), &[Rule::Camel])
+}
+
+/// The keywords of an object on its own struct, with its `default` and `nullable`.
+fn struct_keywords(n: &Ir) -> Rendered {
+    let mut r = keywords(n, Site::Struct, false);
+    if let Some(d) = &n.default {
+        r.extend("default", json_arg(&d.value));
+    }
+    if let Some(b) = n.nullable {
+        r.extend("nullable", b.to_string());
+    }
+    r
+}
+
+/// A flattened map for the fields the schema does not list, named apart from the others.
+fn unknown_fields(idents: &[String]) -> FieldDef {
+    let mut ident = "unknown_fields".to_string();
+    while idents.iter().any(|i| unraw(i) == ident) {
+        ident.push('_');
+    }
+    FieldDef {
+        doc: None,
+        attrs: vec![Attr::new("serde", vec![Meta::path("flatten")])],
+        comment: Some("Fields the schema does not list, kept as they are.".into()),
+        ident,
+        ty: "BTreeMap<String, serde_json::Value>".into(),
+        default_call: None,
+        default_value: None,
+        implements_default: true,
+    }
 }
 
 fn names_variant_json(e: &EnumDef, ident: &str) -> String {
