@@ -22,16 +22,23 @@
 //!   or, without properties, is a `BTreeMap<String, serde_json::Value>` whose schema comes from
 //!   an empty struct (`#[schemars(with = ..)]`).
 
+mod defs;
+mod keywords;
+mod render;
+mod root;
+
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::fmt::{
-    Attr, Meta, bound, doc_lines, doc_safe, float, fn_head, json_arg, str_lit, vec_lit,
-};
-use super::format::{ListType, MapType};
+use super::fmt::{Attr, Meta, float, json_arg, str_lit, vec_lit};
 use super::ir::{Ir, Kind, Prop, WellKnown};
 use super::names::{RULES, Rule, best_rule, field_idents, pascal, unraw, variant_ident};
+use defs::{EnumDef, FieldDef, NewtypeDef, StructDef, TypeDef};
+use keywords::{Rendered, Site, container_attrs, extend_attr, keywords};
+use render::{FnNames, render_enum, render_newtype, render_struct, type_complexity};
+use root::kube_attrs;
+pub use root::{PrintColumn, RootSettings};
 
 /// Names the generated file imports or that the derives bring into scope.
 const RESERVED: &[&str] = &[
@@ -62,41 +69,6 @@ const RESERVED: &[&str] = &[
     "MapMerge",
 ];
 
-/// The CRD-level settings the generated root struct carries.
-pub struct RootSettings {
-    pub full_group: String,
-    pub version: String,
-    pub kind: String,
-    /// `Some` when it differs from kube-derive's default.
-    pub plural: Option<String>,
-    pub singular: Option<String>,
-    pub namespaced: bool,
-    pub storage: bool,
-    pub served: bool,
-    pub deprecated: Option<Option<String>>,
-    pub doc: Option<String>,
-    pub short_names: Vec<String>,
-    pub categories: Vec<String>,
-    pub printcolumns: Vec<PrintColumn>,
-    pub scale: Option<(String, String, Option<String>)>,
-    pub selectable: Vec<String>,
-    pub has_status: bool,
-    /// The fields of the spec struct sit at the root of the object (`#[kube(no_spec)]`).
-    pub no_spec: bool,
-    /// The CRD's own annotations and labels.
-    pub annotations: Vec<(String, String)>,
-    pub labels: Vec<(String, String)>,
-}
-
-pub struct PrintColumn {
-    pub name: String,
-    pub type_: String,
-    pub json_path: String,
-    pub description: Option<String>,
-    pub format: Option<String>,
-    pub priority: Option<i32>,
-}
-
 /// A Rust type for a node: how the data is held and what gives its schema.
 #[derive(Debug, Clone)]
 struct Ty {
@@ -117,88 +89,6 @@ impl Ty {
             inner: Vec::new(),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Site {
-    /// A field of a struct; `true`: the struct derives KubeSchema (x_kube allowed).
-    Field,
-    /// The single field of a newtype.
-    NewtypeField,
-    /// A struct (container attributes; x_kube allowed).
-    Struct,
-    /// An enum (container attributes).
-    Enum,
-}
-
-/// Attributes rendered for one node at one site.
-#[derive(Default)]
-struct Rendered {
-    /// A description to write as `///` lines.
-    doc: Option<String>,
-    /// Items of `#[schemars(..)]` that rustfmt formats (title, description, length, ...).
-    schemars: Vec<Meta>,
-    /// `extend("key" = value)` entries, one attribute each.
-    extends: Vec<(String, String)>,
-    /// `#[x_kube(..)]` items (validation = .., merge_strategy = ..).
-    x_kube: Vec<String>,
-    /// A description that cannot be `///` lines: its own `#[schemars(description = ..)]`.
-    description: Option<String>,
-}
-
-struct FieldDef {
-    doc: Option<String>,
-    attrs: Vec<Attr>,
-    /// A `//` comment above the field.
-    comment: Option<String>,
-    ident: String,
-    ty: String,
-    /// The field's value in a hand-written `Default`: a default function call.
-    default_call: Option<String>,
-    /// The field's value in a hand-written `Default` when its type has no `Default`.
-    default_value: Option<String>,
-    implements_default: bool,
-}
-
-struct StructDef {
-    name: String,
-    doc: Option<String>,
-    comment: Option<String>,
-    /// Container attributes after derive (kube, serde, x_kube, schemars).
-    attrs: Vec<Attr>,
-    fields: Vec<FieldDef>,
-    kube_schema: bool,
-    custom_resource: bool,
-    /// Only `JsonSchema` (a type that gives a schema, not data).
-    schema_only: bool,
-    default_fns: Vec<(String, String, String)>,
-}
-
-struct EnumDef {
-    name: String,
-    doc: Option<String>,
-    attrs: Vec<Attr>,
-    variants: Vec<(String, Option<String>)>,
-    default_index: usize,
-    allow_variant_names: bool,
-}
-
-struct NewtypeDef {
-    name: String,
-    doc: Option<String>,
-    attrs: Vec<Attr>,
-    field_doc: Option<String>,
-    field_attrs: Vec<Attr>,
-    inner: String,
-    implements_default: bool,
-}
-
-enum TypeDef {
-    Struct(StructDef),
-    Enum(EnumDef),
-    Newtype(NewtypeDef),
-    /// A slot filled once the type's children are generated.
-    Pending,
 }
 
 pub struct Codegen {
@@ -228,63 +118,6 @@ fn is_int_or_string_like(ir: &Ir) -> bool {
         Kind::IntOrString => true,
         Kind::WellKnown(w) => matches!(w.name, "IntOrString" | "Quantity"),
         _ => false,
-    }
-}
-
-fn list_type_word(l: ListType) -> &'static str {
-    match l {
-        ListType::Atomic => "atomic",
-        ListType::Set => "set",
-        ListType::Map => "map",
-    }
-}
-
-fn map_type_word(m: MapType) -> &'static str {
-    match m {
-        MapType::Atomic => "atomic",
-        MapType::Granular => "granular",
-    }
-}
-
-/// `Rule::new(..)` (or a plain string) for a CEL rule, as `#[x_kube(validation = ..)]` takes it.
-fn rule_expr(c: &super::ir::Cel) -> String {
-    let plain = c.message.is_none()
-        && c.message_expression.is_none()
-        && c.reason.is_none()
-        && c.field_path.is_none()
-        && c.optional_old_self.is_none();
-    if plain {
-        return str_lit(&c.rule.value);
-    }
-    let mut s = format!("Rule::new({})", str_lit(&c.rule.value));
-    if let Some(m) = &c.message_expression {
-        s.push_str(&format!(
-            ".message(Message::Expression({}.into()))",
-            str_lit(&m.value)
-        ));
-    } else if let Some(m) = &c.message {
-        s.push_str(&format!(".message({})", str_lit(m)));
-    }
-    if let Some(r) = c.reason {
-        s.push_str(&format!(".reason(Reason::{})", r.as_str()));
-    }
-    if let Some(f) = &c.field_path {
-        s.push_str(&format!(".field_path({})", str_lit(&f.value)));
-    }
-    if let Some(o) = c.optional_old_self {
-        s.push_str(&format!(".optional_old_self({o})"));
-    }
-    s
-}
-
-/// Whether `text` goes into `///` lines; otherwise `#[schemars(description = ..)]`.
-fn description(r: &mut Rendered, text: &str, as_doc: bool) {
-    if text.is_empty() {
-        r.extends.push(("description".into(), "\"\"".into()));
-    } else if as_doc && doc_safe(text) {
-        r.doc = Some(text.to_string());
-    } else {
-        r.description = Some(text.to_string());
     }
 }
 
@@ -326,218 +159,6 @@ impl Codegen {
         }
         self.well_known.insert(w.rust_path);
         w.name.to_string()
-    }
-
-    /// Renders the keywords of `n` for a site. `rust_enum`: the node is a Rust enum (its `enum`
-    /// is the type). `kube_schema`: x_kube is available at this site.
-    fn keywords(&mut self, n: &Ir, site: Site, rust_enum: bool) -> Rendered {
-        let mut r = Rendered::default();
-        let field_like = matches!(site, Site::Field | Site::NewtypeField);
-        let x_kube = matches!(site, Site::Field | Site::Struct);
-        if let Some(d) = &n.description {
-            description(&mut r, d, true);
-        } else if matches!(n.kind, Kind::IntOrString) {
-            r.extends.push(("description".into(), "null".into()));
-        }
-        if let Some(t) = &n.title {
-            if t.is_empty() {
-                r.extends.push(("title".into(), "\"\"".into()));
-            } else {
-                r.schemars.push(Meta::str("title", t));
-            }
-        }
-        // Formats that the Rust type does not give.
-        let natural = match (&n.kind, n.format.as_deref()) {
-            (Kind::Integer, Some("int32" | "int64")) | (Kind::Number, Some("float" | "double")) => {
-                true
-            }
-            (Kind::Integer | Kind::Number, None) => {
-                r.extends.push(("format".into(), "null".into()));
-                true
-            }
-            (_, None) => true,
-            _ => false,
-        };
-        if !natural && let Some(f) = &n.format {
-            r.extends.push(("format".into(), str_lit(f)));
-        }
-        let string_typed = matches!(n.kind, Kind::String);
-        let numeric = matches!(n.kind, Kind::Integer | Kind::Number);
-        let array = matches!(n.kind, Kind::Array(_));
-        // length(..)
-        let (lmin, lmax) = if string_typed {
-            (n.min_length, n.max_length)
-        } else if array {
-            (n.min_items, n.max_items)
-        } else {
-            (None, None)
-        };
-        if field_like && (lmin.is_some() || lmax.is_some()) {
-            let mut items = Vec::new();
-            if let Some(v) = lmin {
-                items.push(Meta::lit("min", v.to_string()));
-            }
-            if let Some(v) = lmax {
-                items.push(Meta::lit("max", v.to_string()));
-            }
-            r.schemars.push(Meta::list("length", items));
-        } else {
-            for (k, v) in [
-                ("minLength", n.min_length),
-                ("maxLength", n.max_length),
-                ("minItems", n.min_items),
-                ("maxItems", n.max_items),
-            ] {
-                if let Some(v) = v {
-                    r.extends.push((k.into(), v.to_string()));
-                }
-            }
-        }
-        // schemars passes a `range(..)` bound to `impl Into<Value>`, so an integer literal is an
-        // `i32`: integral bounds outside its range (which would not compile) go to `extend`.
-        let fits_range = |v: Option<f64>| {
-            v.is_none_or(|v| {
-                let integral = v.fract() == 0.0 && v.abs() < 9.0e15;
-                !integral || (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&v)
-            })
-        };
-        if field_like
-            && numeric
-            && fits_range(n.minimum)
-            && fits_range(n.maximum)
-            && (n.minimum.is_some() || n.maximum.is_some())
-        {
-            let mut items = Vec::new();
-            if let Some(v) = n.minimum {
-                items.push(Meta::lit("min", bound(v)));
-            }
-            if let Some(v) = n.maximum {
-                items.push(Meta::lit("max", bound(v)));
-            }
-            r.schemars.push(Meta::list("range", items));
-        } else {
-            for (k, v) in [("minimum", n.minimum), ("maximum", n.maximum)] {
-                if let Some(v) = v {
-                    r.extends.push((k.into(), bound(v)));
-                }
-            }
-        }
-        if let Some(p) = &n.pattern {
-            if field_like && string_typed {
-                r.schemars
-                    .push(Meta::list("regex", vec![Meta::str("pattern", &p.value)]));
-            } else {
-                r.extends.push(("pattern".into(), str_lit(&p.value)));
-            }
-        }
-        for (k, v) in [
-            ("exclusiveMinimum", n.exclusive_minimum),
-            ("exclusiveMaximum", n.exclusive_maximum),
-        ] {
-            if let Some(v) = v {
-                r.extends.push((k.into(), v.to_string()));
-            }
-        }
-        if let Some(m) = n.multiple_of {
-            r.extends.push(("multipleOf".into(), bound(m)));
-        }
-        for (k, v) in [
-            ("minProperties", n.min_properties),
-            ("maxProperties", n.max_properties),
-        ] {
-            if let Some(v) = v {
-                r.extends.push((k.into(), v.to_string()));
-            }
-        }
-        if let Some(e) = &n.enum_
-            && !rust_enum
-        {
-            r.extends
-                .push(("enum".into(), json_arg(&Value::Array(e.value.clone()))));
-        }
-        if let Some(e) = &n.example {
-            r.extends.push(("example".into(), json_arg(e)));
-        }
-        if let Some(b) = n.embedded_resource {
-            r.extends
-                .push(("x-kubernetes-embedded-resource".into(), b.to_string()));
-        }
-        if n.preserve_unknown_fields == Some(false) {
-            r.extends.push((
-                "x-kubernetes-preserve-unknown-fields".into(),
-                "false".into(),
-            ));
-        }
-        if n.int_or_string_false {
-            r.extends
-                .push(("x-kubernetes-int-or-string".into(), "false".into()));
-        }
-        // Merge strategies.
-        let list_type = n.list_type.as_ref().map(|l| l.value);
-        let merge = match (list_type, n.map_type) {
-            (Some(ListType::Map), _) => {
-                let keys: Vec<String> = n
-                    .list_map_keys
-                    .as_ref()
-                    .map(|k| {
-                        k.value
-                            .iter()
-                            .map(|k| format!("{}.into()", str_lit(k)))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Some(format!("ListMerge::Map(vec![{}])", keys.join(", ")))
-            }
-            (Some(ListType::Set), _) => Some("ListMerge::Set".to_string()),
-            (Some(ListType::Atomic), _) => Some("ListMerge::Atomic".to_string()),
-            (None, Some(MapType::Atomic)) => Some("MapMerge::Atomic".to_string()),
-            (None, Some(MapType::Granular)) => Some("MapMerge::Granular".to_string()),
-            (None, None) => None,
-        };
-        if let Some(m) = merge {
-            if site == Site::Field {
-                r.x_kube.push(format!("merge_strategy = {m}"));
-            } else {
-                if let Some(l) = list_type {
-                    r.extends
-                        .push(("x-kubernetes-list-type".into(), str_lit(list_type_word(l))));
-                    if let Some(keys) = &n.list_map_keys {
-                        r.extends.push((
-                            "x-kubernetes-list-map-keys".into(),
-                            json_arg(&serde_json::json!(keys.value)),
-                        ));
-                    }
-                }
-                if let Some(mt) = n.map_type {
-                    r.extends
-                        .push(("x-kubernetes-map-type".into(), str_lit(map_type_word(mt))));
-                }
-            }
-        }
-        if let Some(d) = &n.external_docs {
-            r.extends.push(("externalDocs".into(), json_arg(d)));
-        }
-        for (k, v) in &n.junctors {
-            r.extends.push(((*k).into(), json_arg(v)));
-        }
-        if !n.validations.is_empty() {
-            if x_kube {
-                for c in &n.validations {
-                    r.x_kube.push(format!("validation = {}", rule_expr(c)));
-                }
-            } else {
-                let rules: Vec<Value> = n
-                    .validations
-                    .iter()
-                    .map(super::expected::rule_json)
-                    .collect();
-                r.extends.push((
-                    "x-kubernetes-validations".into(),
-                    json_arg(&Value::Array(rules)),
-                ));
-            }
-        }
-        r
     }
 
     /// The type of a node used at a field (or newtype field); `name`: the path-based name the
@@ -731,7 +352,7 @@ impl Codegen {
         if plain {
             // Items whose own items might carry keywords go one level deeper.
             let mut t = self.field_type(n, &own_name, inner_ok);
-            let r = self.keywords(n, Site::NewtypeField, rust_enum_values(n).is_some());
+            let r = keywords(n, Site::NewtypeField, rust_enum_values(n).is_some());
             let mut inner = r.schemars;
             if !t.inner.is_empty() {
                 inner.push(Meta::list("inner", std::mem::take(&mut t.inner)));
@@ -778,12 +399,12 @@ impl Codegen {
         } else {
             Site::NewtypeField
         };
-        let mut r = self.keywords(n, site, rust_enum);
+        let mut r = keywords(n, site, rust_enum);
         if let Some(b) = n.nullable {
-            r.extends.push(("nullable".into(), b.to_string()));
+            r.extend("nullable", b.to_string());
         }
         if let Some(d) = &n.default {
-            r.extends.push(("default".into(), json_arg(&d.value)));
+            r.extend("default", json_arg(&d.value));
         }
         let mut container = Vec::new();
         let mut field_attrs = Vec::new();
@@ -791,7 +412,7 @@ impl Codegen {
         let mut field_doc = None;
         if must.is_empty() {
             doc = r.doc.take();
-            container = container_attrs(r, n);
+            container = container_attrs(r);
         } else {
             field_attrs = must;
             if !r.schemars.is_empty() {
@@ -827,17 +448,13 @@ impl Codegen {
         let mut doc = None;
         let mut kube_schema = false;
         if container_keywords {
-            let mut r = self.keywords(n, Site::Struct, false);
+            let mut r = keywords(n, Site::Struct, false);
             doc = r.doc.take();
             kube_schema = !r.x_kube.is_empty();
-            attrs.extend(container_attrs(r, n));
+            attrs.extend(container_attrs(r));
         }
         attrs.push(extend_attr("x-kubernetes-preserve-unknown-fields", "true"));
-        if kube_schema {
-            self.kube_schema = true;
-        } else {
-            self.json_schema = true;
-        }
+        self.uses_schema_derive(kube_schema);
         self.types[slot] = TypeDef::Struct(StructDef {
             name: name.clone(),
             doc,
@@ -900,12 +517,12 @@ impl Codegen {
         }
         let mut doc = None;
         if container_keywords {
-            let mut r = self.keywords(n, Site::Enum, true);
+            let mut r = keywords(n, Site::Enum, true);
             if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
+                r.extend("default", json_arg(&d.value));
             }
             doc = r.doc.take();
-            attrs.extend(container_attrs(r, n));
+            attrs.extend(container_attrs(r));
         }
         self.json_schema = true;
         let allow_variant_names = variant_names_lint(&name, &idents);
@@ -938,76 +555,29 @@ impl Codegen {
         };
         let slot = self.types.len();
         self.types.push(TypeDef::Pending);
-        // Field names and the rename rule.
         let idents = field_idents(props.iter().map(|p| p.name.as_str()));
-        let pairs: Vec<(String, String)> = idents
-            .iter()
-            .cloned()
-            .zip(props.iter().map(|p| p.name.clone()))
-            .collect();
-        let rule = best_rule(&pairs, |r, i| r.field(i), &[Rule::Camel]);
-        // Does any field (or the struct) use x_kube?
-        let container = if container_keywords {
-            Some(self.keywords(n, Site::Struct, false))
-        } else {
-            None
-        };
-        let mut kube_schema = container.as_ref().is_some_and(|r| !r.x_kube.is_empty());
-        let mut fields = Vec::new();
+        let rule = field_rule(props, &idents);
         let mut default_fns = Vec::new();
-        for (p, ident) in props.iter().zip(&idents) {
-            let json_name = match rule {
-                Some(r) => r.field(unraw(ident)),
-                None => unraw(ident).to_string(),
-            };
-            let rename = (json_name != p.name).then(|| p.name.clone());
-            let child_name = format!("{name}{}", pascal(&p.name));
-            let f = self.field(p, ident, rename, &child_name, &mut default_fns);
-            if f.attrs.iter().any(|a| a.name == "x_kube") {
-                kube_schema = true;
-            }
-            fields.push(f);
-        }
+        let mut fields = self.fields(props, &idents, rule, &name, &mut default_fns);
         if n.preserve_unknown_fields == Some(true) && !props.is_empty() {
             self.btreemap = true;
-            let mut ident = "unknown_fields".to_string();
-            while idents.iter().any(|i| unraw(i) == ident) {
-                ident.push('_');
-            }
-            fields.push(FieldDef {
-                doc: None,
-                attrs: vec![Attr::new("serde", vec![Meta::path("flatten")])],
-                comment: Some("Fields the schema does not list, kept as they are.".into()),
-                ident,
-                ty: "BTreeMap<String, serde_json::Value>".into(),
-                default_call: None,
-                default_value: None,
-                implements_default: true,
-            });
+            fields.push(unknown_fields(&idents));
         }
-        let mut attrs = Vec::new();
-        let mut doc = None;
-        if let Some(root) = root {
-            attrs.extend(kube_attrs(root, &name));
-        }
+        let container = container_keywords.then(|| struct_keywords(n));
+        let kube_schema = container.as_ref().is_some_and(|r| !r.x_kube.is_empty())
+            || fields
+                .iter()
+                .any(|f| f.attrs.iter().any(|a| a.name == "x_kube"));
+        let mut attrs = root.map(kube_attrs).unwrap_or_default();
         if let Some(r) = rule {
             attrs.push(Attr::new("serde", vec![Meta::str("rename_all", r.name())]));
         }
-        if let Some(mut r) = container {
-            doc = r.doc.take();
-            if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
-            }
-            if let Some(b) = n.nullable {
-                r.extends.push(("nullable".into(), b.to_string()));
-            }
-            attrs.extend(container_attrs(r, n));
-        }
-        if kube_schema {
-            self.kube_schema = true;
-        } else {
-            self.json_schema = true;
-        }
+        let doc = container.and_then(|mut r| {
+            let doc = r.doc.take();
+            attrs.extend(container_attrs(r));
+            doc
+        });
+        self.uses_schema_derive(kube_schema);
         let default = fields.iter().all(|f| f.implements_default);
         self.types[slot] = TypeDef::Struct(StructDef {
             name: name.clone(),
@@ -1023,6 +593,38 @@ impl Codegen {
         (name, default)
     }
 
+    /// Records which schema derive a type uses, for the imports.
+    fn uses_schema_derive(&mut self, kube_schema: bool) {
+        if kube_schema {
+            self.kube_schema = true;
+        } else {
+            self.json_schema = true;
+        }
+    }
+
+    /// The fields of the struct `struct_name` for its properties, renamed where `rule` does not
+    /// give a property's name.
+    fn fields(
+        &mut self,
+        props: &[Prop],
+        idents: &[String],
+        rule: Option<Rule>,
+        struct_name: &str,
+        default_fns: &mut Vec<(String, String, String)>,
+    ) -> Vec<FieldDef> {
+        let mut fields = Vec::new();
+        for (p, ident) in props.iter().zip(idents) {
+            let json_name = match rule {
+                Some(r) => r.field(unraw(ident)),
+                None => unraw(ident).to_string(),
+            };
+            let rename = (json_name != p.name).then(|| p.name.clone());
+            let child_name = format!("{struct_name}{}", pascal(&p.name));
+            fields.push(self.field(p, ident, rename, &child_name, default_fns));
+        }
+        fields
+    }
+
     /// One field of a struct.
     fn field(
         &mut self,
@@ -1034,105 +636,45 @@ impl Codegen {
     ) -> FieldDef {
         let n = &p.schema;
         let t = self.field_type(n, child_name, true);
-        let rust_enum = rust_enum_values(n).is_some();
-        let mut r = self.keywords(n, Site::Field, rust_enum);
+        let mut r = keywords(n, Site::Field, rust_enum_values(n).is_some());
         let nullable = n.nullable == Some(true);
-        let mut serde: Vec<Meta> = Vec::new();
-        let mut schemars: Vec<Meta> = Vec::new();
-        let mut default_call = None;
-        let ty;
         let literal = n
             .default
             .as_ref()
             .filter(|_| !p.required)
             .and_then(|d| self.literal_default(n, &d.value, &t, nullable));
-        if p.required {
-            if nullable {
-                ty = format!("Option<{}>", t.data);
-                schemars.push(Meta::str("with", &t.schema));
-                schemars.push(Meta::path("required"));
-            } else {
-                ty = t.data.clone();
-                if t.data != t.schema {
-                    schemars.push(Meta::str("with", &t.schema));
+        let holding = match literal {
+            Some(lit) => Holding::literal(lit, &t, ident, nullable, default_fns),
+            None => {
+                if let Some(d) = &n.default {
+                    r.extend("default", json_arg(&d.value));
+                }
+                if p.required {
+                    Holding::required(&t, nullable)
+                } else {
+                    Holding::optional(&t)
                 }
             }
-            if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
-            }
-        } else if let Some(lit) = literal {
-            match lit {
-                Literal::TypeDefault => {
-                    serde.push(Meta::path("default"));
-                    ty = t.data.clone();
-                }
-                Literal::Fn(body) => {
-                    let fn_name = format!("default_{}", unraw(ident));
-                    let ret = if nullable {
-                        format!("Option<{}>", t.data)
-                    } else {
-                        t.data.clone()
-                    };
-                    serde.push(Meta::str("default", &fn_name));
-                    default_call = Some(format!("{fn_name}()"));
-                    default_fns.push((fn_name, ret.clone(), body));
-                    ty = ret;
-                    if nullable {
-                        schemars.push(Meta::str("with", &t.schema));
-                    }
-                }
-            }
-        } else {
-            ty = format!("Option<{}>", t.data);
-            serde.push(Meta::path("default"));
-            serde.push(Meta::str("skip_serializing_if", "Option::is_none"));
-            schemars.push(Meta::str("with", &t.schema));
-            if let Some(d) = &n.default {
-                r.extends.push(("default".into(), json_arg(&d.value)));
-            }
-        }
+        };
         if let Some(b) = n.nullable {
-            r.extends.push(("nullable".into(), b.to_string()));
+            r.extend("nullable", b.to_string());
         } else if !p.required && is_int_or_string_like(n) {
             // kube marks optional int-or-string properties nullable unless told otherwise.
-            r.extends.push(("nullable".into(), "null".into()));
-        }
-        schemars.extend(r.schemars);
-        if !t.inner.is_empty() {
-            schemars.push(Meta::list("inner", t.inner.clone()));
-        }
-        let mut attrs = Vec::new();
-        if let Some(rn) = &rename {
-            attrs.push(Attr::new("serde", vec![Meta::str("rename", rn)]));
-        }
-        if !serde.is_empty() {
-            attrs.push(Attr::new("serde", serde));
-        }
-        if !schemars.is_empty() {
-            attrs.push(Attr::new("schemars", schemars));
-        }
-        if let Some(d) = &r.description {
-            attrs.push(Attr::new("schemars", vec![Meta::str("description", d)]));
-        }
-        for (k, v) in &r.extends {
-            attrs.push(extend_attr(k, v));
-        }
-        for x in &r.x_kube {
-            attrs.push(Attr::new("x_kube", vec![Meta::Raw(x.clone())]));
+            r.extend("nullable", "null".into());
         }
         let mut implements_default =
-            ty.starts_with("Option<") || t.default || default_call.is_some();
+            holding.ty.starts_with("Option<") || t.default || holding.default_call.is_some();
         let default_value = (!implements_default)
-            .then(|| value_without_default(&ty))
+            .then(|| value_without_default(&holding.ty))
             .flatten();
         implements_default |= default_value.is_some();
         FieldDef {
+            attrs: field_attrs(rename, holding.serde, holding.schemars, &t, &r),
             doc: r.doc,
-            attrs,
             comment: None,
             ident: ident.to_string(),
-            ty,
-            default_call,
+            ty: holding.ty,
+            default_call: holding.default_call,
             default_value,
             implements_default,
         }
@@ -1143,76 +685,25 @@ impl Codegen {
         if t.data != t.schema {
             return None;
         }
-        let wrap = |body: String| {
-            Literal::Fn(if nullable {
-                format!("Some({body})")
-            } else {
-                body
-            })
-        };
-        let scalar = |n: &Ir, d: &Value, ty: &str| -> Option<(String, bool)> {
-            match (&n.kind, d) {
-                (Kind::String, Value::String(s)) => match rust_enum_values(n) {
-                    Some(values) => {
-                        let idx = values.iter().position(|v| v == s)?;
-                        let _ = idx;
-                        None
-                    }
-                    None => Some((format!("{}.into()", str_lit(s)), s.is_empty())),
-                },
-                (Kind::Integer, Value::Number(x)) if x.is_i64() || x.is_u64() => {
-                    let v = x.as_i64()?;
-                    if ty == "i32" && i32::try_from(v).is_err() {
-                        return None;
-                    }
-                    Some((v.to_string(), v == 0))
-                }
-                (Kind::Number, Value::Number(x)) => {
-                    let f = x.as_f64()?;
-                    if ty == "f32" && (f as f32) as f64 != f {
-                        return None;
-                    }
-                    Some((float(f), f == 0.0))
-                }
-                (Kind::Boolean, Value::Bool(b)) => Some((b.to_string(), !b)),
-                _ => None,
-            }
-        };
         match (&n.kind, d) {
             (Kind::String, Value::String(s)) if rust_enum_values(n).is_some() => {
                 // The enum's variant for this value.
-                Some(wrap(format!(
-                    "{}::{}",
-                    t.data,
-                    self.variant_of(&t.data, s)?
-                )))
+                let variant = self.variant_of(&t.data, s)?;
+                Some(Literal::function(
+                    format!("{}::{variant}", t.data),
+                    nullable,
+                ))
             }
             (Kind::String | Kind::Integer | Kind::Number | Kind::Boolean, _) => {
-                let (body, is_default) = scalar(n, d, &t.data)?;
+                let (body, is_default) = scalar_literal(n, d, &t.data)?;
                 if is_default && !nullable {
                     Some(Literal::TypeDefault)
                 } else {
-                    Some(wrap(body))
+                    Some(Literal::function(body, nullable))
                 }
             }
             (Kind::Array(items), Value::Array(values)) => {
-                let item_ty = t.data.strip_prefix("Vec<")?.strip_suffix('>')?;
-                if values.is_empty() && !nullable {
-                    return Some(Literal::TypeDefault);
-                }
-                let mut out = Vec::new();
-                for v in values {
-                    if rust_enum_values(items).is_some() {
-                        let s = v.as_str()?;
-                        out.push(format!("{item_ty}::{}", self.variant_of(item_ty, s)?));
-                    } else {
-                        if !matches!(item_ty, "String" | "i32" | "i64" | "f32" | "f64" | "bool") {
-                            return None;
-                        }
-                        out.push(scalar(items, v, item_ty)?.0);
-                    }
-                }
-                Some(wrap(vec_lit(&out, 4)))
+                self.array_literal(items, values, &t.data, nullable)
             }
             (
                 Kind::Object {
@@ -1223,6 +714,33 @@ impl Codegen {
             ) if m.is_empty() && !nullable => Some(Literal::TypeDefault),
             _ => None,
         }
+    }
+
+    /// A default array of type `ty` as a literal: `vec![..]` of scalars or enum variants.
+    fn array_literal(
+        &self,
+        items: &Ir,
+        values: &[Value],
+        ty: &str,
+        nullable: bool,
+    ) -> Option<Literal> {
+        let item_ty = ty.strip_prefix("Vec<")?.strip_suffix('>')?;
+        if values.is_empty() && !nullable {
+            return Some(Literal::TypeDefault);
+        }
+        let mut out = Vec::new();
+        for v in values {
+            if rust_enum_values(items).is_some() {
+                let s = v.as_str()?;
+                out.push(format!("{item_ty}::{}", self.variant_of(item_ty, s)?));
+            } else {
+                if !matches!(item_ty, "String" | "i32" | "i64" | "f32" | "f64" | "bool") {
+                    return None;
+                }
+                out.push(scalar_literal(items, v, item_ty)?.0);
+            }
+        }
+        Some(Literal::function(vec_lit(&out, 4), nullable))
     }
 
     fn variant_of(&self, enum_name: &str, value: &str) -> Option<String> {
@@ -1344,9 +862,210 @@ fn use_key(line: &str) -> Vec<(u8, String)> {
         .collect()
 }
 
+/// How a field's default is written in Rust.
 enum Literal {
+    /// The type's own default: `#[serde(default)]`.
     TypeDefault,
+    /// A default function with this body.
     Fn(String),
+}
+
+impl Literal {
+    /// A default function returning `body` (in `Some(..)` when the field is nullable).
+    fn function(body: String, nullable: bool) -> Literal {
+        Literal::Fn(if nullable {
+            format!("Some({body})")
+        } else {
+            body
+        })
+    }
+}
+
+/// How a field holds its value: its Rust type, its serde and schemars items, and the call that
+/// gives its default.
+struct Holding {
+    ty: String,
+    serde: Vec<Meta>,
+    schemars: Vec<Meta>,
+    default_call: Option<String>,
+}
+
+impl Holding {
+    /// A required field: the type itself, or an `Option` that must be present when nullable.
+    fn required(t: &Ty, nullable: bool) -> Holding {
+        let mut schemars = Vec::new();
+        let ty = if nullable {
+            schemars.push(Meta::str("with", &t.schema));
+            schemars.push(Meta::path("required"));
+            format!("Option<{}>", t.data)
+        } else {
+            if t.data != t.schema {
+                schemars.push(Meta::str("with", &t.schema));
+            }
+            t.data.clone()
+        };
+        Holding {
+            ty,
+            serde: Vec::new(),
+            schemars,
+            default_call: None,
+        }
+    }
+
+    /// An optional field with a literal default: the type's own default, or a default
+    /// function (added to `default_fns`) named after the field.
+    fn literal(
+        lit: Literal,
+        t: &Ty,
+        ident: &str,
+        nullable: bool,
+        default_fns: &mut Vec<(String, String, String)>,
+    ) -> Holding {
+        let body = match lit {
+            Literal::TypeDefault => {
+                return Holding {
+                    ty: t.data.clone(),
+                    serde: vec![Meta::path("default")],
+                    schemars: Vec::new(),
+                    default_call: None,
+                };
+            }
+            Literal::Fn(body) => body,
+        };
+        let fn_name = format!("default_{}", unraw(ident));
+        let ty = if nullable {
+            format!("Option<{}>", t.data)
+        } else {
+            t.data.clone()
+        };
+        default_fns.push((fn_name.clone(), ty.clone(), body));
+        let schemars = if nullable {
+            vec![Meta::str("with", &t.schema)]
+        } else {
+            Vec::new()
+        };
+        Holding {
+            ty,
+            serde: vec![Meta::str("default", &fn_name)],
+            schemars,
+            default_call: Some(format!("{fn_name}()")),
+        }
+    }
+
+    /// An optional field without a literal default: an `Option` left out when `None`.
+    fn optional(t: &Ty) -> Holding {
+        Holding {
+            ty: format!("Option<{}>", t.data),
+            serde: vec![
+                Meta::path("default"),
+                Meta::str("skip_serializing_if", "Option::is_none"),
+            ],
+            schemars: vec![Meta::str("with", &t.schema)],
+            default_call: None,
+        }
+    }
+}
+
+/// The attributes of a field: rename, serde, schemars (the holding's items, then the
+/// keywords', then `inner(..)`), description, extends and x_kube.
+fn field_attrs(
+    rename: Option<String>,
+    serde: Vec<Meta>,
+    mut schemars: Vec<Meta>,
+    t: &Ty,
+    r: &Rendered,
+) -> Vec<Attr> {
+    schemars.extend(r.schemars.iter().cloned());
+    if !t.inner.is_empty() {
+        schemars.push(Meta::list("inner", t.inner.clone()));
+    }
+    let mut attrs = Vec::new();
+    if let Some(rn) = &rename {
+        attrs.push(Attr::new("serde", vec![Meta::str("rename", rn)]));
+    }
+    if !serde.is_empty() {
+        attrs.push(Attr::new("serde", serde));
+    }
+    if !schemars.is_empty() {
+        attrs.push(Attr::new("schemars", schemars));
+    }
+    if let Some(d) = &r.description {
+        attrs.push(Attr::new("schemars", vec![Meta::str("description", d)]));
+    }
+    for (k, v) in &r.extends {
+        attrs.push(extend_attr(k, v));
+    }
+    for x in &r.x_kube {
+        attrs.push(Attr::new("x_kube", vec![Meta::Raw(x.clone())]));
+    }
+    attrs
+}
+
+/// A scalar default as a Rust literal of type `ty`, and whether it is the type's own default;
+/// `None` for a value the type cannot hold and for enum values.
+fn scalar_literal(n: &Ir, d: &Value, ty: &str) -> Option<(String, bool)> {
+    match (&n.kind, d) {
+        (Kind::String, Value::String(s)) if rust_enum_values(n).is_none() => {
+            Some((format!("{}.into()", str_lit(s)), s.is_empty()))
+        }
+        (Kind::Integer, Value::Number(x)) if x.is_i64() || x.is_u64() => {
+            let v = x.as_i64()?;
+            if ty == "i32" && i32::try_from(v).is_err() {
+                return None;
+            }
+            Some((v.to_string(), v == 0))
+        }
+        (Kind::Number, Value::Number(x)) => {
+            let f = x.as_f64()?;
+            if ty == "f32" && (f as f32) as f64 != f {
+                return None;
+            }
+            Some((float(f), f == 0.0))
+        }
+        (Kind::Boolean, Value::Bool(b)) => Some((b.to_string(), !b)),
+        _ => None,
+    }
+}
+
+/// The names of a struct's fields follow `rename_all = "camelCase"` when that gives every
+/// property's name; `None` otherwise.
+fn field_rule(props: &[Prop], idents: &[String]) -> Option<Rule> {
+    let pairs: Vec<(String, String)> = idents
+        .iter()
+        .cloned()
+        .zip(props.iter().map(|p| p.name.clone()))
+        .collect();
+    best_rule(&pairs, |r, i| r.field(i), &[Rule::Camel])
+}
+
+/// The keywords of an object on its own struct, with its `default` and `nullable`.
+fn struct_keywords(n: &Ir) -> Rendered {
+    let mut r = keywords(n, Site::Struct, false);
+    if let Some(d) = &n.default {
+        r.extend("default", json_arg(&d.value));
+    }
+    if let Some(b) = n.nullable {
+        r.extend("nullable", b.to_string());
+    }
+    r
+}
+
+/// A flattened map for the fields the schema does not list, named apart from the others.
+fn unknown_fields(idents: &[String]) -> FieldDef {
+    let mut ident = "unknown_fields".to_string();
+    while idents.iter().any(|i| unraw(i) == ident) {
+        ident.push('_');
+    }
+    FieldDef {
+        doc: None,
+        attrs: vec![Attr::new("serde", vec![Meta::path("flatten")])],
+        comment: Some("Fields the schema does not list, kept as they are.".into()),
+        ident,
+        ty: "BTreeMap<String, serde_json::Value>".into(),
+        default_call: None,
+        default_value: None,
+        implements_default: true,
+    }
 }
 
 fn names_variant_json(e: &EnumDef, ident: &str) -> String {
@@ -1366,31 +1085,6 @@ fn names_variant_json(e: &EnumDef, ident: &str) -> String {
         Some(r) => r.variant(ident),
         None => ident.to_string(),
     }
-}
-
-fn extend_attr(key: &str, value: &str) -> Attr {
-    Attr::new(
-        "schemars",
-        vec![Meta::Raw(format!("extend({} = {value})", str_lit(key)))],
-    )
-}
-
-/// Container attributes (x_kube, schemars) of rendered keywords.
-fn container_attrs(r: Rendered, _n: &Ir) -> Vec<Attr> {
-    let mut attrs = Vec::new();
-    for x in r.x_kube {
-        attrs.push(Attr::new("x_kube", vec![Meta::Raw(x)]));
-    }
-    if !r.schemars.is_empty() {
-        attrs.push(Attr::new("schemars", r.schemars));
-    }
-    if let Some(d) = r.description {
-        attrs.push(Attr::new("schemars", vec![Meta::str("description", &d)]));
-    }
-    for (k, v) in r.extends {
-        attrs.push(extend_attr(&k, &v));
-    }
-    attrs
 }
 
 /// Whether clippy's `enum_variant_names` would fire: three or more variants sharing a leading
@@ -1422,245 +1116,6 @@ fn variant_names_lint(enum_name: &str, variants: &[String]) -> bool {
     prefix || suffix || variants.iter().any(|v| v.len() <= 1)
 }
 
-fn kube_attrs(root: &RootSettings, _spec_name: &str) -> Vec<Attr> {
-    let mut attrs = vec![Attr::new(
-        "kube",
-        vec![
-            Meta::str("group", &root.full_group),
-            Meta::str("version", &root.version),
-        ],
-    )];
-
-    if !root.storage {
-        attrs.push(Attr::new(
-            "kube",
-            vec![Meta::lit("storage", "false".into())],
-        ));
-    }
-    let mut kind = vec![Meta::str("kind", &root.kind)];
-    if let Some(p) = &root.plural {
-        kind.push(Meta::str("plural", p));
-    }
-    if root.namespaced {
-        kind.push(Meta::path("namespaced"));
-    }
-    if root.no_spec {
-        kind.push(Meta::path("no_spec"));
-    }
-    attrs.push(Attr::new("kube", kind));
-    if let Some(s) = &root.singular {
-        attrs.push(Attr::new("kube", vec![Meta::str("singular", s)]));
-    }
-    if root.has_status {
-        attrs.push(Attr::new(
-            "kube",
-            vec![Meta::str("status", &format!("{}Status", root.kind))],
-        ));
-    }
-    if !root.short_names.is_empty() {
-        attrs.push(Attr::new(
-            "kube",
-            root.short_names
-                .iter()
-                .map(|s| Meta::str("shortname", s))
-                .collect(),
-        ));
-    }
-    if !root.categories.is_empty() {
-        attrs.push(Attr::new(
-            "kube",
-            root.categories
-                .iter()
-                .map(|s| Meta::str("category", s))
-                .collect(),
-        ));
-    }
-    for c in &root.printcolumns {
-        let mut items = vec![
-            Meta::str("name", &c.name),
-            Meta::str("type_", &c.type_),
-            Meta::str("json_path", &c.json_path),
-        ];
-        if let Some(d) = &c.description {
-            items.push(Meta::str("description", d));
-        }
-        if let Some(f) = &c.format {
-            items.push(Meta::str("format", f));
-        }
-        if let Some(p) = c.priority {
-            items.push(Meta::lit("priority", p.to_string()));
-        }
-        attrs.push(Attr::new("kube", vec![Meta::list("printcolumn", items)]));
-    }
-    if let Some((spec, status, selector)) = &root.scale {
-        let mut items = vec![
-            Meta::str("spec_replicas_path", spec),
-            Meta::str("status_replicas_path", status),
-        ];
-        if let Some(s) = selector {
-            items.push(Meta::str("label_selector_path", s));
-        }
-        attrs.push(Attr::new("kube", vec![Meta::list("scale", items)]));
-    }
-    for s in &root.selectable {
-        attrs.push(Attr::new("kube", vec![Meta::str("selectable", s)]));
-    }
-    for (what, pairs) in [("annotation", &root.annotations), ("label", &root.labels)] {
-        for (key, value) in pairs {
-            let pair = format!("{what}({}, {})", str_lit(key), str_lit(value));
-            attrs.push(Attr::new("kube", vec![Meta::Raw(pair)]));
-        }
-    }
-    if !root.served {
-        attrs.push(Attr::new("kube", vec![Meta::lit("served", "false".into())]));
-    }
-    match &root.deprecated {
-        Some(Some(w)) => attrs.push(Attr::new("kube", vec![Meta::str("deprecated", w)])),
-        Some(None) => attrs.push(Attr::new("kube", vec![Meta::path("deprecated")])),
-        None => {}
-    }
-    if let Some(d) = &root.doc {
-        attrs.push(Attr::new("kube", vec![Meta::str("doc", d)]));
-    }
-    attrs
-}
-
-fn derive_line(first: &[&str], default: bool, schema: &str) -> String {
-    let mut d: Vec<&str> = first.to_vec();
-    d.extend(["Deserialize", "Serialize", "Clone", "Debug"]);
-    if default {
-        d.push("Default");
-    }
-    d.push("PartialEq");
-    d.push(schema);
-    derive(&d)
-}
-
-/// `#[derive(..)]`: rustfmt keeps it on one line up to 100 columns.
-fn derive(names: &[&str]) -> String {
-    let line = format!("#[derive({})]\n", names.join(", "));
-    if line.len() <= 101 {
-        return line;
-    }
-    format!("#[derive(\n    {},\n)]\n", names.join(", "))
-}
-
-fn render_doc(doc: &Option<String>, indent: usize) -> String {
-    doc.as_ref()
-        .map(|d| doc_lines(d, indent))
-        .unwrap_or_default()
-}
-
-/// The final name of each default function, by (struct, function).
-type FnNames = std::collections::BTreeMap<(String, String), String>;
-
-fn render_struct(s: &StructDef, counts: &FnNames) -> String {
-    let mut out = String::new();
-    if let Some(c) = &s.comment {
-        out.push_str(&format!("// {c}\n"));
-    }
-    out.push_str(&render_doc(&s.doc, 0));
-    let schema = if s.kube_schema {
-        "KubeSchema"
-    } else {
-        "JsonSchema"
-    };
-    let has_fns = !s.default_fns.is_empty();
-    let all_default = s.fields.iter().all(|f| f.implements_default);
-    let hand_written = has_fns || s.fields.iter().any(|f| f.default_value.is_some());
-    if s.schema_only {
-        out.push_str(&derive(&[schema]));
-    } else {
-        let first: &[&str] = if s.custom_resource {
-            &["CustomResource"]
-        } else {
-            &[]
-        };
-        out.push_str(&derive_line(first, all_default && !hand_written, schema));
-    }
-    if duplicated_attributes(&s.attrs) {
-        out.push_str("#[allow(clippy::duplicated_attributes)]\n");
-    }
-    for a in &s.attrs {
-        out.push_str(&a.render(0));
-    }
-    let fn_name = |f: &str| -> String {
-        counts
-            .get(&(s.name.clone(), f.to_string()))
-            .cloned()
-            .unwrap_or_else(|| f.to_string())
-    };
-    if s.fields.is_empty() {
-        out.push_str(&format!("pub struct {} {{}}\n", s.name));
-    } else {
-        out.push_str(&format!("pub struct {} {{\n", s.name));
-        for f in &s.fields {
-            if let Some(c) = &f.comment {
-                out.push_str(&format!("    // {c}\n"));
-            }
-            out.push_str(&render_doc(&f.doc, 4));
-            for a in &f.attrs {
-                let mut a = a.clone();
-                if has_fns {
-                    rename_default_fn(&mut a, &fn_name);
-                }
-                out.push_str(&a.render(4));
-            }
-            out.push_str(&field_line(&f.ident, &f.ty));
-        }
-        out.push_str("}\n");
-    }
-    if hand_written && all_default {
-        let inits: Vec<String> = s
-            .fields
-            .iter()
-            .map(|f| {
-                let value = match (&f.default_call, &f.default_value) {
-                    (Some(call), _) => fn_name(call.trim_end_matches("()")) + "()",
-                    (None, Some(v)) => v.clone(),
-                    (None, None) => "Default::default()".to_string(),
-                };
-                format!("{}: {value}", f.ident)
-            })
-            .collect();
-        out.push_str(&format!(
-            "\nimpl Default for {} {{\n    fn default() -> Self {{\n",
-            s.name
-        ));
-        // rustfmt's `struct_lit_width`: bodies up to 18 columns stay on one line.
-        if inits.join(", ").chars().count() <= 18 {
-            out.push_str(&format!("        Self {{ {} }}\n", inits.join(", ")));
-        } else {
-            out.push_str("        Self {\n");
-            for (f, i) in s.fields.iter().zip(&inits) {
-                let line = format!("            {i},");
-                let value = &i[f.ident.len() + 2..];
-                let open = format!("            {}: {}", f.ident, value.trim_end_matches(')'));
-                if line.chars().count() <= super::fmt::MAX_WIDTH {
-                    out.push_str(&format!("{line}\n"));
-                } else if value.ends_with("()") && open.chars().count() <= super::fmt::MAX_WIDTH {
-                    // rustfmt breaks inside the empty argument list first.
-                    out.push_str(&format!("{open}\n            ),\n"));
-                } else {
-                    out.push_str(&format!(
-                        "            {}:\n                {value},\n",
-                        f.ident
-                    ));
-                }
-            }
-            out.push_str("        }\n");
-        }
-        out.push_str("    }\n}\n");
-    }
-    for (name, ret, body) in &s.default_fns {
-        out.push('\n');
-        out.push_str(&fn_head(&fn_name(name), ret));
-        out.push('\n');
-        out.push_str(&format!("    {body}\n}}\n"));
-    }
-    out
-}
-
 /// A value for a hand-written `Default` of well-known types that have no `Default`.
 fn value_without_default(ty: &str) -> Option<String> {
     let last = ty.rsplit("::").next().unwrap_or(ty);
@@ -1669,193 +1124,4 @@ fn value_without_default(ty: &str) -> Option<String> {
         "Duration" => Some("std::time::Duration::ZERO.into()".to_string()),
         _ => None,
     }
-}
-
-/// `pub name: Type,` in a struct; rustfmt moves a type that does not fit to the next line
-/// (when it fits there).
-fn field_line(ident: &str, ty: &str) -> String {
-    let one = format!("    pub {ident}: {ty},");
-    let next = format!("        {ty},");
-    if one.chars().count() <= super::fmt::MAX_WIDTH {
-        format!("{one}\n")
-    } else if next.chars().count() <= super::fmt::MAX_WIDTH {
-        format!("    pub {ident}:\n{next}\n")
-    } else {
-        let prefix = format!("    pub {ident}: ");
-        format!(
-            "{prefix}{}\n",
-            type_layout(ty, 4, prefix.chars().count(), ",")
-        )
-    }
-}
-
-/// A type as rustfmt breaks it when it does not fit: `Name<` and one argument per line.
-fn type_layout(ty: &str, indent: usize, start: usize, suffix: &str) -> String {
-    if start + ty.chars().count() + suffix.len() <= super::fmt::MAX_WIDTH {
-        return format!("{ty}{suffix}");
-    }
-    let Some(open) = ty.find('<') else {
-        return format!("{ty}{suffix}");
-    };
-    let name = &ty[..open];
-    let inner = &ty[open + 1..ty.len() - 1];
-    let mut args = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for c in inner.chars() {
-        match c {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            _ => {}
-        }
-        if c == ',' && depth == 0 {
-            args.push(cur.trim().to_string());
-            cur.clear();
-        } else {
-            cur.push(c);
-        }
-    }
-    args.push(cur.trim().to_string());
-    let pad = " ".repeat(indent + 4);
-    let mut out = format!("{name}<\n");
-    for a in &args {
-        out.push_str(&pad);
-        out.push_str(&type_layout(a, indent + 4, indent + 4, ","));
-        out.push('\n');
-    }
-    out.push_str(&" ".repeat(indent));
-    out.push('>');
-    out.push_str(suffix);
-    out
-}
-
-/// clippy's `type_complexity` score of a type written as `A<B, C<D>>`: every path counts ten
-/// times its nesting level.
-fn type_complexity(ty: &str) -> u64 {
-    let mut score = 0;
-    let mut nest = 1u64;
-    let mut in_name = false;
-    for c in ty.chars() {
-        match c {
-            '<' => {
-                nest += 1;
-                in_name = false;
-            }
-            '>' => {
-                nest -= 1;
-                in_name = false;
-            }
-            ',' | ' ' => in_name = false,
-            ':' => {}
-            _ if !in_name => {
-                score += 10 * nest;
-                in_name = true;
-            }
-            _ => {}
-        }
-    }
-    score
-}
-
-/// Whether clippy's `duplicated_attributes` fires on these attributes: the same `key = "value"`
-/// (or the same key with another literal) twice under the same path, as in two printer columns
-/// of the same type.
-fn duplicated_attributes(attrs: &[Attr]) -> bool {
-    fn walk(m: &Meta, parent: &mut Vec<String>, seen: &mut BTreeSet<String>) -> bool {
-        match m {
-            Meta::Path(p) => !seen.insert(format!("{}:{p}", parent.join(":"))),
-            Meta::NameValue(k, super::fmt::Lit::Plain(v))
-                if v.starts_with('"') || v.starts_with('r') =>
-            {
-                !seen.insert(format!("{}:{k}={v}", parent.join(":")))
-            }
-            Meta::NameValue(k, _) => !seen.insert(format!("{}:{k}", parent.join(":"))),
-            Meta::List(k, items) => {
-                parent.push(k.clone());
-                let mut dup = false;
-                for i in items {
-                    dup |= walk(i, parent, seen);
-                }
-                parent.pop();
-                dup
-            }
-            Meta::Raw(_) => false,
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let mut dup = false;
-    for a in attrs {
-        let m = Meta::List(a.name.clone(), a.items.clone());
-        if a.items.iter().any(|i| matches!(i, Meta::Raw(_))) {
-            continue;
-        }
-        dup |= walk(&m, &mut Vec::new(), &mut seen);
-    }
-    dup
-}
-
-fn rename_default_fn(a: &mut Attr, fn_name: &dyn Fn(&str) -> String) {
-    if a.name != "serde" {
-        return;
-    }
-    for m in &mut a.items {
-        if let Meta::NameValue(k, super::fmt::Lit::Plain(v)) = m
-            && k == "default"
-        {
-            let inner = v.trim_matches('"');
-            *v = str_lit(&fn_name(inner));
-        }
-    }
-}
-
-fn render_enum(e: &EnumDef) -> String {
-    let mut out = String::new();
-    out.push_str(&render_doc(&e.doc, 0));
-    out.push_str(&derive_line(&[], true, "JsonSchema"));
-    if e.allow_variant_names {
-        out.push_str("#[allow(clippy::enum_variant_names)]\n");
-    }
-    for a in &e.attrs {
-        out.push_str(&a.render(0));
-    }
-    out.push_str(&format!("pub enum {} {{\n", e.name));
-    for (i, (ident, rename)) in e.variants.iter().enumerate() {
-        if i == e.default_index {
-            out.push_str("    #[default]\n");
-        }
-        if let Some(r) = rename {
-            out.push_str(&Attr::new("serde", vec![Meta::str("rename", r)]).render(4));
-        }
-        out.push_str(&format!("    {ident},\n"));
-    }
-    out.push_str("}\n");
-    out
-}
-
-fn render_newtype(n: &NewtypeDef) -> String {
-    let mut out = String::new();
-    out.push_str(&render_doc(&n.doc, 0));
-    out.push_str(&derive_line(&[], n.implements_default, "JsonSchema"));
-    for a in &n.attrs {
-        out.push_str(&a.render(0));
-    }
-    let one = format!("pub struct {}(pub {});", n.name, n.inner);
-    if n.field_attrs.is_empty()
-        && n.field_doc.is_none()
-        && one.chars().count() <= super::fmt::MAX_WIDTH
-    {
-        out.push_str(&one);
-        out.push('\n');
-    } else {
-        out.push_str(&format!("pub struct {}(\n", n.name));
-        out.push_str(&render_doc(&n.field_doc, 4));
-        for a in &n.field_attrs {
-            out.push_str(&a.render(4));
-        }
-        out.push_str(&format!(
-            "    pub {}\n);\n",
-            type_layout(&n.inner, 4, 8, ",")
-        ));
-    }
-    out
 }
