@@ -5,7 +5,6 @@ pub mod checks;
 pub mod names;
 pub mod project;
 pub mod resource;
-pub mod versions;
 
 pub use project::{ApiOptions, License, Project, ResourceEntry, WebhookOptions};
 pub use resource::Resource;

@@ -2,7 +2,6 @@
 //! device or a directory is refused at once (exit 2, nothing written), and so is a file larger
 //! than the limit, without reading it whole.
 
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -1,6 +1,5 @@
 //! The command line end to end, in temporary directories.
 
-
 use std::path::Path;
 
 use crate::common::{fails, kubeforge, ok, read, tree};

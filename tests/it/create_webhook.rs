@@ -1,7 +1,6 @@
 //! `kubeforge create webhook` end to end: refusals, webhooks added one at a time without losing
 //! the user's code, and what PROJECT records.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::{fails, ok, read, tree};

@@ -1,7 +1,6 @@
 //! Bad descriptions: each is a clear error naming the file, line and column, with a hint, and
 //! maps to exit code 2. Nothing is generated.
 
-
 use std::path::Path;
 
 use kubeforge::error::Error;

@@ -1,7 +1,6 @@
 //! A table test per keyword: a description in, the Rust it generates and the CRD fragment that
 //! `kubeforge generate` derives from that Rust out.
 
-
 use crate::description_support::{derive, generate, keyword_cases};
 use serde_json::Value;
 

@@ -2,7 +2,6 @@
 //! nesting and names) give Rust that parses (and that rustfmt leaves as it is, when rustfmt is
 //! installed), a CRD through `kubeforge generate`'s derivation, and a sample that parses.
 
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 

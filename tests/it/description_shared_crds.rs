@@ -2,7 +2,6 @@
 //! accepted as a description, and the CRD kubeforge derives from the generated types reproduces
 //! them, modulo the documented equivalences (see `kubeforge::description::compare`).
 
-
 use crate::description_support::{derive, generate, root_schema, shared_cases, shared_crds_dir};
 
 #[test]

@@ -4,7 +4,6 @@
 //! the flag or the description's line. The snapshot scenario `names` builds such kinds in the
 //! compile gate.
 
-
 use std::path::Path;
 
 use crate::common::{fails, ok, read, repo, tree};

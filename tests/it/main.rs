@@ -6,6 +6,7 @@ mod description_support;
 
 mod adoption;
 mod all_or_nothing;
+mod architecture;
 mod bounded_input;
 mod cli;
 mod compile_gate;
@@ -24,6 +25,7 @@ mod kind_names;
 mod manifests;
 mod metrics_manifests;
 mod multigroup_force;
+mod pins;
 mod project_lock;
 mod project_validation;
 mod recursion_limits;

@@ -3,7 +3,6 @@
 //! `bash -n` and shellcheck. Tools that are missing are reported and their checks skipped
 //! (.ci/run installs them).
 
-
 use std::path::Path;
 use std::process::Command;
 

@@ -4,7 +4,6 @@
 //! CA instead of skipping the check. The rendering needs `kubectl kustomize`; without kubectl
 //! those checks are skipped.
 
-
 use std::path::Path;
 use std::process::Command;
 

@@ -3,7 +3,6 @@
 //! taking over storage) works on its files in the single-group layout, while a new kind of the
 //! same group takes the multigroup layout.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::{ok, read, tree};

@@ -2,7 +2,6 @@
 //! a stack overflow: Rust types (generics, type aliases, structs, expressions; 128 levels), YAML
 //! descriptions and project files (64 levels of mappings and sequences). Nothing is written.
 
-
 use std::path::Path;
 
 use crate::common::{kubeforge, ok, tree};

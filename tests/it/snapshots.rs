@@ -4,8 +4,9 @@
 //! Regenerate them with `KUBEFORGE_UPDATE_SNAPSHOTS=1 cargo test --test it snapshots::`, then review
 //! `git diff snapshots/` line by line before committing.
 
-
-use crate::common::{SCENARIOS, build_scenario, own_files, repo, tree, vendored_runtime_is_the_crate};
+use crate::common::{
+    SCENARIOS, build_scenario, own_files, repo, tree, vendored_runtime_is_the_crate,
+};
 
 #[test]
 fn snapshots_match_generated_projects() {
