@@ -616,7 +616,9 @@ fn plan_kind(
     if !s.scaffold_api && !s.scaffold_controller {
         plan.notes.push(format!(
             "{}/{}, Kind={} exists with these options; nothing to do (--force re-renders its files)",
-            r.full_group, r.version, r.kind
+            r.full_group.written(),
+            r.version,
+            r.kind
         ));
         return Ok(None);
     }
@@ -663,7 +665,7 @@ fn from_description(
             warnings = reported.warnings;
             made.reports_conditions = reported.conditions;
         }
-        let generated = description::generate(&d, &r.full_group, &r.sample_name, r.storage)?;
+        let generated = description::generate(&d, r.full_group.api(), &r.sample_name, r.storage)?;
         // A sample the API server would refuse cannot back the controller's envtest check.
         if let Some(problem) = &generated.sample_problem {
             warnings.push(format!(
@@ -853,7 +855,11 @@ fn kube_attrs(text: &str) -> Option<Vec<KubeAttr>> {
 fn set_storage(plan: &mut Plan, r: &Resource, storage: bool) -> Result<()> {
     let path = &r.paths.types;
     let text = plan.read(path)?.unwrap_or_default();
-    let anchor = format!("group = \"{}\" , version = \"{}\"", r.full_group, r.version);
+    let anchor = format!(
+        "group = \"{}\" , version = \"{}\"",
+        r.full_group.api(),
+        r.version
+    );
     let attrs = kube_attrs(&text).unwrap_or_default();
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::with_capacity(text.len() + NOT_STORAGE.len() + 1);
@@ -907,7 +913,8 @@ fn storage_not_found(r: &Resource, storage: bool) -> Error {
         (
             format!(
                 "has no attribute `#[kube(group = \"{}\", version = \"{}\")]` to put `{NOT_STORAGE}` under",
-                r.full_group, r.version
+                r.full_group.api(),
+                r.version
             ),
             format!("add `{NOT_STORAGE}` to the {} types in {path}", r.kind),
         )

@@ -276,9 +276,13 @@ fn context(
     after: &WebhookOptions,
     facts: &TypesFacts,
 ) -> WebhookContext {
-    let group_part = if r.group.is_empty() { "core" } else { &r.group };
+    let group_part = &r.group;
     let kind = r.kind.to_ascii_lowercase();
-    let path_tail = format!("{}-{}-{kind}", r.full_group.replace('.', "-"), r.version);
+    let path_tail = format!(
+        "{}-{}-{kind}",
+        r.full_group.api().replace('.', "-"),
+        r.version
+    );
     let name_tail = format!("{kind}-{}.{group_part}.{}", r.version, project.domain);
     let dir_module = r
         .paths
@@ -296,10 +300,10 @@ fn context(
         validate_path: format!("/validate-{path_tail}"),
         mutate_name: format!("m{name_tail}"),
         validate_name: format!("v{name_tail}"),
-        groups: if r.full_group.is_empty() {
+        groups: if r.full_group.is_core() {
             "\"\"".into()
         } else {
-            r.full_group.clone()
+            r.full_group.api().to_string()
         },
         module_path: format!("{dir_module}::{}", r.module),
         conversion_module_path: format!("{dir_module}::{}", conversion_module(r)),
@@ -332,11 +336,7 @@ pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
     if !w.add_defaulting && !w.add_validation && !w.add_conversion {
         plan.notes.push(format!(
             "{}/{}, Kind={} already has these webhooks; nothing to do",
-            if r.full_group.is_empty() {
-                "core"
-            } else {
-                &r.full_group
-            },
+            r.full_group.written(),
             r.version,
             r.kind
         ));

@@ -50,7 +50,10 @@ pub fn check_module_free(project: &Project, new: &Resource, role: &ModuleRole) -
             return Err(Error::usage(
                 format!(
                     "--kind `{}`: {} {path}, which belongs to {}/{}",
-                    new.kind, role.phrase, other.full_group, other.kind
+                    new.kind,
+                    role.phrase,
+                    other.full_group.written(),
+                    other.kind
                 ),
                 format!(
                     "start the project with `kubeforge init --multigroup` to keep {} apart by group",
@@ -77,9 +80,7 @@ pub fn load_project(plan: &Plan) -> Result<Project> {
 /// The error for `group/version kind`, which is not one of the built-in kinds kubeforge knows; the
 /// hint lists those of the group.
 pub fn unknown_builtin(group: &str, version: &str, kind: &str) -> Error {
-    let kinds: Vec<String> = builtin::BUILTINS
-        .iter()
-        .filter(|b| b.group == group || (group == "core" && b.group.is_empty()))
+    let kinds: Vec<String> = builtin::of_group(group)
         .map(|b| format!("{}/{}", b.version, b.kind))
         .collect();
     Error::usage(

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::ApiGroup;
 
 const PREFIX: &str = "+kubeforge:rbac:";
 /// The derived role file.
@@ -62,9 +63,10 @@ fn parse_marker(body: &str) -> Result<Marker, String> {
             "groups" => {
                 m.groups = value
                     .split(';')
-                    .map(|g| match g.trim().trim_matches('"') {
-                        "core" => String::new(),
-                        g => g.to_string(),
+                    .map(|g| {
+                        ApiGroup::from_written(g.trim().trim_matches('"'))
+                            .api()
+                            .to_string()
                     })
                     .collect()
             }

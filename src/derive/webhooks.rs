@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::ApiGroup;
 
 const PREFIX: &str = "+kubeforge:webhook:";
 /// The generated file.
@@ -308,9 +309,10 @@ fn side_effects_value(e: &Entry) -> Result<String, Problem> {
 fn groups_value(value: &str) -> Vec<String> {
     value
         .split(';')
-        .map(|g| match g.trim().trim_matches('"') {
-            "core" => String::new(),
-            g => g.to_string(),
+        .map(|g| {
+            ApiGroup::from_written(g.trim().trim_matches('"'))
+                .api()
+                .to_string()
         })
         .collect()
 }

@@ -2,6 +2,8 @@
 //! (`create api --group apps --version v1 --kind Deployment --resource=false`).
 //! A test checks every row against k8s-openapi.
 
+use super::group::{ApiGroup, CORE};
+
 /// One built-in kind: where it lives and how the API server names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Builtin {
@@ -85,11 +87,11 @@ pub fn find(group: &str, version: &str, kind: &str) -> Option<&'static Builtin> 
 
 /// The built-in kinds of a group; the core group may be written `core` or left empty.
 pub fn of_group(group: &str) -> impl Iterator<Item = &'static Builtin> {
-    let group = if group == "core" { "" } else { group };
-    BUILTINS.iter().filter(move |b| b.group == group)
+    let group = ApiGroup::from_written(group);
+    BUILTINS.iter().filter(move |b| b.group == group.api())
 }
 
 /// Whether a group belongs to Kubernetes itself (a project cannot define kinds in it).
 pub fn is_builtin_group(group: &str) -> bool {
-    group == "core" || BUILTINS.iter().any(|b| b.group == group)
+    group == CORE || BUILTINS.iter().any(|b| b.group == group)
 }

@@ -4,14 +4,17 @@ use heck::ToSnakeCase;
 use serde::Serialize;
 
 use super::builtin;
+use super::group::ApiGroup;
 use super::names::{kube_derive_plural, rust_module};
 use super::project::{Project, ResourceEntry};
 
 /// A resource with all its derived names and paths. Serialized as `resource` into templates.
 #[derive(Debug, Clone, Serialize)]
 pub struct Resource {
+    /// The group as the command line writes it: `webapp` (of the project), `apps`, `core`.
     pub group: String,
-    pub full_group: String,
+    /// The group the API serves.
+    pub full_group: ApiGroup,
     pub version: String,
     pub kind: String,
     pub plural: String,
@@ -72,15 +75,16 @@ impl Resource {
             .then(|| builtin::find(&entry.group, &entry.version, &entry.kind))
             .flatten();
         let full_group = match known {
-            Some(b) => b.group.to_string(),
-            None => format!("{}.{}", entry.group, project.domain),
+            Some(b) => ApiGroup::from_written(b.group),
+            None => ApiGroup::of_project(&entry.group, &project.domain),
         };
         let module = rust_module(&entry.kind);
-        let group_module = rust_module(if entry.group.is_empty() {
-            "core"
-        } else {
-            &entry.group
-        });
+        // The group as written: a built-in kind's PROJECT entry may leave the core group empty.
+        let group = match known {
+            Some(_) => ApiGroup::from_written(&entry.group).written().to_string(),
+            None => entry.group.clone(),
+        };
+        let group_module = rust_module(&group);
         let version_module = entry.version.clone();
         let crate_name = project.project_name.to_snake_case();
         let (api_rel, ctrl_rel) =
@@ -88,11 +92,7 @@ impl Resource {
         let singular = entry.kind.to_ascii_lowercase();
         let api = entry.api.as_ref();
         let mut resource = Resource {
-            rbac_group: if full_group.is_empty() {
-                "core".into()
-            } else {
-                full_group.clone()
-            },
+            rbac_group: full_group.written().to_string(),
             rust_type: match known {
                 Some(b) => b.rust_type.to_string(),
                 None => format!("crate::api::{api_rel}::{}", entry.kind),
@@ -107,12 +107,12 @@ impl Resource {
             api_path: format!("{crate_name}::api::{api_rel}"),
             controller_path: format!("{crate_name}::controllers::{ctrl_rel}"),
             explicit_plural: explicit_plural(entry),
-            finalizer: format!("{full_group}/finalizer"),
+            finalizer: format!("{}/finalizer", full_group.api()),
             sample_name: format!("{singular}-sample"),
             sample_file: String::new(),
             field_manager: format!("{}-controller", project.project_name),
             paths: resource_paths(project.multigroup, &group_module, &version_module, &module),
-            group: entry.group.clone(),
+            group,
             singular,
             module,
             group_module,
@@ -132,14 +132,7 @@ impl Resource {
             .replace("{group_module}", &self.group_module)
             .replace("{module}", &self.module)
             .replace("{plural}", &self.plural)
-            .replace(
-                "{group}",
-                if self.group.is_empty() {
-                    "core"
-                } else {
-                    &self.group
-                },
-            )
+            .replace("{group}", &self.group)
             .replace("{version}", &self.version)
     }
 }
