@@ -32,7 +32,7 @@
 //! * schemars: doc comments (schemars' joining and `# Title` rule), `title`, `description`,
 //!   `range`, `length`, `regex(pattern = ..)`, `pattern(..)`, `contains(..)`, `email`, `url`,
 //!   `ip`, `ipv4`, `ipv6`, `inner(..)`, `required`, `example`, `with = "Type"`, `extend("key" =
-//!   json)` for the keys a CRD schema has (see `EXTEND_KEYS` in attrs/extend.rs), the serde keywords above in
+//!   json)` for the keys a CRD schema has (see `keywords.rs`), the serde keywords above in
 //!   `#[schemars(..)]` (they override serde's), `#[deprecated]`.
 //! * The field attributes of validator and garde that schemars reads after its own, with literal
 //!   values: `#[validate(length(..), range(..), email, url, ip, ipv4, ipv6, contains(pattern =
@@ -90,8 +90,10 @@ mod attrs;
 mod defaults;
 mod error;
 pub mod k8s;
+pub mod keywords;
 mod nesting;
 mod quiet;
+pub mod rename;
 mod schema;
 mod source;
 mod transforms;

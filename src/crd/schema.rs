@@ -12,12 +12,12 @@ use syn::spanned::Spanned;
 
 use super::attrs::derive::derives;
 use super::attrs::docs::title_and_description;
-use super::attrs::rename::RenameRule;
 use super::attrs::schemars::{AttrSite, SchemarsAttrs};
 use super::attrs::serde::SerdeAttrs;
 use super::attrs::validation::Validation;
 use super::attrs::x_kube::XKube;
 use super::error::{CrdError, Result};
+use super::rename::RenameRule;
 use super::source::{ItemRef, ModPath, Project, Resolved, ident_str, item_attrs};
 use super::transforms::apply_kube_transforms;
 use super::{k8s, nesting};

@@ -227,7 +227,7 @@ fn module_paths_follow_files() {
 
 #[test]
 fn rename_rules_match_serde() {
-    use super::attrs::rename::RenameRule as R;
+    use super::rename::RenameRule as R;
     let cases = [
         (
             "lowercase",

@@ -15,49 +15,10 @@
 use serde_json::Value;
 
 use super::ir::{Ir, Kind};
+use crate::crd::keywords::{self, Role};
 
 /// A refusal: the message and the hint.
 pub type Refusal = (String, String);
-
-const VALUE_KEYS: &[&str] = &[
-    "format",
-    "enum",
-    "pattern",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "minProperties",
-    "maxProperties",
-    "required",
-    "properties",
-    "items",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "not",
-];
-
-const STRUCTURAL_ONLY: &[&str] = &[
-    "type",
-    "description",
-    "title",
-    "default",
-    "nullable",
-    "additionalProperties",
-    "x-kubernetes-preserve-unknown-fields",
-    "x-kubernetes-embedded-resource",
-    "x-kubernetes-int-or-string",
-    "x-kubernetes-list-type",
-    "x-kubernetes-list-map-keys",
-    "x-kubernetes-map-type",
-    "x-kubernetes-validations",
-];
 
 fn refusal(message: String, hint: &str) -> Refusal {
     (message, hint.to_string())
@@ -89,7 +50,7 @@ pub fn check(v: &Value, at: &str, node: &Ir, variant_of: Option<&str>) -> Result
     };
     for (k, x) in m {
         let here = format!("{at}.{k}");
-        if STRUCTURAL_ONLY.contains(&k.as_str()) {
+        if keywords::find(k).is_some_and(|k| k.role == Role::Structural) {
             return Err(refusal(
                 format!(
                     "`{here}`: `{k}` is not allowed inside `anyOf`, `oneOf`, `allOf` or `not` (a structural schema keeps it on the node itself)"
@@ -97,10 +58,13 @@ pub fn check(v: &Value, at: &str, node: &Ir, variant_of: Option<&str>) -> Result
                 "move it out of the junctor to the node, or remove it: only value validations (pattern, bounds, enum, required, ...) go inside",
             ));
         }
-        if !VALUE_KEYS.contains(&k.as_str()) {
+        if !keywords::find(k).is_some_and(|k| k.role == Role::Value) {
             return Err(refusal(
                 format!("`{here}`: `{k}` cannot be used inside `anyOf`, `oneOf`, `allOf` or `not`"),
-                "use value validations only: format, enum, pattern, minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, minLength, maxLength, minItems, maxItems, minProperties, maxProperties, required, properties, items, anyOf, oneOf, allOf, not",
+                &format!(
+                    "use value validations only: {}",
+                    keywords::list(|k| k.role == Role::Value)
+                ),
             ));
         }
         if let Some(kw) = variant_of {

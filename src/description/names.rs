@@ -3,6 +3,8 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::crd::rename::RenameRule;
+
 /// Keywords that can be written as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
@@ -104,112 +106,25 @@ pub fn variant_ident(value: &str) -> String {
     if p == "Self" { "SelfValue".into() } else { p }
 }
 
-/// serde's rename rules, as `#[serde(rename_all = "..")]` spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    Lower,
-    Upper,
-    Camel,
-    Snake,
-    ScreamingSnake,
-    Kebab,
-    ScreamingKebab,
-}
-
-pub const RULES: &[Rule] = &[
-    Rule::Camel,
-    Rule::Lower,
-    Rule::Upper,
-    Rule::Snake,
-    Rule::ScreamingSnake,
-    Rule::Kebab,
-    Rule::ScreamingKebab,
+/// The rename rules the generated Rust chooses among, preferred first.
+pub const RULES: &[RenameRule] = &[
+    RenameRule::Camel,
+    RenameRule::Lower,
+    RenameRule::Upper,
+    RenameRule::Snake,
+    RenameRule::ScreamingSnake,
+    RenameRule::Kebab,
+    RenameRule::ScreamingKebab,
 ];
-
-impl Rule {
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::Lower => "lowercase",
-            Rule::Upper => "UPPERCASE",
-            Rule::Camel => "camelCase",
-            Rule::Snake => "snake_case",
-            Rule::ScreamingSnake => "SCREAMING_SNAKE_CASE",
-            Rule::Kebab => "kebab-case",
-            Rule::ScreamingKebab => "SCREAMING-KEBAB-CASE",
-        }
-    }
-
-    /// serde's renaming of a snake_case field.
-    pub fn field(self, field: &str) -> String {
-        let pascal = || {
-            let mut out = String::new();
-            let mut upper = true;
-            for c in field.chars() {
-                if c == '_' {
-                    upper = true;
-                } else if upper {
-                    out.push(c.to_ascii_uppercase());
-                    upper = false;
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        };
-        match self {
-            Rule::Lower | Rule::Snake => field.to_string(),
-            Rule::Upper | Rule::ScreamingSnake => field.to_ascii_uppercase(),
-            Rule::Camel => {
-                let p = pascal();
-                let mut cs = p.chars();
-                match cs.next() {
-                    Some(c) => c.to_ascii_lowercase().to_string() + cs.as_str(),
-                    None => p,
-                }
-            }
-            Rule::Kebab => field.replace('_', "-"),
-            Rule::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
-        }
-    }
-
-    /// serde's renaming of an UpperCamelCase variant.
-    pub fn variant(self, variant: &str) -> String {
-        let snake = || {
-            let mut out = String::new();
-            for (i, c) in variant.char_indices() {
-                if i > 0 && c.is_uppercase() {
-                    out.push('_');
-                }
-                out.push(c.to_ascii_lowercase());
-            }
-            out
-        };
-        match self {
-            Rule::Lower => variant.to_ascii_lowercase(),
-            Rule::Upper => variant.to_ascii_uppercase(),
-            Rule::Camel => {
-                let mut cs = variant.chars();
-                match cs.next() {
-                    Some(c) => c.to_ascii_lowercase().to_string() + cs.as_str(),
-                    None => String::new(),
-                }
-            }
-            Rule::Snake => snake(),
-            Rule::ScreamingSnake => snake().to_ascii_uppercase(),
-            Rule::Kebab => snake().replace('_', "-"),
-            Rule::ScreamingKebab => snake().to_ascii_uppercase().replace('_', "-"),
-        }
-    }
-}
 
 /// The rename rule that leaves the fewest explicit renames (ties: no rule), and how each name
 /// is then spelled: `(ident, json)` pairs in, the rule and the renames needed out.
-pub fn best_rule<F: Fn(Rule, &str) -> String>(
+pub fn best_rule<F: Fn(RenameRule, &str) -> String>(
     pairs: &[(String, String)],
     apply: F,
-    candidates: &[Rule],
-) -> Option<Rule> {
-    let renames = |rule: Option<Rule>| {
+    candidates: &[RenameRule],
+) -> Option<RenameRule> {
+    let renames = |rule: Option<RenameRule>| {
         pairs
             .iter()
             .filter(|(ident, json)| {

@@ -33,7 +33,8 @@ use serde_json::Value;
 
 use super::fmt::{Attr, Meta, float, json_arg, str_lit, vec_lit};
 use super::ir::{Ir, Kind, Prop, WellKnown};
-use super::names::{RULES, Rule, best_rule, field_idents, pascal, unraw, variant_ident};
+use super::names::{RULES, best_rule, field_idents, pascal, unraw, variant_ident};
+use crate::crd::rename::RenameRule;
 use defs::{EnumDef, FieldDef, NewtypeDef, StructDef, TypeDef};
 use keywords::{Rendered, Site, container_attrs, extend_attr, keywords};
 use render::{FnNames, render_enum, render_newtype, render_struct, type_complexity};
@@ -608,7 +609,7 @@ impl Codegen {
         &mut self,
         props: &[Prop],
         idents: &[String],
-        rule: Option<Rule>,
+        rule: Option<RenameRule>,
         struct_name: &str,
         default_fns: &mut Vec<(String, String, String)>,
     ) -> Vec<FieldDef> {
@@ -1029,13 +1030,13 @@ fn scalar_literal(n: &Ir, d: &Value, ty: &str) -> Option<(String, bool)> {
 
 /// The names of a struct's fields follow `rename_all = "camelCase"` when that gives every
 /// property's name; `None` otherwise.
-fn field_rule(props: &[Prop], idents: &[String]) -> Option<Rule> {
+fn field_rule(props: &[Prop], idents: &[String]) -> Option<RenameRule> {
     let pairs: Vec<(String, String)> = idents
         .iter()
         .cloned()
         .zip(props.iter().map(|p| p.name.clone()))
         .collect();
-    best_rule(&pairs, |r, i| r.field(i), &[Rule::Camel])
+    best_rule(&pairs, |r, i| r.field(i), &[RenameRule::Camel])
 }
 
 /// The keywords of an object on its own struct, with its `default` and `nullable`.
@@ -1076,7 +1077,7 @@ fn names_variant_json(e: &EnumDef, ident: &str) -> String {
         a.items.iter().find_map(|m| match m {
             Meta::NameValue(k, super::fmt::Lit::Plain(v)) if k == "rename_all" => {
                 let v = v.trim_matches('"');
-                RULES.iter().copied().find(|r| r.name() == v)
+                RenameRule::parse(v)
             }
             _ => None,
         })

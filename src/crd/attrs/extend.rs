@@ -6,84 +6,7 @@ use proc_macro2::Span;
 use serde_json::Value;
 
 use crate::crd::error::{CrdError, Result};
-
-/// Keys accepted in `#[schemars(extend(...))]`: the ones a CRD schema (JSONSchemaProps) has.
-const EXTEND_KEYS: &[&str] = &[
-    "default",
-    "description",
-    "title",
-    "example",
-    "examples",
-    "format",
-    "pattern",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "minProperties",
-    "maxProperties",
-    "enum",
-    "nullable",
-    "x-kubernetes-preserve-unknown-fields",
-    "x-kubernetes-int-or-string",
-    "x-kubernetes-embedded-resource",
-    "x-kubernetes-list-type",
-    "x-kubernetes-list-map-keys",
-    "x-kubernetes-map-type",
-    "x-kubernetes-validations",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "not",
-    "externalDocs",
-];
-
-/// The keys of a CRD schema (JSONSchemaProps) that a subschema inside `anyOf`/`oneOf`/`allOf`/
-/// `not` may have: the rest are rewritten by schemars or kube-core, dropped by k8s-openapi or
-/// rejected by the API server.
-const SUBSCHEMA_KEYS: &[&str] = &[
-    "type",
-    "format",
-    "title",
-    "description",
-    "default",
-    "example",
-    "enum",
-    "nullable",
-    "pattern",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "minProperties",
-    "maxProperties",
-    "required",
-    "properties",
-    "additionalProperties",
-    "items",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "not",
-    "externalDocs",
-    "x-kubernetes-preserve-unknown-fields",
-    "x-kubernetes-int-or-string",
-    "x-kubernetes-embedded-resource",
-    "x-kubernetes-list-type",
-    "x-kubernetes-list-map-keys",
-    "x-kubernetes-map-type",
-    "x-kubernetes-validations",
-];
+use crate::crd::keywords;
 
 /// Why kube's `crd()` would not keep a subschema (the value of `anyOf`, `oneOf`, `allOf` or
 /// `not`, or one nested in it) as written: `Err((where, what))`. `variant_of`: the keyword whose
@@ -102,7 +25,7 @@ fn check_subschema(
     };
     for (k, x) in m {
         let here = format!("{at}.{k}");
-        if !SUBSCHEMA_KEYS.contains(&k.as_str()) {
+        if !keywords::find(k).is_some_and(|k| k.in_subschema) {
             let why = match k.as_str() {
                 "uniqueItems" => "kube-core removes `uniqueItems`",
                 "$ref" => "schemars removes the siblings of `$ref` and a CRD cannot hold `$ref`",
@@ -222,11 +145,11 @@ pub(crate) fn check_extension(key: &str, value: &Value, span: Span, file: &Path)
             ));
         }
     }
-    if !EXTEND_KEYS.contains(&key) {
+    if !keywords::find(key).is_some_and(|k| k.extend) {
         return Err(
             CrdError::at(file, span, format!("unknown extension key `{key}`")).hint(format!(
                 "kubeforge accepts only keys a CRD schema has: {}",
-                EXTEND_KEYS.join(", ")
+                keywords::list(|k| k.extend)
             )),
         );
     }

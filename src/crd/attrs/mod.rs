@@ -8,7 +8,6 @@ pub(crate) mod extend;
 pub(crate) mod foreign;
 pub(crate) mod kube;
 pub(crate) mod meta;
-pub(crate) mod rename;
 pub(crate) mod schemars;
 pub(crate) mod serde;
 pub(crate) mod validation;

@@ -8,9 +8,9 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Meta, Token};
 
 use super::meta::{lit_str, meta_key, metas};
-use super::rename::RenameRule;
 use crate::crd::error::{CrdError, Result};
 use crate::crd::nesting;
+use crate::crd::rename::RenameRule;
 
 /// `#[serde(default)]` forms.
 #[derive(Debug, Clone)]

@@ -1,8 +1,9 @@
-//! serde's `rename_all` rules.
+//! serde's `rename_all` rules: how serde renames fields and variants, which both the derivation
+//! of CRDs and the Rust generated from descriptions follow.
 
 /// A serde rename rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RenameRule {
+pub enum RenameRule {
     Lower,
     Upper,
     Pascal,
@@ -13,19 +14,33 @@ pub(crate) enum RenameRule {
     ScreamingKebab,
 }
 
+/// Each rule with its name in `#[serde(rename_all = "..")]`.
+const NAMES: &[(RenameRule, &str)] = &[
+    (RenameRule::Lower, "lowercase"),
+    (RenameRule::Upper, "UPPERCASE"),
+    (RenameRule::Pascal, "PascalCase"),
+    (RenameRule::Camel, "camelCase"),
+    (RenameRule::Snake, "snake_case"),
+    (RenameRule::ScreamingSnake, "SCREAMING_SNAKE_CASE"),
+    (RenameRule::Kebab, "kebab-case"),
+    (RenameRule::ScreamingKebab, "SCREAMING-KEBAB-CASE"),
+];
+
 impl RenameRule {
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "lowercase" => Self::Lower,
-            "UPPERCASE" => Self::Upper,
-            "PascalCase" => Self::Pascal,
-            "camelCase" => Self::Camel,
-            "snake_case" => Self::Snake,
-            "SCREAMING_SNAKE_CASE" => Self::ScreamingSnake,
-            "kebab-case" => Self::Kebab,
-            "SCREAMING-KEBAB-CASE" => Self::ScreamingKebab,
-            _ => return None,
-        })
+    /// The rule `#[serde(rename_all = "<name>")]` names.
+    pub fn parse(name: &str) -> Option<Self> {
+        NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(rule, _)| *rule)
+    }
+
+    /// The rule's name in `#[serde(rename_all = "..")]`.
+    pub fn name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(rule, _)| *rule == self)
+            .map_or("", |(_, name)| name)
     }
 
     /// Renames a field written in snake_case.
