@@ -13,8 +13,10 @@ pub enum Error {
     #[error("{}: {message}{}", location(file, *line, *column), hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
     InvalidFile {
         file: PathBuf,
-        line: usize,
-        column: usize,
+        /// 1-based, when the error has a place in the file.
+        line: Option<usize>,
+        /// 1-based (in characters), when known.
+        column: Option<usize>,
         message: String,
         hint: Option<String>,
     },
@@ -39,11 +41,16 @@ pub enum Error {
     Other(#[from] anyhow::Error),
 }
 
-fn location(file: &std::path::Path, line: usize, column: usize) -> String {
+/// A 1-based line or column from a source that writes 0 when it does not know it.
+pub fn known(n: usize) -> Option<usize> {
+    (n > 0).then_some(n)
+}
+
+fn location(file: &std::path::Path, line: Option<usize>, column: Option<usize>) -> String {
     match (line, column) {
-        (0, _) => file.display().to_string(),
-        (l, 0) => format!("{}:{l}", file.display()),
-        (l, c) => format!("{}:{l}:{c}", file.display()),
+        (None, _) => file.display().to_string(),
+        (Some(l), None) => format!("{}:{l}", file.display()),
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", file.display()),
     }
 }
 

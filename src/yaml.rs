@@ -208,10 +208,9 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String> {
 }
 
 fn parse_error(file: &Path, e: &serde_saphyr::Error) -> Error {
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line() as usize, l.column() as usize))
-        .unwrap_or((0, 0));
+    let location = e.location();
+    let line = location.and_then(|l| crate::error::known(l.line() as usize));
+    let column = location.and_then(|l| crate::error::known(l.column() as usize));
     if too_deep(e) {
         return Error::InvalidFile {
             file: file.to_path_buf(),

@@ -512,8 +512,8 @@ fn read_descriptions(path: &Path, args: &CreateApiArgs) -> Result<Vec<Descriptio
     let text = read_bounded(path)?;
     let text = String::from_utf8(text).map_err(|_| Error::InvalidFile {
         file: path.into(),
-        line: 0,
-        column: 0,
+        line: None,
+        column: None,
         message: "not UTF-8 text".into(),
         hint: Some("save the description as UTF-8".into()),
     })?;

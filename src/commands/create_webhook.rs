@@ -480,7 +480,7 @@ impl Render<'_> {
         // project the patch's name carries the group, as kubebuilder's does: one plural may be
         // used in several groups.
         for (template, pattern) in self.templates.under("webhook-crd") {
-            let path = if self.s.project.multigroup && !r.group.is_empty() {
+            let path = if self.s.project.multigroup {
                 r.expand(&pattern.replace("{plural}", "{group}_{plural}"))
             } else {
                 r.expand(&pattern)

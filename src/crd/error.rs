@@ -40,8 +40,8 @@ impl From<CrdError> for crate::error::Error {
     fn from(e: CrdError) -> Self {
         crate::error::Error::InvalidFile {
             file: e.file,
-            line: e.line,
-            column: e.column,
+            line: crate::error::known(e.line),
+            column: crate::error::known(e.column),
             message: e.message,
             hint: e.hint,
         }

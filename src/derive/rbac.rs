@@ -35,8 +35,8 @@ pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
     for found in super::markers::find(text, PREFIX) {
         out.push(parse_marker(found.body.trim()).map_err(|message| Error::InvalidFile {
             file: file.into(),
-            line: found.line,
-            column: found.comment_at + 1,
+            line: Some(found.line),
+            column: Some(found.comment_at + 1),
             message: format!("invalid RBAC marker: {message}"),
             hint: Some("write it as `// +kubeforge:rbac:groups=<g;..>,resources=<r;..>,verbs=<v;..>` (or `urls=` with `verbs=`)".into()),
         })?);

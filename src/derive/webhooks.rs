@@ -105,8 +105,8 @@ pub fn markers(file: &str, text: &str) -> Result<Vec<Marker>> {
         let marker =
             parse_marker(found.body.trim_end(), body_at).map_err(|p| Error::InvalidFile {
                 file: file.into(),
-                line: found.line,
-                column: column(p.at.unwrap_or(marker_at)),
+                line: Some(found.line),
+                column: Some(column(p.at.unwrap_or(marker_at))),
                 message: format!("invalid webhook marker: {}", p.message),
                 hint: Some(p.hint.unwrap_or_else(|| HINT.into())),
             })?;
@@ -489,8 +489,8 @@ pub fn manifests_yaml(markers: &[Marker]) -> Result<Option<String>> {
         if let Some(first) = by_name.insert(&m.name, m) {
             return Err(Error::InvalidFile {
                 file: m.file.clone().into(),
-                line: m.line,
-                column: m.column,
+                line: Some(m.line),
+                column: Some(m.column),
                 message: format!(
                     "invalid webhook marker: the name `{}` is already used by the marker at {}:{}:{}",
                     m.name, first.file, first.line, first.column
@@ -865,14 +865,14 @@ mod tests {
             let Error::InvalidFile { line, column, .. } = e else {
                 panic!("{msg}")
             };
-            assert_eq!(line, 2);
-            assert!(column >= 1);
+            assert_eq!(line, Some(2));
+            assert!(column.is_some_and(|c| c >= 1));
             // The column points at the key at fault, when there is one.
             if !to.is_empty() && !location.ends_with(":1:") {
                 let key = to.rsplit(',').next().unwrap();
                 let text = MUTATE.replacen(from, to, 1);
                 let want = text.find(key).unwrap() + 1;
-                assert_eq!(column, want, "{to}: {msg}");
+                assert_eq!(column, Some(want), "{to}: {msg}");
             }
         }
     }

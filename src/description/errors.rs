@@ -17,8 +17,8 @@ impl Errs<'_> {
     pub fn at(&self, pos: Pos, message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::InvalidFile {
             file: self.file.to_path_buf(),
-            line: pos.line,
-            column: pos.column,
+            line: crate::error::known(pos.line),
+            column: crate::error::known(pos.column),
             message: message.into(),
             hint: Some(hint.into()),
         }

@@ -207,11 +207,11 @@ impl Project {
     pub fn parse(text: &str) -> Result<Project> {
         let project: Project = crate::yaml::from_str(Path::new(PROJECT_FILE), text)?;
         check(&project).map_err(|refusal| {
-            let (line, column) = crate::yaml::locate(text, &refusal.path).unwrap_or((0, 0));
+            let at = crate::yaml::locate(text, &refusal.path);
             Error::InvalidFile {
                 file: PROJECT_FILE.into(),
-                line,
-                column,
+                line: at.map(|(line, _)| line),
+                column: at.map(|(_, column)| column),
                 message: refusal.message,
                 hint: Some(refusal.hint),
             }

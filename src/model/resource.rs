@@ -32,7 +32,8 @@ pub struct Resource {
     pub rust_type: String,
     /// The group as RBAC markers write it (`core` for the core group).
     pub rbac_group: String,
-    pub explicit_plural: String,
+    /// The plural `#[kube(plural)]` states, when kube-derive would compute another.
+    pub explicit_plural: Option<String>,
     pub finalizer: String,
     pub sample_name: String,
     /// The kind's sample, `config/samples/<group>_<version>_<module>.yaml`.
@@ -155,13 +156,9 @@ fn relative_modules(
     }
 }
 
-/// The plural that `#[kube(plural)]` has to state: empty when kube-derive computes the same.
-fn explicit_plural(entry: &ResourceEntry) -> String {
-    if kube_derive_plural(&entry.kind) == entry.plural {
-        String::new()
-    } else {
-        entry.plural.clone()
-    }
+/// The plural that `#[kube(plural)]` has to state: none when kube-derive computes the same.
+fn explicit_plural(entry: &ResourceEntry) -> Option<String> {
+    (kube_derive_plural(&entry.kind) != entry.plural).then(|| entry.plural.clone())
 }
 
 /// Where the kind's API, controller and webhook files live, in the single-group or the

@@ -70,8 +70,8 @@ fn check_path(base: &Path, root: &Path, path: &str, inside: &mut BTreeSet<PathBu
 fn outside(file: PathBuf, what: &str) -> Error {
     Error::InvalidFile {
         file,
-        line: 0,
-        column: 0,
+        line: None,
+        column: None,
         message: format!(
             "{what}: kubeforge writes only inside the project, so nothing was written"
         ),

@@ -87,8 +87,8 @@ impl Plan {
                 .map(Some)
                 .map_err(|_| Error::InvalidFile {
                     file: full.clone(),
-                    line: 0,
-                    column: 0,
+                    line: None,
+                    column: None,
                     message: "not UTF-8 text".into(),
                     hint: Some("save the file as UTF-8".into()),
                 }),

@@ -27,8 +27,8 @@ pub fn check(plan: &Plan) -> Result<()> {
 fn check_file(path: &str, text: &str) -> Result<()> {
     let invalid = |message: String, line: usize, column: usize| Error::InvalidFile {
         file: path.into(),
-        line,
-        column,
+        line: crate::error::known(line),
+        column: crate::error::known(column),
         message,
         hint: Some(
             "this output would be broken; check the template overrides in .kubeforge/templates"
