@@ -19,10 +19,11 @@ use crate::common;
 const LAYERS: &[&[&str]] = &[
     &["main", "lib"],
     &["commands"],
-    &["cli", "derive"],
+    &["cli"],
+    &["derive"],
     &["scaffold", "description"],
     &["crd", "model"],
-    &["yaml", "markers"],
+    &["yaml"],
     &["error"],
 ];
 
