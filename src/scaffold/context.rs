@@ -4,6 +4,7 @@
 use heck::ToSnakeCase;
 use serde::Serialize;
 
+use super::layout;
 use crate::model::{License, Project, Resource};
 
 /// What every template sees.
@@ -113,6 +114,10 @@ pub struct RustNames {
     /// The serde derives in the kind's types file.
     pub deserialize: String,
     pub serialize: String,
+    /// The manager's call that starts the kind's controller, in `src/main.rs`.
+    pub controller_call: String,
+    /// The head of the kind's envtest check, `envtest::reconciles::<Kind, _, _>(`.
+    pub reconciles_head: String,
 }
 
 /// What a kind's types file imports, by module.
@@ -135,9 +140,6 @@ fn takes_name(kind: &str, name: &str) -> bool {
     name == kind && !DERIVES_ONLY.contains(&name)
 }
 
-/// The widest line rustfmt leaves as it is.
-const RUSTFMT_MAX_WIDTH: usize = 100;
-
 impl RustNames {
     fn new(r: &Resource) -> RustNames {
         let (kind_import, kind) = crate::model::names::kind_import(&r.kind, &r.rust_type);
@@ -157,10 +159,21 @@ impl RustNames {
             kind_import,
             kind,
             types_imports: types_imports(&r.kind),
-            spec_derives: derive_args(&spec_derives),
+            spec_derives: layout::derive_args(&spec_derives),
             condition: name("Condition"),
             deserialize: name("Deserialize"),
             serialize: name("Serialize"),
+            controller_call: layout::call(
+                layout::CONTROLLERS_INDENT,
+                "mgr.controller(",
+                &format!("{}::run", r.controller_path),
+                "),",
+            ),
+            reconciles_head: layout::generic_call_head(
+                layout::ENVTEST_INDENT,
+                "envtest::reconciles",
+                &[&format!("{}::{}", r.api_path, r.kind), "_", "_"],
+            ),
         }
     }
 }
@@ -193,16 +206,6 @@ fn types_imports(kind: &str) -> String {
         }
     }
     lines.join("\n")
-}
-
-/// The arguments of a top-level `#[derive(..)]`: on its line when it fits, else on a line of
-/// their own, as rustfmt puts them.
-fn derive_args(args: &str) -> String {
-    if "#[derive()]".len() + args.len() <= RUSTFMT_MAX_WIDTH {
-        args.to_string()
-    } else {
-        format!("\n    {args},\n")
-    }
 }
 
 /// The comment block heading every generated Rust file, or nothing.

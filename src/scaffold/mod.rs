@@ -4,6 +4,7 @@ pub mod confine;
 pub mod context;
 pub mod inject;
 pub mod journal;
+pub mod layout;
 pub mod lock;
 pub mod markers;
 pub mod plan;

@@ -22,6 +22,7 @@ mod description_property;
 mod description_shared_crds;
 mod fuzz;
 mod kind_names;
+mod long_names;
 mod manifests;
 mod metrics_manifests;
 mod multigroup_force;
