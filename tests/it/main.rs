@@ -23,6 +23,7 @@ mod description_shared_crds;
 mod fuzz;
 mod kind_names;
 mod long_names;
+mod makefile;
 mod manifests;
 mod metrics_manifests;
 mod multigroup_force;
