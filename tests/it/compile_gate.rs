@@ -89,8 +89,8 @@ fn description_projects(dir: &Path, shared_dir: &Path) -> Projects {
         for (path, bytes) in common::tree(&shared) {
             if let Some(stem) = path.strip_suffix(".yaml") {
                 // Named by the file's last word (`cert-manager-certificate` makes
-                // `shared-certificate`): generated code names the crate in paths that rustfmt
-                // wraps once they pass 100 columns, which the scaffold does not do itself.
+                // `shared-certificate`), or by the whole stem when another project has that name.
+                // Long project names are laid out as rustfmt does (tests/it/long_names.rs).
                 let short = format!("shared-{}", stem.rsplit('-').next().unwrap_or(stem));
                 let taken = descriptions.iter().any(|(n, _, _)| *n == short);
                 let name = if taken {
