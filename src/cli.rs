@@ -48,6 +48,10 @@ pub enum Command {
     )]
     Edit(EditArgs),
 
+    /// Commands that may still change: the project scaffolded afresh from PROJECT.
+    #[command(subcommand)]
+    Alpha(AlphaCommand),
+
     /// Print the JSON Schema of the resource description format (`create api --from`).
     #[command(after_help = "Example:\n  kubeforge schema > kubeforge-description.schema.json")]
     Schema,
@@ -137,6 +141,25 @@ pub enum CreateCommand {
         code already there as it is."
     )]
     Webhook(CreateWebhookArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlphaCommand {
+    /// Scaffold the project afresh from its PROJECT file into another directory: `init`, then
+    /// `create api` and `create webhook` for every resource, with the options PROJECT records.
+    #[command(
+        after_help = "Example:\n  kubeforge alpha generate --output-dir ../guestbook-fresh\n\n\
+        Code written by hand is not carried over, and kinds made from a resource description\n\
+        come back with the scaffold's example types: compare the two trees and move your code."
+    )]
+    Generate(AlphaGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AlphaGenerateArgs {
+    /// Where to scaffold the project: a directory that does not exist yet, or is empty.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -15,9 +15,9 @@ pub mod yaml;
 
 use std::io::Write;
 
-use clap::CommandFactory;
+use clap::{CommandFactory, Parser};
 
-use cli::{Cli, Command, CreateCommand};
+use cli::{AlphaCommand, Cli, Command, CreateCommand};
 use error::{Error, Result};
 use scaffold::{Plan, writer};
 
@@ -67,6 +67,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
             finish(plan, cli.dry_run, out)
         }
+        Command::Alpha(AlphaCommand::Generate(args)) => {
+            let settings = commands::alpha_generate::resolve(&root, args)?;
+            replay(&settings, cli.dry_run, out)
+        }
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&description::json_schema())
                 .map_err(|e| Error::Other(e.into()))?;
@@ -87,8 +91,62 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
 fn touches_project(command: &Command) -> bool {
     matches!(
         command,
-        Command::Init(_) | Command::Create(_) | Command::Edit(_) | Command::Generate(_)
+        Command::Init(_)
+            | Command::Create(_)
+            | Command::Edit(_)
+            | Command::Generate(_)
+            | Command::Alpha(_)
     )
+}
+
+/// `alpha generate`: runs each command into a directory beside the output, which becomes the
+/// output once every command succeeded; on an error, nothing is left behind.
+fn replay(
+    settings: &commands::alpha_generate::Settings,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let output = &settings.output;
+    if dry_run {
+        for command in &settings.commands {
+            writeln!(out, "run       kubeforge {}", command.join(" ")).map_err(io)?;
+        }
+        writeln!(out, "dry run: nothing written").map_err(io)?;
+        return Ok(());
+    }
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned());
+    let temp = output.with_file_name(format!(
+        "{}{}",
+        scaffold::journal::TEMP_PREFIX,
+        name.unwrap_or_default()
+    ));
+    let mut fresh = || -> Result<()> {
+        if temp.exists() {
+            std::fs::remove_dir_all(&temp).map_err(io)?;
+        }
+        std::fs::create_dir_all(&temp).map_err(io)?;
+        for command in &settings.commands {
+            writeln!(out, "run       kubeforge {}", command.join(" ")).map_err(io)?;
+            let argv = ["kubeforge".as_ref(), "-C".as_ref(), temp.as_os_str()]
+                .into_iter()
+                .chain(command.iter().map(|a| a.as_ref()));
+            let cli = Cli::try_parse_from(argv).map_err(|e| Error::Other(e.into()))?;
+            run(cli, &mut std::io::sink())?;
+        }
+        if output.exists() {
+            std::fs::remove_dir(output).map_err(io)?;
+        }
+        std::fs::rename(&temp, output).map_err(io)
+    };
+    fresh().inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&temp);
+    })?;
+    writeln!(
+        out,
+        "create    {} (the project scaffolded afresh)",
+        output.display()
+    )
+    .map_err(io)
 }
 
 /// Checks the plan, then prints it (with diffs on a dry run) or writes it.

@@ -6,6 +6,7 @@ mod description_support;
 
 mod adoption;
 mod all_or_nothing;
+mod alpha_generate;
 mod architecture;
 mod bounded_input;
 mod cli;

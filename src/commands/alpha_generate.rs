@@ -1,0 +1,132 @@
+//! `kubeforge alpha generate`: the project scaffolded afresh from its PROJECT file into another
+//! directory, as kubebuilder's `alpha generate` does. `init` is run with the project's options,
+//! then `create api` for each resource and `create webhook` for each that has webhooks, in the
+//! order PROJECT lists them.
+//!
+//! What PROJECT does not record is not replayed: the kinds come back as the templates make them
+//! (a kind made from a resource description gets the scaffold's example types), code written by
+//! hand is left behind, and kinds made before `edit --multigroup` take the project's layout.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::AlphaGenerateArgs;
+use crate::error::{Error, Result};
+use crate::model::project::{License, Project, ResourceEntry, Runtime};
+use crate::scaffold::Plan;
+
+/// What `alpha generate` does: replay `commands` into `output`.
+pub struct Settings {
+    /// The new project's directory, which does not exist yet or is empty.
+    pub output: PathBuf,
+    /// The command lines to run there, in order (without the program name).
+    pub commands: Vec<Vec<String>>,
+}
+
+/// Reads the project at `root` and settles where to scaffold it again.
+pub fn resolve(root: &Path, args: &AlphaGenerateArgs) -> Result<Settings> {
+    let output = if args.output_dir.is_absolute() {
+        args.output_dir.clone()
+    } else {
+        root.join(&args.output_dir)
+    };
+    let empty = match std::fs::read_dir(&output) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(_) => false,
+    };
+    if !empty {
+        return Err(Error::usage(
+            format!(
+                "--output-dir {}: not an empty directory",
+                args.output_dir.display()
+            ),
+            "name a directory that does not exist yet (or is empty): the project is scaffolded there afresh",
+        ));
+    }
+    let project = super::inputs::load_project(&Plan::new(root))?;
+    Ok(Settings {
+        output,
+        commands: replay(&project),
+    })
+}
+
+/// The command lines that scaffold `project` again, in order.
+pub fn replay(project: &Project) -> Vec<Vec<String>> {
+    let mut commands = vec![init(project)];
+    let mut made: Vec<&ResourceEntry> = Vec::new();
+    for entry in &project.resources {
+        if entry.api.is_some() || entry.controller {
+            commands.push(create_api(entry, &made));
+            made.push(entry);
+        }
+    }
+    commands.extend(project.resources.iter().filter_map(create_webhook));
+    commands
+}
+
+/// `init` with the project's options.
+fn init(project: &Project) -> Vec<String> {
+    let mut args = words(&["init", "--domain", &project.domain]);
+    args.extend(words(&["--project-name", &project.project_name]));
+    if !project.owner.is_empty() {
+        args.extend(words(&["--owner", &project.owner]));
+    }
+    if project.license == License::None {
+        args.extend(words(&["--license", "none"]));
+    }
+    args.extend(words(&["--k8s-version", &project.k8s_version]));
+    if project.multigroup {
+        args.push("--multigroup".into());
+    }
+    if project.namespaced {
+        args.push("--namespaced".into());
+    }
+    if project.runtime == Runtime::Registry {
+        args.extend(words(&["--runtime", "registry"]));
+    }
+    args
+}
+
+/// `create api` for one resource; `made` are the resources replayed before it.
+fn create_api(entry: &ResourceEntry, made: &[&ResourceEntry]) -> Vec<String> {
+    let mut args = words(&["create", "api", "--group", &entry.group]);
+    args.extend(words(&["--version", &entry.version, "--kind", &entry.kind]));
+    args.push(format!("--controller={}", entry.controller));
+    match &entry.api {
+        None => args.push("--resource=false".into()),
+        Some(api) => {
+            args.extend(words(&["--plural", &entry.plural]));
+            args.push(format!("--namespaced={}", api.namespaced));
+            // A further version of a kind is served only unless it takes over the storage.
+            let earlier = made
+                .iter()
+                .any(|m| m.group == entry.group && m.kind == entry.kind && m.api.is_some());
+            if api.storage && earlier {
+                args.push("--storage".into());
+            }
+        }
+    }
+    args
+}
+
+/// `create webhook` for one resource, when it has webhooks.
+fn create_webhook(entry: &ResourceEntry) -> Option<Vec<String>> {
+    let hooks = entry.webhooks.as_ref()?;
+    let mut args = words(&["create", "webhook", "--group", &entry.group]);
+    args.extend(words(&["--version", &entry.version, "--kind", &entry.kind]));
+    if hooks.defaulting {
+        args.push("--defaulting".into());
+    }
+    if hooks.validation {
+        args.push("--programmatic-validation".into());
+    }
+    if hooks.conversion {
+        args.push("--conversion".into());
+        args.push(format!("--spoke={}", hooks.spokes.join(",")));
+    }
+    Some(args)
+}
+
+fn words(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
+}
