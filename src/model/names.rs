@@ -200,7 +200,7 @@ fn breaks_a_line(c: char) -> bool {
 }
 
 /// Free text that generated files hold on one line (in a comment, after `Copyright`): none of
-/// the characters that [break a line](breaks_a_line).
+/// the characters that break a line (see `breaks_a_line`).
 pub fn check_one_line(s: &str) -> NameResult {
     match s.chars().find(|c| breaks_a_line(*c)) {
         Some(c) => Err(format!(
@@ -212,7 +212,7 @@ pub fn check_one_line(s: &str) -> NameResult {
 }
 
 /// A flag's value as an error message shows it, on one line: the characters that
-/// [break a line](breaks_a_line) escaped (`\n`, `\u{202e}`), the others as they are.
+/// break a line (see `breaks_a_line`) escaped (`\n`, `\u{202e}`), the others as they are.
 pub fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| {
