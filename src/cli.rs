@@ -157,7 +157,8 @@ pub enum AlphaCommand {
 
 #[derive(Debug, Args)]
 pub struct AlphaGenerateArgs {
-    /// Where to scaffold the project: a directory that does not exist yet, or is empty.
+    /// Where to scaffold the project (relative to the project's directory): a directory that
+    /// does not exist yet, or is empty.
     #[arg(long, value_name = "DIR")]
     pub output_dir: std::path::PathBuf,
 }
