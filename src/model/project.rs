@@ -123,9 +123,9 @@ pub struct ApiOptions {
 pub enum Format {
     /// kubebuilder's PROJECT v3 schema, as this kubeforge writes it.
     Kubebuilder,
-    /// The file of kubeforge before 0.2: no `version`, `layout: kubeforge.io/v1` as a string,
-    /// the options at the top level, `builtin` and `spokes`. Read, and written anew by the
-    /// command that read it.
+    /// The file of earlier kubeforge versions: no `version`, `layout: kubeforge.io/v1` as a
+    /// string, the options at the top level, `builtin` and `spokes`. Read, and written anew by
+    /// the command that read it.
     Legacy,
 }
 
@@ -427,7 +427,7 @@ impl From<ResourceFile> for ResourceEntry {
     }
 }
 
-/// PROJECT as kubeforge wrote it before 0.2 ([`Format::Legacy`]).
+/// PROJECT as earlier kubeforge versions wrote it ([`Format::Legacy`]).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct LegacyProject {
@@ -729,8 +729,8 @@ version: "3"
     }
 
     #[test]
-    fn migrates_the_file_of_kubeforge_0_1() {
-        let legacy = include_str!("../../tests/fixtures/project/webhooks-0.1.0.PROJECT");
+    fn migrates_the_earlier_format() {
+        let legacy = include_str!("../../tests/fixtures/project/webhooks-legacy.PROJECT");
         let (project, format) = Project::parse_as_written(legacy).unwrap();
         assert_eq!(format, Format::Legacy);
         assert_eq!(project, webhooks());

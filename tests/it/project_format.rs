@@ -14,11 +14,11 @@ fn webhooks(parent: &Path) -> std::path::PathBuf {
     build_scenario(scenario, parent)
 }
 
-/// The PROJECT of the `webhooks` scenario as kubeforge 0.1.0 wrote it, naming this kubeforge's
-/// version.
+/// The PROJECT of the `webhooks` scenario as earlier kubeforge versions wrote it, naming this
+/// kubeforge's version.
 fn legacy_project() -> String {
     let text =
-        std::fs::read_to_string(repo().join("tests/fixtures/project/webhooks-0.1.0.PROJECT"))
+        std::fs::read_to_string(repo().join("tests/fixtures/project/webhooks-legacy.PROJECT"))
             .unwrap();
     assert!(text.contains("layout: kubeforge.io/v1\n") && text.contains("spokes:"));
     text.replace(
@@ -87,7 +87,7 @@ fn project_has_kubebuilders_v3_keys() {
 const NOTE: &str = "migrate   PROJECT to the kubebuilder v3 layout (version \"3\")\n";
 
 #[test]
-fn generate_migrates_the_project_of_kubeforge_0_1() {
+fn generate_migrates_the_earlier_format() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = webhooks(tmp.path());
     let current = read(&dir, "PROJECT");
