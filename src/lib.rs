@@ -171,6 +171,9 @@ fn check_current(plan: &Plan, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "generated files are up to date").map_err(io)?;
         return Ok(());
     }
+    for note in &plan.notes {
+        writeln!(out, "{note}").map_err(io)?;
+    }
     let mut stale = Vec::new();
     for (path, p) in plan.changes() {
         let diff = writer::diff(path, p);

@@ -329,7 +329,7 @@ const WEBHOOKS: super::inputs::ModuleRole = super::inputs::ModuleRole {
 
 pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);
-    let project = super::inputs::load_project(&plan)?;
+    let project = super::inputs::load_project(&mut plan)?;
     let s = resolve(project, args, &plan)?;
     let r = &s.resource;
     let w = &s.webhook;

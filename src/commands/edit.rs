@@ -16,7 +16,7 @@ use crate::scaffold::{Plan, Templates};
 
 pub fn plan(root: &Path, args: &EditArgs) -> Result<Plan> {
     let mut plan = Plan::new(root);
-    let old = super::inputs::load_project(&plan)?;
+    let old = super::inputs::load_project(&mut plan)?;
     let mut project = old.clone();
     if args.multigroup.is_none() && args.namespaced.is_none() {
         return Err(Error::usage(

@@ -27,7 +27,7 @@ impl Settings {
 
 pub fn plan(root: &Path, settings: &Settings) -> Result<Plan> {
     let mut plan = Plan::new(root);
-    let project = super::inputs::load_project(&plan)?;
+    let project = super::inputs::load_project(&mut plan)?;
     crate::derive::derive(&mut plan, &project, &settings.crd)?;
     Ok(plan)
 }

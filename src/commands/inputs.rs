@@ -65,11 +65,19 @@ pub fn check_module_free(project: &Project, new: &Resource, role: &ModuleRole) -
     Ok(())
 }
 
-/// Reads the PROJECT file of the project the plan works on.
-pub fn load_project(plan: &Plan) -> Result<Project> {
-    use crate::model::project::PROJECT_FILE;
+/// Reads the PROJECT file of the project the plan works on. A PROJECT of an earlier kubeforge
+/// is planned anew in the current format, with a note.
+pub fn load_project(plan: &mut Plan) -> Result<Project> {
+    use crate::model::project::{Format, MIGRATE_NOTE, PROJECT_FILE};
     match plan.read(PROJECT_FILE)? {
-        Some(text) => Project::parse(&text),
+        Some(text) => {
+            let (project, format) = Project::parse_as_written(&text)?;
+            if format == Format::Legacy {
+                plan.notes.push(MIGRATE_NOTE.into());
+                plan.regenerate(PROJECT_FILE, project.render()?)?;
+            }
+            Ok(project)
+        }
         None => Err(Error::usage(
             format!("no {PROJECT_FILE} file in {}", plan.root().display()),
             "run `kubeforge init` first, or pass the project directory with -C DIR",

@@ -2,11 +2,9 @@
 //! that gave it: the names in PROJECT become paths, Rust modules and manifests, so a value that
 //! no command would accept is refused before anything is planned.
 
-use std::path::Path;
-
 use super::builtin;
 use super::names::{self, K8S_VERSIONS, NameResult};
-use super::project::{LAYOUT, PROJECT_FILE, Project, ResourceEntry};
+use super::project::{Derived, Format, LAYOUT, PROJECT_FILE, Project, ResourceEntry};
 use crate::error::{Error, Result};
 use crate::yaml::{Step, show_path};
 
@@ -48,11 +46,36 @@ fn check_k8s_version(value: &str) -> NameResult {
     }
 }
 
-/// The first value of `project` that breaks its rule, in the order of the file.
-pub fn check(project: &Project) -> Result<(), Refusal> {
+/// The path of `layout`'s plugin key.
+fn layout_path(format: Format) -> Vec<Step<'static>> {
+    match format {
+        Format::Kubebuilder => vec![Step::Key("layout"), Step::Index(0)],
+        Format::Legacy => vec![Step::Key("layout")],
+    }
+}
+
+/// The path of one of kubeforge's project-wide options: under `plugins`, by the layout's key.
+fn option_path(format: Format, key: &'static str) -> Vec<Step<'static>> {
+    match format {
+        Format::Kubebuilder => vec![Step::Key("plugins"), Step::Key(LAYOUT), Step::Key(key)],
+        Format::Legacy => vec![Step::Key(key)],
+    }
+}
+
+/// The key that marks a kind of Kubernetes itself.
+fn core_key(format: Format) -> &'static str {
+    match format {
+        Format::Kubebuilder => "core",
+        Format::Legacy => "builtin",
+    }
+}
+
+/// The first value of `project` that breaks its rule, in the order of the file; the paths are
+/// those of `format`.
+pub fn check(project: &Project, format: Format) -> Result<(), Refusal> {
     use Step::Key;
     apply(
-        vec![Key("layout")],
+        layout_path(format),
         &project.layout,
         check_layout,
         &format!(
@@ -78,13 +101,13 @@ pub fn check(project: &Project) -> Result<(), Refusal> {
         "use a DNS name such as example.com, as --domain takes it",
     )?;
     apply(
-        vec![Key("owner")],
+        option_path(format, "owner"),
         &project.owner,
         names::check_one_line,
         "write the owner on one line, as --owner takes it",
     )?;
     apply(
-        vec![Key("k8sVersion")],
+        option_path(format, "k8sVersion"),
         &project.k8s_version,
         check_k8s_version,
         &format!(
@@ -93,7 +116,7 @@ pub fn check(project: &Project) -> Result<(), Refusal> {
         ),
     )?;
     for (i, entry) in project.resources.iter().enumerate() {
-        check_resource(project, i, entry)?;
+        check_resource(project, format, i, entry)?;
     }
     Ok(())
 }
@@ -105,7 +128,12 @@ fn at(i: usize, key: &'static str) -> Vec<Step<'static>> {
 
 /// Group, version, kind and plural of one resource as `create api` checks its flags, and the
 /// versions its conversion webhook names as `create webhook --spoke` checks them.
-fn check_resource(project: &Project, i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
+fn check_resource(
+    project: &Project,
+    format: Format,
+    i: usize,
+    entry: &ResourceEntry,
+) -> Result<(), Refusal> {
     apply(
         at(i, "group"),
         &entry.group,
@@ -125,7 +153,7 @@ fn check_resource(project: &Project, i: usize, entry: &ResourceEntry) -> Result<
         "use an UpperCamelCase kind such as `Guestbook`, as --kind takes it",
     )?;
     if entry.builtin {
-        check_builtin(i, entry)?;
+        check_builtin(core_key(format), i, entry)?;
     } else {
         check_own(project, i, entry)?;
     }
@@ -135,7 +163,10 @@ fn check_resource(project: &Project, i: usize, entry: &ResourceEntry) -> Result<
             Step::Key("resources"),
             Step::Index(i),
             Step::Key("webhooks"),
-            Step::Key("spokes"),
+            Step::Key(match format {
+                Format::Kubebuilder => "spoke",
+                Format::Legacy => "spokes",
+            }),
             Step::Index(j),
         ];
         apply(
@@ -168,7 +199,7 @@ fn check_own(project: &Project, i: usize, entry: &ResourceEntry) -> Result<(), R
 }
 
 /// A kind of Kubernetes itself: one kubeforge knows, with the plural it is served as.
-fn check_builtin(i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
+fn check_builtin(key: &str, i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
     let Some(known) = builtin::find(&entry.group, &entry.version, &entry.kind) else {
         let kinds: Vec<String> = builtin::of_group(&entry.group)
             .map(|b| format!("{}/{}", b.version, b.kind))
@@ -176,11 +207,11 @@ fn check_builtin(i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
         return Err(Refusal {
             path: at(i, "kind"),
             message: format!(
-                "resources[{i}] is `builtin`, but {}/{} {} is not a built-in kind kubeforge knows",
+                "resources[{i}] is `{key}`, but {}/{} {} is not a built-in kind kubeforge knows",
                 entry.group, entry.version, entry.kind
             ),
             hint: format!(
-                "name a built-in kind (known kinds of `{}`: {}), or remove `builtin: true`",
+                "name a built-in kind (known kinds of `{}`: {}), or remove `{key}: true`",
                 entry.group,
                 kinds.join(", ")
             ),
@@ -201,21 +232,73 @@ fn check_builtin(i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A derived value that disagrees with what kubeforge derives.
+fn disagreement(d: Derived) -> Refusal {
+    let key = match d.path.last() {
+        Some(Step::Key(key)) => *key,
+        _ => "",
+    };
+    let at = show_path(&d.path);
+    let written = d.written.escape_debug();
+    let (message, hint) = match &d.expected {
+        Some(expected) => {
+            // A value YAML would read as a number is written quoted: `version: "3"`.
+            let value = match expected.parse::<f64>() {
+                Ok(_) => format!("\"{expected}\""),
+                Err(_) => expected.clone(),
+            };
+            let hint = format!("write `{key}: {value}`");
+            (
+                format!("{at} `{written}` disagrees with `{expected}`: {}", d.why),
+                match d.optional {
+                    true => format!("{hint}, or leave `{key}` out"),
+                    false => hint,
+                },
+            )
+        }
+        None => (
+            format!("{at} `{written}`: kubeforge writes no `{key}` here"),
+            format!("remove `{key}`"),
+        ),
+    };
+    Refusal {
+        path: d.path,
+        message,
+        hint,
+    }
+}
+
+/// The line and column of the value at `path`, or of the nearest value above it that is written.
+fn locate(text: &str, path: &[Step]) -> Option<(usize, usize)> {
+    (0..=path.len())
+        .rev()
+        .find_map(|len| crate::yaml::locate(text, &path[..len]))
+}
+
 impl Project {
     /// Reads PROJECT and checks every value as the flag that gave it is checked; a value that
     /// breaks its rule is an error at its line and column.
     pub fn parse(text: &str) -> Result<Project> {
-        let project: Project = crate::yaml::from_str(Path::new(PROJECT_FILE), text)?;
-        check(&project).map_err(|refusal| {
-            let at = crate::yaml::locate(text, &refusal.path);
-            Error::InvalidFile {
+        Project::parse_as_written(text).map(|(project, _)| project)
+    }
+
+    /// [`Project::parse`], with the format the text is written in.
+    pub fn parse_as_written(text: &str) -> Result<(Project, Format)> {
+        let read = super::project::read(text)?;
+        let first = check(&read.project, read.format).err().or_else(|| {
+            let mut rest = read.disagreements.into_iter();
+            rest.next().map(disagreement)
+        });
+        if let Some(refusal) = first {
+            let at = locate(text, &refusal.path);
+            return Err(Error::InvalidFile {
                 file: PROJECT_FILE.into(),
                 line: at.map(|(line, _)| line),
                 column: at.map(|(_, column)| column),
                 message: refusal.message,
                 hint: Some(refusal.hint),
-            }
-        })?;
-        Ok(project)
+            });
+        }
+        Ok((read.project, read.format))
     }
 }

@@ -1,31 +1,50 @@
 //! The PROJECT file: the project's options and every resource, enough to replay the project.
+//!
+//! PROJECT follows kubebuilder's PROJECT v3 schema (`version: "3"`, a `layout` list of plugin
+//! keys, `resources` with `api`, `controller`, `core` and `webhooks`), keys in alphabetical order
+//! as kubebuilder's YAML marshaller writes them. kubeforge's own options live where kubebuilder
+//! keeps a plugin's configuration: under `plugins`, keyed by the layout `kubeforge.io/v1`.
+//! A kind's storage version, which kubebuilder keeps in a Go marker, is `api.storage`.
+//!
+//! The file written by earlier kubeforge versions (no `version`, `layout` a string, the options
+//! at the top level, `builtin` and `spokes`) is still read; see [`Format::Legacy`].
 
+use heck::ToSnakeCase;
 use serde::{Deserialize, Serialize};
 
+use super::builtin;
+use super::names::rust_module;
 use crate::error::Result;
+use crate::yaml::Step;
 
 pub const PROJECT_FILE: &str = "PROJECT";
 pub const LAYOUT: &str = "kubeforge.io/v1";
+/// The version of kubebuilder's PROJECT schema that PROJECT follows.
+pub const VERSION: &str = "3";
+/// The version of the CRDs and webhook configurations kubeforge writes.
+pub const K8S_API_VERSION: &str = "v1";
 /// The version of kubeforge recorded in PROJECT files.
 pub const CLI_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The second line of PROJECT, after [`crate::yaml::GENERATED_HEADER`].
+pub const REFERENCE: &str =
+    "# Layout: https://book.kubebuilder.io/reference/project-config.html (PROJECT v3)\n";
+/// The note of a command that rewrites a PROJECT of an earlier kubeforge.
+pub const MIGRATE_NOTE: &str = "migrate   PROJECT to the kubebuilder v3 layout (version \"3\")";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(from = "ProjectFile", into = "ProjectFile")]
 pub struct Project {
     pub layout: String,
     pub cli_version: String,
     pub project_name: String,
     pub domain: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub owner: String,
     pub license: License,
     pub k8s_version: String,
     pub multigroup: bool,
     pub namespaced: bool,
     /// Where the project gets `kubeforge-runtime` (absent: vendored).
-    #[serde(default, skip_serializing_if = "Runtime::is_vendored")]
     pub runtime: Runtime,
-    #[serde(default)]
     pub resources: Vec<ResourceEntry>,
 }
 
@@ -64,9 +83,11 @@ pub struct ResourceEntry {
     pub plural: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<ApiOptions>,
-    pub controller: bool,
-    /// A kind of Kubernetes itself (group `core`, `apps`, ...) the project reconciles.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub controller: bool,
+    /// A kind of Kubernetes itself (group `core`, `apps`, ...) the project reconciles; `core` in
+    /// PROJECT.
+    #[serde(default, rename = "core", skip_serializing_if = "std::ops::Not::not")]
     pub builtin: bool,
     /// The admission and conversion webhooks of this version of the kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,27 +102,460 @@ pub struct WebhookOptions {
     pub defaulting: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub validation: bool,
-    /// This version is the hub of conversions to and from `spokes`.
+    /// This version is the hub of conversions to and from `spokes`; `spoke` in PROJECT.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub conversion: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, rename = "spoke", skip_serializing_if = "Vec::is_empty")]
     pub spokes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApiOptions {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub namespaced: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub storage: bool,
+}
+
+/// How a PROJECT text is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// kubebuilder's PROJECT v3 schema, as this kubeforge writes it.
+    Kubebuilder,
+    /// The file of earlier kubeforge versions: no `version`, `layout: kubeforge.io/v1` as a
+    /// string, the options at the top level, `builtin` and `spokes`. Read, and written anew by
+    /// the command that read it.
+    Legacy,
+}
+
+/// A value PROJECT writes that kubeforge derives from other values, and what it derives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    pub path: Vec<Step<'static>>,
+    pub written: String,
+    /// `None`: kubeforge writes no such key there.
+    pub expected: Option<String>,
+    /// Why kubeforge writes `expected`.
+    pub why: &'static str,
+    /// Whether the key may be left out (kubeforge then derives it).
+    pub optional: bool,
+}
+
+/// A PROJECT text read: the project, how the text is written, and the derived values it writes
+/// that disagree with what kubeforge derives.
+#[derive(Debug)]
+pub struct Read {
+    pub project: Project,
+    pub format: Format,
+    pub disagreements: Vec<Derived>,
+}
+
+/// Reads a PROJECT text of either [`Format`]; the values are not checked yet (see
+/// `checks::check`).
+pub fn read(text: &str) -> Result<Read> {
+    let file = std::path::Path::new(PROJECT_FILE);
+    let probe: Probe = crate::yaml::from_str(file, text)?;
+    if probe.version.is_none() {
+        let legacy: LegacyProject = crate::yaml::from_str(file, text)?;
+        return Ok(Read {
+            project: legacy.into(),
+            format: Format::Legacy,
+            disagreements: Vec::new(),
+        });
+    }
+    let written: ProjectFile = crate::yaml::from_str(file, text)?;
+    let project = Project::from(written.clone());
+    let expected = ProjectFile::from(project.clone());
+    Ok(Read {
+        disagreements: disagreements(&written, &expected),
+        project,
+        format: Format::Kubebuilder,
+    })
+}
+
+/// The top-level key that tells the formats apart: only kubebuilder's has `version`.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(default)]
+    version: Option<serde::de::IgnoredAny>,
+}
+
+/// The derived values of `written` that differ from those of `expected`, in the order of the
+/// file.
+fn disagreements(written: &ProjectFile, expected: &ProjectFile) -> Vec<Derived> {
+    use Step::{Index, Key};
+    let mut out = Vec::new();
+    let mut differ = |path: Vec<Step<'static>>, w: Option<&str>, e: Option<&str>, why| {
+        if let Some(w) = w
+            && Some(w) != e
+        {
+            let optional = !matches!(path[..], [Key("layout" | "version")]);
+            out.push(Derived {
+                path,
+                written: w.to_string(),
+                expected: e.map(str::to_string),
+                why,
+                optional,
+            });
+        }
+    };
+    const V1: &str = "kubeforge writes v1 manifests";
+    const DERIVED: &str = "kubeforge derives it from projectName, multigroup, group and version";
+    if written.layout.len() != 1 {
+        let list = format!("[{}]", written.layout.join(", "));
+        let layout = format!("[{LAYOUT}]");
+        let why = "a kubeforge project has one plugin, kubeforge's";
+        differ(vec![Key("layout")], Some(&list), Some(&layout), why);
+    }
+    let (repo, expected_repo) = (written.repo.as_deref(), expected.repo.as_deref());
+    let why = "kubeforge derives it, the crate's name, from projectName";
+    differ(vec![Key("repo")], repo, expected_repo, why);
+    let pairs = written.resources.iter().zip(&expected.resources);
+    for (i, (w, e)) in pairs.enumerate() {
+        let at = |key| vec![Key("resources"), Index(i), Key(key)];
+        let in_ = |key, inner| vec![Key("resources"), Index(i), Key(key), Key(inner)];
+        let crd = |r: &ResourceFile| r.api.as_ref().and_then(|a| a.crd_version.clone());
+        let (w_crd, e_crd) = (crd(w), crd(e));
+        differ(
+            in_("api", "crdVersion"),
+            w_crd.as_deref(),
+            e_crd.as_deref(),
+            V1,
+        );
+        let (w_domain, e_domain) = (w.domain.as_deref(), e.domain.as_deref());
+        let why = "kubeforge writes the project's domain for its own kinds";
+        differ(at("domain"), w_domain, e_domain, why);
+        let (w_path, e_path) = (w.path.as_deref(), e.path.as_deref());
+        differ(at("path"), w_path, e_path, DERIVED);
+        let hook = |r: &ResourceFile| r.webhooks.as_ref().and_then(|h| h.webhook_version.clone());
+        let (w_hook, e_hook) = (hook(w), hook(e));
+        let path = in_("webhooks", "webhookVersion");
+        differ(path, w_hook.as_deref(), e_hook.as_deref(), V1);
+    }
+    let why = "kubeforge writes kubebuilder's PROJECT v3";
+    differ(
+        vec![Key("version")],
+        Some(&written.version),
+        Some(VERSION),
+        why,
+    );
+    out
+}
+
+/// PROJECT in kubebuilder's v3 schema; fields in alphabetical order, as kubebuilder writes them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ProjectFile {
+    cli_version: String,
+    domain: String,
+    layout: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    multigroup: bool,
+    plugins: Plugins,
+    project_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    repo: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    resources: Vec<ResourceFile>,
+    version: String,
+}
+
+/// The configuration of each plugin of the layout, by plugin key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Plugins {
+    #[serde(rename = "kubeforge.io/v1")]
+    kubeforge: Options,
+}
+
+/// kubeforge's project-wide options.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Options {
+    k8s_version: String,
+    license: License,
+    namespaced: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    owner: String,
+    #[serde(default, skip_serializing_if = "Runtime::is_vendored")]
+    runtime: Runtime,
+}
+
+/// One entry of `resources`: the derived `domain`, `path`, `crdVersion` and `webhookVersion`
+/// are written for kubebuilder's readers; on reading, they must agree with what kubeforge
+/// derives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResourceFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    api: Option<ApiFile>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    controller: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    core: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    domain: Option<String>,
+    group: String,
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    plural: String,
+    version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    webhooks: Option<WebhooksFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ApiFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    crd_version: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    namespaced: bool,
+    /// Whether this version is the one the API server stores; kubeforge's own key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    storage: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WebhooksFile {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    conversion: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    defaulting: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    spoke: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    validation: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    webhook_version: Option<String>,
+}
+
+impl From<Project> for ProjectFile {
+    fn from(p: Project) -> ProjectFile {
+        let resources = p.resources.iter().map(|r| resource_file(&p, r)).collect();
+        ProjectFile {
+            repo: Some(p.crate_name()),
+            cli_version: p.cli_version,
+            domain: p.domain,
+            layout: vec![p.layout],
+            multigroup: p.multigroup,
+            plugins: Plugins {
+                kubeforge: Options {
+                    k8s_version: p.k8s_version,
+                    license: p.license,
+                    namespaced: p.namespaced,
+                    owner: p.owner,
+                    runtime: p.runtime,
+                },
+            },
+            project_name: p.project_name,
+            resources,
+            version: VERSION.into(),
+        }
+    }
+}
+
+/// The entry of `r` in PROJECT, with the values kubeforge derives.
+fn resource_file(p: &Project, r: &ResourceEntry) -> ResourceFile {
+    ResourceFile {
+        api: r.api.as_ref().map(|a| ApiFile {
+            crd_version: Some(K8S_API_VERSION.into()),
+            namespaced: a.namespaced,
+            storage: a.storage,
+        }),
+        controller: r.controller,
+        core: r.builtin,
+        domain: (!r.builtin).then(|| p.domain.clone()),
+        group: r.group.clone(),
+        kind: r.kind.clone(),
+        path: Some(p.types_path(r)),
+        plural: r.plural.clone(),
+        version: r.version.clone(),
+        webhooks: r.webhooks.as_ref().map(|w| WebhooksFile {
+            conversion: w.conversion,
+            defaulting: w.defaulting,
+            spoke: w.spokes.clone(),
+            validation: w.validation,
+            webhook_version: Some(K8S_API_VERSION.into()),
+        }),
+    }
+}
+
+impl From<ProjectFile> for Project {
+    fn from(f: ProjectFile) -> Project {
+        let options = f.plugins.kubeforge;
+        Project {
+            // A list of other than one key is refused by the checks (see `disagreements`).
+            layout: f.layout.into_iter().next().unwrap_or_default(),
+            cli_version: f.cli_version,
+            project_name: f.project_name,
+            domain: f.domain,
+            owner: options.owner,
+            license: options.license,
+            k8s_version: options.k8s_version,
+            multigroup: f.multigroup,
+            namespaced: options.namespaced,
+            runtime: options.runtime,
+            resources: f.resources.into_iter().map(ResourceEntry::from).collect(),
+        }
+    }
+}
+
+impl From<ResourceFile> for ResourceEntry {
+    fn from(r: ResourceFile) -> ResourceEntry {
+        ResourceEntry {
+            group: r.group,
+            version: r.version,
+            kind: r.kind,
+            plural: r.plural,
+            api: r.api.map(|a| ApiOptions {
+                namespaced: a.namespaced,
+                storage: a.storage,
+            }),
+            controller: r.controller,
+            builtin: r.core,
+            webhooks: r.webhooks.map(|w| WebhookOptions {
+                defaulting: w.defaulting,
+                validation: w.validation,
+                conversion: w.conversion,
+                spokes: w.spoke,
+            }),
+        }
+    }
+}
+
+/// PROJECT as earlier kubeforge versions wrote it ([`Format::Legacy`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LegacyProject {
+    layout: String,
+    cli_version: String,
+    project_name: String,
+    domain: String,
+    #[serde(default)]
+    owner: String,
+    license: License,
+    k8s_version: String,
+    multigroup: bool,
+    namespaced: bool,
+    #[serde(default)]
+    runtime: Runtime,
+    #[serde(default)]
+    resources: Vec<LegacyResource>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LegacyResource {
+    group: String,
+    version: String,
+    kind: String,
+    plural: String,
+    #[serde(default)]
+    api: Option<LegacyApi>,
+    controller: bool,
+    #[serde(default)]
+    builtin: bool,
+    #[serde(default)]
+    webhooks: Option<LegacyWebhooks>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LegacyApi {
+    namespaced: bool,
+    storage: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LegacyWebhooks {
+    #[serde(default)]
+    defaulting: bool,
+    #[serde(default)]
+    validation: bool,
+    #[serde(default)]
+    conversion: bool,
+    #[serde(default)]
+    spokes: Vec<String>,
+}
+
+impl From<LegacyProject> for Project {
+    fn from(l: LegacyProject) -> Project {
+        Project {
+            layout: l.layout,
+            cli_version: l.cli_version,
+            project_name: l.project_name,
+            domain: l.domain,
+            owner: l.owner,
+            license: l.license,
+            k8s_version: l.k8s_version,
+            multigroup: l.multigroup,
+            namespaced: l.namespaced,
+            runtime: l.runtime,
+            resources: l.resources.into_iter().map(ResourceEntry::from).collect(),
+        }
+    }
+}
+
+impl From<LegacyResource> for ResourceEntry {
+    fn from(r: LegacyResource) -> ResourceEntry {
+        ResourceEntry {
+            group: r.group,
+            version: r.version,
+            kind: r.kind,
+            plural: r.plural,
+            api: r.api.map(|a| ApiOptions {
+                namespaced: a.namespaced,
+                storage: a.storage,
+            }),
+            controller: r.controller,
+            builtin: r.builtin,
+            webhooks: r.webhooks.map(|w| WebhookOptions {
+                defaulting: w.defaulting,
+                validation: w.validation,
+                conversion: w.conversion,
+                spokes: w.spokes,
+            }),
+        }
+    }
 }
 
 impl Project {
     pub fn render(&self) -> Result<String> {
         Ok(format!(
-            "{}{}",
+            "{}{REFERENCE}{}",
             crate::yaml::GENERATED_HEADER,
             crate::yaml::to_string(self)?
         ))
+    }
+
+    /// The name of the project's crate: `guestbook_operator`.
+    pub fn crate_name(&self) -> String {
+        self.project_name.to_snake_case()
+    }
+
+    /// The Rust module of the kind's types, PROJECT's `path`: `guestbook::api::v1`
+    /// (`guestbook::api::webapp::v1` in the multigroup layout), or the k8s-openapi module of a
+    /// kind of Kubernetes itself, `k8s_openapi::api::apps::v1`.
+    pub fn types_path(&self, entry: &ResourceEntry) -> String {
+        let known = entry
+            .builtin
+            .then(|| builtin::find(&entry.group, &entry.version, &entry.kind))
+            .flatten();
+        if let Some((module, _)) = known.and_then(|b| b.rust_type.rsplit_once("::")) {
+            return module.to_string();
+        }
+        let crate_name = self.crate_name();
+        if self.multigroup {
+            let group = rust_module(&entry.group);
+            format!("{crate_name}::api::{group}::{}", entry.version)
+        } else {
+            format!("{crate_name}::api::{}", entry.version)
+        }
     }
 
     /// The `k8s-openapi` feature for the targeted Kubernetes version, e.g. `v1_33`.
@@ -124,5 +578,204 @@ impl Project {
         self.resources
             .iter()
             .find(|r| r.group == group && r.version == version && r.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The project of the `webhooks` snapshot: Guestbook v1 (API, controller, defaulting,
+    /// validation and the conversion hub of v2), Guestbook v2, and a defaulting webhook on Pods.
+    fn webhooks() -> Project {
+        let guestbook = |version: &str, storage, controller, webhooks| ResourceEntry {
+            group: "webapp".into(),
+            version: version.into(),
+            kind: "Guestbook".into(),
+            plural: "guestbooks".into(),
+            api: Some(ApiOptions {
+                namespaced: true,
+                storage,
+            }),
+            controller,
+            builtin: false,
+            webhooks,
+        };
+        let hub = WebhookOptions {
+            defaulting: true,
+            validation: true,
+            conversion: true,
+            spokes: vec!["v2".into()],
+        };
+        let pod = ResourceEntry {
+            group: "core".into(),
+            version: "v1".into(),
+            kind: "Pod".into(),
+            plural: "pods".into(),
+            api: None,
+            controller: false,
+            builtin: true,
+            webhooks: Some(WebhookOptions {
+                defaulting: true,
+                ..WebhookOptions::default()
+            }),
+        };
+        Project {
+            layout: LAYOUT.into(),
+            cli_version: "0.1.0".into(),
+            project_name: "webhook-operator".into(),
+            domain: "example.com".into(),
+            owner: String::new(),
+            license: License::Apache2,
+            k8s_version: "1.33".into(),
+            multigroup: false,
+            namespaced: false,
+            runtime: Runtime::Vendored,
+            resources: vec![
+                guestbook("v1", true, true, Some(hub)),
+                guestbook("v2", false, false, None),
+                pod,
+            ],
+        }
+    }
+
+    const WEBHOOKS: &str = r#"# Code generated by kubeforge. DO NOT EDIT.
+# Layout: https://book.kubebuilder.io/reference/project-config.html (PROJECT v3)
+cliVersion: "0.1.0"
+domain: example.com
+layout:
+- kubeforge.io/v1
+plugins:
+  kubeforge.io/v1:
+    k8sVersion: "1.33"
+    license: apache2
+    namespaced: false
+projectName: webhook-operator
+repo: webhook_operator
+resources:
+- api:
+    crdVersion: v1
+    namespaced: true
+    storage: true
+  controller: true
+  domain: example.com
+  group: webapp
+  kind: Guestbook
+  path: webhook_operator::api::v1
+  plural: guestbooks
+  version: v1
+  webhooks:
+    conversion: true
+    defaulting: true
+    spoke:
+    - v2
+    validation: true
+    webhookVersion: v1
+- api:
+    crdVersion: v1
+    namespaced: true
+  domain: example.com
+  group: webapp
+  kind: Guestbook
+  path: webhook_operator::api::v2
+  plural: guestbooks
+  version: v2
+- core: true
+  group: core
+  kind: Pod
+  path: k8s_openapi::api::core::v1
+  plural: pods
+  version: v1
+  webhooks:
+    defaulting: true
+    webhookVersion: v1
+version: "3"
+"#;
+
+    #[test]
+    fn renders_kubebuilders_v3_layout() {
+        assert_eq!(webhooks().render().unwrap(), WEBHOOKS);
+    }
+
+    #[test]
+    fn reads_what_it_renders() {
+        let mut other = webhooks();
+        other.owner = "The Authors".into();
+        other.multigroup = true;
+        other.namespaced = true;
+        other.runtime = Runtime::Registry;
+        other.license = License::None;
+        for project in [webhooks(), other] {
+            let text = project.render().unwrap();
+            let (read, format) = Project::parse_as_written(&text).unwrap();
+            assert_eq!(read, project);
+            assert_eq!(format, Format::Kubebuilder);
+            assert_eq!(read.render().unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn multigroup_paths_name_the_group_module() {
+        let mut project = webhooks();
+        project.multigroup = true;
+        project.resources[0].group = "sea-ops".into();
+        let text = project.render().unwrap();
+        assert!(
+            text.contains("  path: webhook_operator::api::sea_ops::v1\n"),
+            "{text}"
+        );
+        assert!(text.contains("multigroup: true\n"), "{text}");
+        assert!(!webhooks().render().unwrap().contains("multigroup"));
+    }
+
+    #[test]
+    fn migrates_the_earlier_format() {
+        let legacy = include_str!("../../tests/fixtures/project/webhooks-legacy.PROJECT");
+        let (project, format) = Project::parse_as_written(legacy).unwrap();
+        assert_eq!(format, Format::Legacy);
+        assert_eq!(project, webhooks());
+        assert_eq!(project.render().unwrap(), WEBHOOKS);
+    }
+
+    #[test]
+    fn derived_values_are_optional_and_must_agree() {
+        let bare = WEBHOOKS
+            .lines()
+            .filter(|l| {
+                !["repo:", "path:", "domain: example.com", "Version: v1"]
+                    .iter()
+                    .any(|key| l.trim_start().starts_with(key) && !l.starts_with("domain"))
+            })
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        assert!(
+            !bare.contains("path:") && !bare.contains("  domain:"),
+            "{bare}"
+        );
+        assert_eq!(Project::parse(&bare).unwrap(), webhooks());
+        let core_domain = WEBHOOKS.replace("- core: true\n", "- core: true\n  domain: k8s.io\n");
+        let err = Project::parse(&core_domain).unwrap_err().to_string();
+        assert!(
+            err.contains("resources[2].domain `k8s.io`: kubeforge writes no `domain`"),
+            "{err}"
+        );
+        let own_domain = WEBHOOKS.replacen("  domain: example.com\n", "  domain: example.org\n", 1);
+        let err = Project::parse(&own_domain).unwrap_err().to_string();
+        assert!(
+            err.contains("PROJECT:20:11: resources[0].domain `example.org` disagrees"),
+            "{err}"
+        );
+        let version = WEBHOOKS.replace("version: \"3\"", "version: \"4\"");
+        let err = Project::parse(&version).unwrap_err().to_string();
+        assert!(err.contains("version `4` disagrees with `3`"), "{err}");
+        let layouts = WEBHOOKS.replace(
+            "- kubeforge.io/v1\n",
+            "- kubeforge.io/v1\n- go.kubebuilder.io/v4\n",
+        );
+        let err = Project::parse(&layouts).unwrap_err().to_string();
+        assert!(
+            err.contains("PROJECT:6:3: layout `[kubeforge.io/v1, go.kubebuilder.io/v4]`"),
+            "{err}"
+        );
     }
 }

@@ -567,7 +567,7 @@ fn controllers_for_builtin_kinds_have_no_crd() {
     );
     let project = read(&dir, "PROJECT");
     assert!(
-        project.contains("kind: Deployment") && project.contains("builtin: true"),
+        project.contains("kind: Deployment") && project.contains("core: true"),
         "{project}"
     );
     // Unknown built-in kinds are refused with the known ones listed.

@@ -207,7 +207,7 @@ fn webhooks_added_one_at_a_time_keep_the_users_code() {
     let project = read(&dir, "PROJECT");
     assert!(
         project.contains(
-            "webhooks:\n    defaulting: true\n    validation: true\n    conversion: true\n    spokes:\n    - v2\n"
+            "webhooks:\n    conversion: true\n    defaulting: true\n    spoke:\n    - v2\n    validation: true\n    webhookVersion: v1\n"
         ),
         "{project}"
     );
@@ -335,7 +335,7 @@ fn a_webhook_on_a_kind_of_kubernetes_needs_no_api() {
     assert!(manifests.contains("- pods"), "{manifests}");
     let project = read(&dir, "PROJECT");
     assert!(
-        project.contains("- group: core\n  version: v1\n  kind: Pod\n  plural: pods\n  controller: false\n  builtin: true\n  webhooks:\n    defaulting: true\n"),
+        project.contains("- core: true\n  group: core\n  kind: Pod\n  path: k8s_openapi::api::core::v1\n  plural: pods\n  version: v1\n  webhooks:\n    defaulting: true\n"),
         "{project}"
     );
     // A controller for Pods can come later.
@@ -354,7 +354,10 @@ fn a_webhook_on_a_kind_of_kubernetes_needs_no_api() {
         ],
     );
     let project = read(&dir, "PROJECT");
-    assert!(project.contains("kind: Pod\n  plural: pods\n  controller: true\n  builtin: true\n  webhooks:\n    defaulting: true\n"), "{project}");
+    assert!(
+        project.contains("- controller: true\n  core: true\n  group: core\n  kind: Pod\n"),
+        "{project}"
+    );
     assert!(dir.join("src/controllers/pod.rs").exists());
 }
 

@@ -29,6 +29,7 @@ mod manifests;
 mod metrics_manifests;
 mod multigroup_force;
 mod pins;
+mod project_format;
 mod project_lock;
 mod project_validation;
 mod recursion_limits;

@@ -1,7 +1,8 @@
 //! PROJECT is read as the flags that wrote it are checked: a hand-edited value that no command
 //! would accept (a kind with a path in it, a project name with a space, an unknown Kubernetes
 //! version, ...) is refused by every command with exit 2, naming PROJECT, the line and column of
-//! the value, the rule it breaks and the fix, and nothing is written.
+//! the value, the rule it breaks and the fix, and nothing is written. So is a value kubeforge
+//! derives (`repo`, a kind's `path`, `crdVersion`, ...) that disagrees with what it derives.
 
 use crate::common;
 
@@ -165,9 +166,9 @@ fn every_value_of_project_is_checked_as_its_flag_is() {
     .join(".");
     let edits = [
         edit(
-            "layout: ",
+            "kubeforge.io/v1",
             "kubeforge.io/v0",
-            "layout `kubeforge.io/v0` is not supported",
+            "layout[0] `kubeforge.io/v0` is not supported",
         ),
         edit(
             "cliVersion: ",
@@ -218,17 +219,38 @@ fn every_value_of_project_is_checked_as_its_flag_is() {
         edit(
             "v2",
             "../v2",
-            "resources[0].webhooks.spokes[0] `../v2` must start with 'v'",
+            "resources[0].webhooks.spoke[0] `../v2` must start with 'v'",
         ),
         edit(
             "kind: Deployment",
             "Deploymint",
-            "resources[2] is `builtin`, but apps/v1 Deploymint is not a built-in kind",
+            "resources[2] is `core`, but apps/v1 Deploymint is not a built-in kind",
         ),
         edit(
             "plural: deployments",
             "deploys",
             "resources[2].plural `deploys`: Deployment is served as `deployments`",
+        ),
+        // Values kubeforge derives must agree with what it derives.
+        edit(
+            "repo: ",
+            "example.com/guestbook",
+            "repo `example.com/guestbook` disagrees with `guestbook`: kubeforge derives it",
+        ),
+        edit(
+            "path: guestbook::api::v1",
+            "guestbook::api::v3",
+            "resources[0].path `guestbook::api::v3` disagrees with `guestbook::api::v1`",
+        ),
+        edit(
+            "webhookVersion: ",
+            "v1beta1",
+            "resources[0].webhooks.webhookVersion `v1beta1` disagrees with `v1`",
+        ),
+        edit(
+            "crdVersion: ",
+            "v1beta1",
+            "resources[0].api.crdVersion `v1beta1` disagrees with `v1`",
         ),
     ];
     let base = base();
