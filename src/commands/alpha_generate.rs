@@ -43,7 +43,7 @@ pub fn resolve(root: &Path, args: &AlphaGenerateArgs) -> Result<Settings> {
             "name a directory that does not exist yet (or is empty): the project is scaffolded there afresh",
         ));
     }
-    let project = super::inputs::load_project(&Plan::new(root))?;
+    let project = super::inputs::load_project(&mut Plan::new(root))?;
     Ok(Settings {
         output,
         commands: replay(&project),

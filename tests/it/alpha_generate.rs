@@ -72,10 +72,11 @@ fn the_output_must_be_new_and_a_failed_replay_leaves_nothing() {
     assert!(!tmp.path().join("fresh").exists());
     // A resource that no command can make again (a controller for a kind that is neither the
     // project's nor Kubernetes'): the replay stops there, with the error, and leaves nothing.
-    let mut project = std::fs::read_to_string(input.join("PROJECT")).unwrap();
-    project.push_str(
-        "- group: webapp\n  version: v1\n  kind: Orphan\n  plural: orphans\n  controller: true\n",
-    );
+    let project = std::fs::read_to_string(input.join("PROJECT")).unwrap();
+    let orphan =
+        "- controller: true\n  group: webapp\n  kind: Orphan\n  plural: orphans\n  version: v1\n";
+    assert!(project.ends_with("version: \"3\"\n"), "{project}");
+    let project = project.replace("\nversion: \"3\"\n", &format!("\n{orphan}version: \"3\"\n"));
     std::fs::write(input.join("PROJECT"), project).unwrap();
     let out = crate::common::kubeforge(&input, &["alpha", "generate", "--output-dir", "../fresh"]);
     assert_eq!(out.status.code(), Some(2));
