@@ -4,8 +4,9 @@
 //! its entries, and the derived files (CRDs, RBAC, webhook manifests) follow.
 //!
 //! A version module, a group module or a webhook module left as its template made it, with no
-//! kind, is deleted with its line in the module above. Shared files (kustomizations, the
-//! webhook server's configuration) stay.
+//! kind, is deleted with its line in the module above; so is the webhook server's configuration
+//! with the project's last webhook, when it is as the first webhook made it. Other shared files
+//! (kustomizations, `src/api/mod.rs`) stay.
 //!
 //! The command is refused while code outside the kind's own files still names the kind: its
 //! types, or its module in the api or controllers tree (`--force` deletes anyway).
@@ -18,12 +19,13 @@ use syn::visit::{self, Visit};
 use crate::cli::DeleteApiArgs;
 use crate::crd::CrdOptions;
 use crate::derive::crds::{CRD_BASES, crd_file_name};
+use crate::derive::webhooks::MANIFESTS;
 use crate::error::{Error, Result};
 use crate::model::project::PROJECT_FILE;
 use crate::model::{Project, Resource, ResourceEntry, WebhookOptions, names};
 use crate::scaffold::context::{SpokeContext, TemplateContext, WebhookContext};
 use crate::scaffold::markers::{self, Marker};
-use crate::scaffold::{Plan, Templates};
+use crate::scaffold::{Plan, Templates, inject};
 
 use super::create_api::place;
 use super::create_webhook::{added_context, conversion_module};
@@ -153,6 +155,10 @@ pub fn plan(root: &Path, args: &DeleteApiArgs) -> Result<Plan> {
     d.drop_spokes(&mut plan, &mut after, &target.removed)?;
     for (entry, r) in &placed {
         d.prune_modules(&mut plan, entry, r)?;
+    }
+    let had_webhooks = project.resources.iter().any(|r| r.webhooks.is_some());
+    if had_webhooks && after.resources.iter().all(|r| r.webhooks.is_none()) {
+        d.remove_webhook_config(&mut plan, &placed[0].1)?;
     }
     let uses = find_uses(&plan, &placed, target.whole)?;
     if !uses.is_empty() {
@@ -456,6 +462,43 @@ impl Deletion<'_> {
             let template = "webhook-mod/group_mod.rs.tera";
             let marker = &markers::WEBHOOK_MODULES;
             self.prune(plan, group_mod, template, marker, r, &r.group_module)?;
+        }
+        Ok(())
+    }
+
+    /// With the project's last webhook, the webhook server's configuration that the first one
+    /// added: its files, when every one is as its template renders it (otherwise they are kept,
+    /// and a warning says so), the manifests, and their lines in the kustomizations.
+    fn remove_webhook_config(&self, plan: &mut Plan, r: &Resource) -> Result<()> {
+        let ctx = self.ctx(r);
+        let manifests_line = self
+            .templates
+            .render(&markers::WEBHOOK_MANIFESTS.template(), &ctx)?;
+        let mut files = Vec::new();
+        for (template, path) in self.templates.under("webhook-config") {
+            let Some(mut text) = plan.read(&path)? else {
+                continue;
+            };
+            if path == markers::WEBHOOK_MANIFESTS.file {
+                text = inject::remove(&text, &manifests_line).unwrap_or(text);
+            }
+            if text != self.templates.render(template, &ctx)? {
+                plan.notes.push(format!(
+                    "warning   the project has no webhook any more, and keeps the configuration of its webhook server (config/webhook/, config/certmanager/, ...) since {path} was changed; delete it by hand if it is not needed"
+                ));
+                return Ok(());
+            }
+            files.push(path);
+        }
+        for path in files.iter().map(String::as_str).chain([MANIFESTS]) {
+            plan.delete(path)?;
+        }
+        for marker in [
+            &markers::DEFAULT_WEBHOOK,
+            &markers::DEFAULT_WEBHOOK_PATCHES,
+            &markers::NETWORK_POLICY,
+        ] {
+            marker.remove(plan, self.templates, &ctx)?;
         }
         Ok(())
     }
