@@ -532,11 +532,17 @@ struct Use {
     what: String,
 }
 
-/// What names a removed kind: a sequence of path segments.
+/// What names a removed kind: sequences of path segments.
 struct Needles {
-    /// Segment pairs: `[version, Kind]`, `[version, module]`, `[controllers, module]`, ...
-    pairs: Vec<[String; 2]>,
-    /// Names that match alone (the kind's types, when every version goes).
+    /// Paths through the kind's module: `[api, v1, Kind]`, `[api, v1, module]` (`[group, v1,
+    /// ..]` in the multigroup layout), `[controllers, module]`, ...
+    qualified: Vec<Vec<String>>,
+    /// The paths of the version modules of the removed versions: `[api, v1]`. A file that
+    /// imports one, or one of the kind's types, names the kind by `v1::Kind` or `Kind` too.
+    modules: Vec<Vec<String>>,
+    /// `[v1, Kind]`, `[v1, module]`.
+    short: Vec<Vec<String>>,
+    /// The kind's types, when every version goes.
     alone: Vec<String>,
     /// `mod` declarations that must be gone: (file, module).
     mods: Vec<(String, String)>,
@@ -545,47 +551,87 @@ struct Needles {
 impl Needles {
     fn new(placed: &[(&ResourceEntry, Resource)], whole: bool) -> Needles {
         let mut n = Needles {
-            pairs: Vec::new(),
+            qualified: Vec::new(),
+            modules: Vec::new(),
+            short: Vec::new(),
             alone: Vec::new(),
             mods: Vec::new(),
         };
         for (entry, r) in placed {
             if entry.api.is_some() {
-                let types = [
-                    r.kind.clone(),
-                    format!("{}Spec", r.kind),
-                    format!("{}Status", r.kind),
-                ];
-                for name in types.iter().chain([&r.module]) {
-                    n.pairs.push([r.version_module.clone(), name.clone()]);
-                }
-                if whole {
-                    n.alone.extend(types);
-                }
-                n.mods.push((r.paths.version_mod.clone(), r.module.clone()));
+                n.api(r, whole);
             }
             if entry.controller {
                 let (parent, file) = match &r.paths.controller_group_mod {
-                    Some(group_mod) => (r.group_module.clone(), group_mod.clone()),
+                    Some(group_mod) => (
+                        vec!["controllers".to_string(), r.group_module.clone()],
+                        group_mod.clone(),
+                    ),
                     None => (
-                        "controllers".to_string(),
+                        vec!["controllers".to_string()],
                         "src/controllers/mod.rs".to_string(),
                     ),
                 };
-                n.pairs.push([parent, r.module.clone()]);
+                n.qualified.push([parent, vec![r.module.clone()]].concat());
                 n.mods.push((file, r.module.clone()));
             }
         }
         n
     }
 
-    /// Whether the segments name a removed kind.
-    fn matches(&self, segments: &[String]) -> bool {
-        segments
-            .windows(2)
-            .any(|w| self.pairs.iter().any(|p| p[..] == *w))
-            || segments.iter().any(|s| self.alone.contains(s))
+    /// The needles of a removed version's types.
+    fn api(&mut self, r: &Resource, whole: bool) {
+        let parent = if r.paths.group_mod.is_some() {
+            r.group_module.clone()
+        } else {
+            "api".to_string()
+        };
+        let module = vec![parent, r.version_module.clone()];
+        let types = [
+            r.kind.clone(),
+            format!("{}Spec", r.kind),
+            format!("{}Status", r.kind),
+        ];
+        for name in types.iter().chain([&r.module]) {
+            self.qualified
+                .push([module.clone(), vec![name.clone()]].concat());
+            self.short
+                .push(vec![r.version_module.clone(), name.clone()]);
+        }
+        if whole {
+            self.alone.extend(types);
+        }
+        self.modules.push(module);
+        self.mods
+            .push((r.paths.version_mod.clone(), r.module.clone()));
     }
+
+    /// Whether the segments name a removed kind through its module's full path.
+    fn qualified(&self, segments: &[String]) -> bool {
+        self.qualified.iter().any(|q| holds(segments, q))
+    }
+
+    /// Whether the segments name a removed kind where its version module is imported.
+    fn short(&self, segments: &[String]) -> bool {
+        self.short.iter().any(|q| holds(segments, q))
+    }
+
+    /// Whether the segments name a removed kind where its types are imported.
+    fn alone(&self, segments: &[String]) -> bool {
+        segments.iter().any(|s| self.alone.contains(s))
+    }
+
+    /// What a `use` of these segments imports: the version module, the kind's types.
+    fn imports(&self, segments: &[String], glob: bool) -> (bool, bool) {
+        let module = self.modules.iter().any(|m| segments.ends_with(m));
+        let kind = self.qualified(segments) && self.alone(&segments[segments.len() - 1..]);
+        (module && !glob, kind || (module && glob))
+    }
+}
+
+/// Whether `needle` is a run of `segments`.
+fn holds(segments: &[String], needle: &[String]) -> bool {
+    segments.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Every place in the Rust files of `src/` and `tests/`, as the plan leaves them, that names a
@@ -605,8 +651,20 @@ fn find_uses(plan: &Plan, placed: &[(&ResourceEntry, Resource)], whole: bool) ->
             needles: &needles,
             file: &file,
             found: Vec::new(),
+            short: Vec::new(),
+            alone: Vec::new(),
+            imports_module: false,
+            imports_kind: false,
         };
         finder.visit_file(&ast);
+        if finder.imports_module {
+            let short = std::mem::take(&mut finder.short);
+            finder.found.extend(short);
+        }
+        if finder.imports_kind {
+            let alone = std::mem::take(&mut finder.alone);
+            finder.found.extend(alone);
+        }
         finder.found.sort_by_key(|u| u.line);
         finder.found.dedup_by_key(|u| u.line);
         uses.extend(finder.found);
@@ -619,16 +677,28 @@ struct Finder<'a> {
     needles: &'a Needles,
     file: &'a str,
     found: Vec<Use>,
+    /// Places naming the kind by `v1::Kind`: uses if the file imports the version module.
+    short: Vec<Use>,
+    /// Places naming one of the kind's types alone: uses if the file imports the kind.
+    alone: Vec<Use>,
+    imports_module: bool,
+    imports_kind: bool,
 }
 
 impl Finder<'_> {
+    /// Records the segments if they name a removed kind.
     fn check(&mut self, segments: &[String], line: usize) {
-        if self.needles.matches(segments) {
-            self.found.push(Use {
-                file: self.file.to_string(),
-                line,
-                what: segments.join("::"),
-            });
+        let found = Use {
+            file: self.file.to_string(),
+            line,
+            what: segments.join("::"),
+        };
+        if self.needles.qualified(segments) {
+            self.found.push(found);
+        } else if self.needles.short(segments) {
+            self.short.push(found);
+        } else if self.needles.alone(segments) {
+            self.alone.push(found);
         }
     }
 
@@ -646,6 +716,7 @@ impl Finder<'_> {
                 let line = g.star_token.spans[0].start().line;
                 let segments = prefix.clone();
                 self.check(&segments, line);
+                self.imports(prefix, true);
             }
             syn::UseTree::Group(g) => {
                 for tree in &g.items {
@@ -659,6 +730,16 @@ impl Finder<'_> {
         let mut segments = prefix.to_vec();
         segments.push(ident.to_string());
         self.check(&segments, ident.span().start().line);
+        self.imports(&segments, false);
+    }
+
+    fn imports(&mut self, segments: &[String], glob: bool) {
+        if segments.is_empty() {
+            return;
+        }
+        let (module, kind) = self.needles.imports(segments, glob);
+        self.imports_module |= module;
+        self.imports_kind |= kind;
     }
 
     /// Runs of `a::b::c` in a macro's tokens.
@@ -681,7 +762,9 @@ impl Finder<'_> {
                 }
                 TokenTree::Punct(p) if p.as_char() == ':' && colons < 2 => colons += 1,
                 other => {
-                    self.check(&run, line);
+                    if !run.is_empty() {
+                        self.check(&run, line);
+                    }
                     run.clear();
                     colons = 0;
                     if let TokenTree::Group(g) = other {
@@ -690,7 +773,9 @@ impl Finder<'_> {
                 }
             }
         }
-        self.check(&run, line);
+        if !run.is_empty() {
+            self.check(&run, line);
+        }
     }
 }
 

@@ -400,3 +400,37 @@ fn a_changed_webhook_configuration_stays_with_the_last_webhook() {
     assert_eq!(std::fs::read_to_string(&certificate).unwrap(), text);
     assert!(dir.path().join("config/webhook/service.yaml").exists());
 }
+
+#[test]
+fn a_kind_named_like_what_the_code_uses() {
+    // `Result` and `Condition` name other things all over the code: only the kind's own are its.
+    deletes_to(
+        &[],
+        &[
+            GUESTBOOK,
+            "create api --group webapp --version v1 --kind Result",
+            "create webhook --group webapp --version v1 --kind Result --defaulting --programmatic-validation",
+            "create api --group webapp --version v1 --kind Condition",
+        ],
+        "delete api --group webapp --kind Result",
+        &[
+            GUESTBOOK,
+            "create api --group webapp --version v1 --kind Condition",
+        ],
+    );
+}
+
+#[test]
+fn a_glob_import_of_the_version_module_is_followed() {
+    let dir = project(&[], &[GUESTBOOK, MEMCACHED]);
+    let code = "use crate::api::v1::*;\n\npub fn size(m: &Memcached) -> usize {\n    m.spec.foo.as_ref().map_or(0, String::len)\n}\n\npub fn other(g: &Guestbook) -> bool {\n    g.spec.foo.is_some()\n}\n";
+    std::fs::write(dir.path().join("src/size.rs"), code).unwrap();
+    let stderr = fails(
+        dir.path(),
+        &["delete", "api", "--group", "webapp", "--kind", "Memcached"],
+        2,
+    );
+    assert!(stderr.contains("src/size.rs:3: `Memcached`"), "{stderr}");
+    assert!(!stderr.contains("src/size.rs:1"), "{stderr}");
+    assert!(!stderr.contains("src/size.rs:7"), "{stderr}");
+}
