@@ -331,3 +331,35 @@ fn walk(root: &Path, dir: &Path, suffix: &str, out: &mut Vec<String>) -> Result<
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_planned_deletion_is_gone_for_later_steps() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("src/api")).unwrap();
+        std::fs::write(root.path().join("src/api/a.rs"), "a\n").unwrap();
+        std::fs::write(root.path().join("src/api/b.rs"), "b\n").unwrap();
+        let mut plan = Plan::new(root.path());
+        plan.delete("src/api/a.rs").unwrap();
+        assert_eq!(plan.read("src/api/a.rs").unwrap(), None);
+        assert!(!plan.exists("src/api/a.rs").unwrap());
+        assert_eq!(plan.list("src/api", ".rs").unwrap(), ["src/api/b.rs"]);
+        let (_, planned) = plan.changes()[0];
+        assert!(planned.deleted() && planned.changes_disk());
+
+        // Written again by a later step, it is written.
+        plan.regenerate("src/api/a.rs", "new a\n".into()).unwrap();
+        assert_eq!(
+            plan.read("src/api/a.rs").unwrap().as_deref(),
+            Some("new a\n")
+        );
+        assert_eq!(plan.list("src/api", ".rs").unwrap().len(), 2);
+
+        // A file that is not there is not planned.
+        plan.delete("src/api/none.rs").unwrap();
+        assert_eq!(plan.changes().len(), 1);
+    }
+}
