@@ -38,6 +38,10 @@ pub enum Command {
     #[command(subcommand)]
     Create(CreateCommand),
 
+    /// Remove an API (a kind, or one version of it) from the project.
+    #[command(subcommand)]
+    Delete(DeleteCommand),
+
     /// Re-derive CRDs and RBAC from the project's Rust source.
     #[command(after_help = "Examples:\n  kubeforge generate\n  kubeforge generate --check")]
     Generate(GenerateArgs),
@@ -161,6 +165,41 @@ pub struct AlphaGenerateArgs {
     /// does not exist yet, or is empty.
     #[arg(long, value_name = "DIR")]
     pub output_dir: std::path::PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeleteCommand {
+    /// Remove a kind, or one version of it: its files, the code commands added for it, and its
+    /// entries in PROJECT.
+    #[command(
+        after_help = "Examples:\n  kubeforge delete api --group webapp --kind Guestbook\n  \
+        kubeforge delete api --group webapp --version v2 --kind Guestbook\n  \
+        kubeforge delete api --group apps --version v1 --kind Deployment\n\n\
+        Refused while code outside the kind's own files uses it (each place is listed);\n\
+        --force deletes anyway."
+    )]
+    Api(DeleteApiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteApiArgs {
+    /// API group, without the project domain (e.g. `webapp`); `apps`, `core`, ... for the
+    /// controllers of Kubernetes' own kinds.
+    #[arg(long)]
+    pub group: String,
+
+    /// The version to remove [default: every version of the kind].
+    #[arg(long)]
+    pub version: Option<String>,
+
+    /// Kind, in UpperCamelCase (e.g. `Guestbook`).
+    #[arg(long)]
+    pub kind: String,
+
+    /// Delete even though other code of the project uses the kind (it will not compile until
+    /// that code is changed).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

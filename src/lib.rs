@@ -17,7 +17,7 @@ use std::io::Write;
 
 use clap::{CommandFactory, Parser};
 
-use cli::{AlphaCommand, Cli, Command, CreateCommand};
+use cli::{AlphaCommand, Cli, Command, CreateCommand, DeleteCommand};
 use error::{Error, Result};
 use scaffold::{Plan, writer};
 
@@ -58,6 +58,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             cli.dry_run,
             out,
         ),
+        Command::Delete(DeleteCommand::Api(args)) => {
+            finish(commands::delete_api::plan(&root, args)?, cli.dry_run, out)
+        }
         Command::Edit(args) => finish(commands::edit::plan(&root, args)?, cli.dry_run, out),
         Command::Generate(args) => {
             let settings = commands::generate::Settings::resolve(args);
@@ -93,6 +96,7 @@ fn touches_project(command: &Command) -> bool {
         command,
         Command::Init(_)
             | Command::Create(_)
+            | Command::Delete(_)
             | Command::Edit(_)
             | Command::Generate(_)
             | Command::Alpha(_)

@@ -93,7 +93,7 @@ pub struct Settings {
 }
 
 /// The module of a kind's conversions, beside its admission webhooks.
-fn conversion_module(r: &Resource) -> String {
+pub(super) fn conversion_module(r: &Resource) -> String {
     format!("{}_conversion", r.module)
 }
 
@@ -267,6 +267,19 @@ fn new_spokes(
         }
     }
     Ok(new_spokes)
+}
+
+/// The webhook context with which `create webhook` rendered the code it added for `r`, `added`
+/// saying what: the same context renders the same fragments, to remove them.
+pub(super) fn added_context(
+    plan: &Plan,
+    project: &Project,
+    r: &Resource,
+    added: &WebhookOptions,
+) -> Result<WebhookContext> {
+    let facts = types_facts(plan, r)?;
+    let none = WebhookOptions::default();
+    Ok(context(project, r, &none, added, &facts))
 }
 
 fn context(

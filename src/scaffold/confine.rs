@@ -16,7 +16,7 @@ pub fn check(plan: &Plan) -> Result<()> {
     };
     let mut inside = BTreeSet::new();
     for (path, planned) in plan.changes() {
-        if planned.before.as_deref() == Some(planned.after.as_str()) {
+        if !planned.changes_disk() {
             continue;
         }
         check_path(plan.root(), &root, path, &mut inside)?;

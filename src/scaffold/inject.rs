@@ -117,6 +117,57 @@ fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
+/// The inverse of [`inject`]: `text` without the block of `fragment` (found as `inject` finds it,
+/// line by line with surrounding whitespace ignored), and without the blank lines the fragment
+/// brought before and after it; `None` when the block is not there.
+pub fn remove(text: &str, fragment: &str) -> Option<String> {
+    let frag: Vec<&str> = fragment.lines().collect();
+    let needle: Vec<&str> = frag
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if needle.is_empty() {
+        return None;
+    }
+    let blank_before = frag.iter().take_while(|l| l.trim().is_empty()).count();
+    let blank_after = frag
+        .iter()
+        .rev()
+        .take_while(|l| l.trim().is_empty())
+        .count();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    // The non-blank lines of the text, with their indices.
+    let hay: Vec<(usize, &str)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let at = hay
+        .windows(needle.len())
+        .position(|w| w.iter().map(|(_, l)| *l).eq(needle.iter().copied()))?;
+    let mut first = hay[at].0;
+    let mut last = hay[at + needle.len() - 1].0;
+    for _ in 0..blank_before {
+        if first > 0 && lines[first - 1].trim().is_empty() {
+            first -= 1;
+        }
+    }
+    for _ in 0..blank_after {
+        if last + 1 < lines.len() && lines[last + 1].trim().is_empty() {
+            last += 1;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        if i < first || i > last {
+            out.push_str(line);
+        }
+    }
+    Some(out)
+}
+
 /// Whether the non-blank lines of `fragment`, trimmed, appear consecutively among the non-blank
 /// trimmed lines of `text`.
 fn contains_block(text: &str, fragment: &str) -> bool {
@@ -223,6 +274,26 @@ mod tests {
         assert!(
             out.ends_with("pub mod v10;\npub mod a;\npub use a::*;\n// +kubeforge:scaffold:m\n")
         );
+    }
+
+    #[test]
+    fn removal_undoes_an_injection() {
+        let marker = "// +kubeforge:scaffold:kinds";
+        let text = "//! Doc.\n\nmod a;\npub use a::*;\n\n// +kubeforge:scaffold:kinds\n";
+        let fragment = "mod b;\npub use b::*;\n\n";
+        let Injected::Inserted(once) = inject(text, marker, fragment) else {
+            panic!()
+        };
+        assert_eq!(remove(&once, fragment).as_deref(), Some(text));
+        let first = "mod a;\npub use a::*;\n\n";
+        assert_eq!(
+            remove(&once, first).as_deref(),
+            Some("//! Doc.\n\nmod b;\npub use b::*;\n\n// +kubeforge:scaffold:kinds\n")
+        );
+        // Re-indented by the user: still found; a partial block is not.
+        let edited = once.replace("mod b;", "   mod b;  ");
+        assert_eq!(remove(&edited, fragment).as_deref(), Some(text));
+        assert_eq!(remove(text, "mod a;\npub use c::*;\n"), None);
     }
 
     #[test]

@@ -9,6 +9,10 @@
 //! `.kubeforge-<file name>` in the target's directory; the generated `.gitignore` covers the
 //! prefix.
 //!
+//! Files the command deletes are listed in the journal too, and deleted after the renames: a
+//! command killed before the commit mark deletes nothing, one killed after it has its deletions
+//! finished by the next command.
+//!
 //! Faults can be injected for tests through `KUBEFORGE_FAULT`: `fail-write:N` makes the N-th
 //! temporary file (from 1) fail to write, `abort-before-commit` kills the process once every
 //! temporary file is written, and `abort-after-rename:N` kills it after N renames.
@@ -37,10 +41,14 @@ struct Record {
     dirs: Vec<String>,
     /// Each temporary file and the file it becomes (relative to the root).
     files: Vec<(String, String)>,
+    /// Files deleted once every file is renamed (relative to the root).
+    #[serde(default)]
+    deletions: Vec<String>,
 }
 
-/// Writes `files` (relative path, content) under `root`, all or nothing, in the order given.
-pub fn commit(root: &Path, files: &[(String, &str)]) -> Result<()> {
+/// Writes `files` (relative path, content) under `root` in the order given and deletes
+/// `deletions`, all or nothing.
+pub fn commit(root: &Path, files: &[(String, &str)], deletions: &[String]) -> Result<()> {
     let fault = Fault::from_env();
     let record = Record {
         dirs: missing_dirs(root, files.iter().map(|(path, _)| path.as_str())),
@@ -48,6 +56,7 @@ pub fn commit(root: &Path, files: &[(String, &str)]) -> Result<()> {
             .iter()
             .map(|(path, _)| (temp_path(path), path.clone()))
             .collect(),
+        deletions: deletions.to_vec(),
     };
     let journal = root.join(JOURNAL);
     let mut line = serde_json::to_string(&record).map_err(|e| Error::Other(e.into()))?;
@@ -71,7 +80,8 @@ pub fn commit(root: &Path, files: &[(String, &str)]) -> Result<()> {
     if fault == Fault::AbortAfterRename(record.files.len()) {
         std::process::abort();
     }
-    sync_dirs(root, record.files.iter().map(|(_, target)| target.as_str()));
+    delete(root, &record.deletions)?;
+    sync_dirs(root, record.paths());
     fs::remove_file(&journal).with_context(|| format!("cannot remove {}", journal.display()))?;
     sync_dir(root);
     Ok(())
@@ -136,9 +146,18 @@ fn replay(root: &Path, text: &str) -> Result<String> {
                 finished += 1;
             }
         }
-        sync_dirs(root, record.files.iter().map(|(_, target)| target.as_str()));
+        let deleted = delete(root, &record.deletions)?;
+        sync_dirs(root, record.paths());
+        let deletions = if record.deletions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {deleted} of {} file(s) deleted now",
+                record.deletions.len()
+            )
+        };
         Ok(format!(
-            "recover   {JOURNAL} (finished an interrupted command: {finished} of {} file(s) written now)",
+            "recover   {JOURNAL} (finished an interrupted command: {finished} of {} file(s) written now{deletions})",
             record.files.len()
         ))
     } else {
@@ -147,6 +166,44 @@ fn replay(root: &Path, text: &str) -> Result<String> {
             "recover   {JOURNAL} (rolled back an interrupted command: nothing of it was written)"
         ))
     }
+}
+
+impl Record {
+    /// Every file the record writes or deletes.
+    fn paths(&self) -> impl Iterator<Item = &str> {
+        let written = self.files.iter().map(|(_, target)| target.as_str());
+        written.chain(self.deletions.iter().map(String::as_str))
+    }
+}
+
+/// Deletes `paths` under `root`, and the directories they leave empty; a file gone already is
+/// fine. Returns how many were there.
+fn delete(root: &Path, paths: &[String]) -> Result<usize> {
+    let mut deleted = 0;
+    for path in paths {
+        let full = root.join(path);
+        match fs::remove_file(&full) {
+            Ok(()) => deleted += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::Other(anyhow::Error::new(e).context(format!(
+                    "cannot delete {} (the remaining deletions follow with the next kubeforge command)",
+                    full.display()
+                ))));
+            }
+        }
+    }
+    for path in paths {
+        // Best effort: a directory that is not empty stays, and so do its parents.
+        let mut dir = path.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if fs::remove_dir(root.join(parent)).is_err() {
+                break;
+            }
+            dir = parent;
+        }
+    }
+    Ok(deleted)
 }
 
 /// Creates the directories and writes every temporary file, flushed to disk.
@@ -371,5 +428,26 @@ mod tests {
         assert!(notes[0].contains("finished"), "{notes:?}");
         assert_eq!(fs::read_to_string(r.join("a")).unwrap(), "new a\n");
         assert!(!r.join(JOURNAL).exists());
+    }
+
+    #[test]
+    fn deletions_of_a_committed_journal_are_finished() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        fs::write(r.join("a"), "a\n").unwrap();
+        fs::write(r.join("b"), "b\n").unwrap();
+        // `c` was deleted before the command was killed.
+        let record = r#"{"dirs":[],"files":[],"deletions":["a","b","c"]}"#;
+        fs::write(r.join(JOURNAL), format!("{record}\ncommit\n")).unwrap();
+        let notes = recover(r, true).unwrap();
+        assert!(notes[0].contains("2 of 3 file(s) deleted now"), "{notes:?}");
+        assert!(!r.join("a").exists() && !r.join("b").exists());
+
+        // Uncommitted: nothing is deleted.
+        fs::write(r.join("a"), "a\n").unwrap();
+        fs::write(r.join(JOURNAL), format!("{record}\n")).unwrap();
+        let notes = recover(r, true).unwrap();
+        assert!(notes[0].contains("rolled back"), "{notes:?}");
+        assert!(r.join("a").exists());
     }
 }

@@ -39,6 +39,27 @@ impl Marker {
         plan.inject(&file, self.name, text)
     }
 
+    /// The inverse of [`Marker::inject`]: removes the fragment rendered with `ctx` from the
+    /// marker's file, where it stands; whether it was there.
+    pub fn remove(
+        &self,
+        plan: &mut Plan,
+        templates: &Templates,
+        ctx: &TemplateContext,
+    ) -> Result<bool> {
+        let text = templates.render(&self.template(), ctx)?;
+        self.remove_text(plan, ctx, &text)
+    }
+
+    /// Removes `text` from the marker's file, expanded for the context's resource.
+    pub fn remove_text(&self, plan: &mut Plan, ctx: &TemplateContext, text: &str) -> Result<bool> {
+        let file = match ctx.resource {
+            Some(r) => r.expand(self.file),
+            None => self.file.to_string(),
+        };
+        plan.remove_injected(&file, self.name, text)
+    }
+
     /// The fragment's template name.
     pub fn template(&self) -> String {
         format!("fragments/{}.tera", self.fragment)

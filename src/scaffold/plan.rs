@@ -25,6 +25,8 @@ pub enum Action {
     Inject(Vec<String>),
     /// A targeted edit, described for the user.
     Edit(String),
+    /// Deleted: the command leaves no such file.
+    Delete,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +37,21 @@ pub struct Planned {
     pub action: Action,
     /// `after` passed `writer::check`; reset whenever `after` changes.
     pub(super) checked: Cell<bool>,
+}
+
+impl Planned {
+    /// Whether the file is deleted by the plan.
+    pub fn deleted(&self) -> bool {
+        self.action == Action::Delete
+    }
+
+    /// Whether the plan changes the file on disk.
+    pub fn changes_disk(&self) -> bool {
+        if self.deleted() {
+            return self.before.is_some();
+        }
+        self.before.as_deref() != Some(self.after.as_str())
+    }
 }
 
 /// The project directory and the changes planned for it.
@@ -102,13 +119,17 @@ impl Plan {
     /// The file as the command will leave it: planned content, or else what is on disk.
     pub fn read(&self, path: &str) -> Result<Option<String>> {
         match self.files.get(path) {
+            Some(p) if p.deleted() => Ok(None),
             Some(p) => Ok(Some(p.after.clone())),
             None => self.read_disk(path),
         }
     }
 
     pub fn exists(&self, path: &str) -> Result<bool> {
-        Ok(self.files.contains_key(path) || self.root.join(path).exists())
+        match self.files.get(path) {
+            Some(p) => Ok(!p.deleted()),
+            None => Ok(self.root.join(path).exists()),
+        }
     }
 
     /// Every file under `dir` (relative, '/'-separated) whose name ends with `suffix`, on disk or
@@ -125,6 +146,7 @@ impl Plan {
         );
         found.sort();
         found.dedup();
+        found.retain(|p| self.files.get(p).is_none_or(|planned| !planned.deleted()));
         Ok(found)
     }
 
@@ -206,14 +228,52 @@ impl Plan {
         }
     }
 
+    /// Removes the block of `fragment` that was injected at the marker `name` of `path` (see
+    /// [`inject::remove`]); whether it was there.
+    pub fn remove_injected(&mut self, path: &str, name: &str, fragment: &str) -> Result<bool> {
+        let Some(text) = self.read(path)? else {
+            return Ok(false);
+        };
+        let Some(after) = inject::remove(&text, fragment) else {
+            return Ok(false);
+        };
+        let what = match self.files.get(path).map(|p| &p.action) {
+            Some(Action::Edit(what)) if what.starts_with("removed at ") => {
+                if what
+                    .split(", ")
+                    .any(|m| m.trim_start_matches("removed at ") == name)
+                {
+                    what.clone()
+                } else {
+                    format!("{what}, {name}")
+                }
+            }
+            _ => format!("removed at {name}"),
+        };
+        self.set(path, after, Action::Edit(what))?;
+        Ok(true)
+    }
+
+    /// Deletes a file of the project; a file that neither exists nor is planned is left alone.
+    pub fn delete(&mut self, path: &str) -> Result<()> {
+        if !self.exists(path)? {
+            return Ok(());
+        }
+        self.set(path, String::new(), Action::Delete)
+    }
+
     fn set(&mut self, path: &str, after: String, action: Action) -> Result<()> {
         debug_assert!(!path.starts_with('/') && !path.contains('\\'));
         match self.files.get_mut(path) {
             Some(p) => {
                 p.after = after;
                 p.checked.set(false);
-                // A file created in this run stays "created" whatever is added to it later.
-                if !matches!(p.action, Action::Create | Action::Overwrite { .. }) {
+                // A file created in this run stays "created" whatever is added to it later; a
+                // deleted file written again is written.
+                if action == Action::Delete
+                    || p.deleted()
+                    || !matches!(p.action, Action::Create | Action::Overwrite { .. })
+                {
                     p.action = action;
                 }
             }
@@ -270,4 +330,36 @@ fn walk(root: &Path, dir: &Path, suffix: &str, out: &mut Vec<String>) -> Result<
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_planned_deletion_is_gone_for_later_steps() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("src/api")).unwrap();
+        std::fs::write(root.path().join("src/api/a.rs"), "a\n").unwrap();
+        std::fs::write(root.path().join("src/api/b.rs"), "b\n").unwrap();
+        let mut plan = Plan::new(root.path());
+        plan.delete("src/api/a.rs").unwrap();
+        assert_eq!(plan.read("src/api/a.rs").unwrap(), None);
+        assert!(!plan.exists("src/api/a.rs").unwrap());
+        assert_eq!(plan.list("src/api", ".rs").unwrap(), ["src/api/b.rs"]);
+        let (_, planned) = plan.changes()[0];
+        assert!(planned.deleted() && planned.changes_disk());
+
+        // Written again by a later step, it is written.
+        plan.regenerate("src/api/a.rs", "new a\n".into()).unwrap();
+        assert_eq!(
+            plan.read("src/api/a.rs").unwrap().as_deref(),
+            Some("new a\n")
+        );
+        assert_eq!(plan.list("src/api", ".rs").unwrap().len(), 2);
+
+        // A file that is not there is not planned.
+        plan.delete("src/api/none.rs").unwrap();
+        assert_eq!(plan.changes().len(), 1);
+    }
 }

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 /// twice would double the cost.
 pub fn check(plan: &Plan) -> Result<()> {
     for (path, planned) in plan.changes() {
-        if planned.checked.get() {
+        if planned.checked.get() || planned.deleted() {
             continue;
         }
         check_file(path, &planned.after)?;
@@ -72,7 +72,7 @@ fn check_file(path: &str, text: &str) -> Result<()> {
 pub fn summary(plan: &Plan) -> String {
     let mut out = String::new();
     for (path, p) in plan.changes() {
-        if p.before.as_deref() == Some(p.after.as_str()) {
+        if !p.changes_disk() {
             continue;
         }
         let line = match &p.action {
@@ -85,6 +85,7 @@ pub fn summary(plan: &Plan) -> String {
             Action::Regenerate => format!("update    {path}"),
             Action::Inject(markers) => format!("update    {path} (at {})", markers.join(", ")),
             Action::Edit(what) => format!("update    {path} ({what})"),
+            Action::Delete => format!("delete    {path}"),
         };
         let _ = writeln!(out, "{line}");
     }
@@ -97,7 +98,7 @@ pub fn summary(plan: &Plan) -> String {
 /// A unified diff of one planned file (empty when unchanged).
 pub fn diff(path: &str, p: &Planned) -> String {
     let before = p.before.as_deref().unwrap_or("");
-    if before == p.after {
+    if !p.changes_disk() {
         return String::new();
     }
     let old = if p.before.is_some() {
@@ -105,26 +106,39 @@ pub fn diff(path: &str, p: &Planned) -> String {
     } else {
         "/dev/null".to_string()
     };
-    similar::TextDiff::from_lines(before, p.after.as_str())
+    let new = if p.deleted() {
+        "/dev/null".to_string()
+    } else {
+        format!("b/{path}")
+    };
+    let diff = similar::TextDiff::from_lines(before, p.after.as_str())
         .unified_diff()
         .context_radius(3)
-        .header(&old, &format!("b/{path}"))
-        .to_string()
+        .header(&old, &new)
+        .to_string();
+    if diff.is_empty() {
+        // An empty file deleted: the headers alone.
+        return format!("--- {old}\n+++ {new}\n");
+    }
+    diff
 }
 
 /// Whether the plan changes anything on disk.
 pub fn is_noop(plan: &Plan) -> bool {
-    plan.changes()
-        .iter()
-        .all(|(_, p)| p.before.as_deref() == Some(p.after.as_str()))
+    plan.changes().iter().all(|(_, p)| !p.changes_disk())
 }
 
-/// Writes every changed file, all or nothing (see `journal`). `.orig` copies come before the
-/// files they preserve, the project file last.
+/// Writes every changed file and deletes the deleted ones, all or nothing (see `journal`).
+/// `.orig` copies come before the files they preserve, the project file last.
 pub fn write(plan: &Plan) -> Result<()> {
     let mut files: Vec<(String, &str)> = Vec::new();
+    let mut deleted: Vec<String> = Vec::new();
     for (path, p) in plan.changes() {
-        if p.before.as_deref() == Some(p.after.as_str()) {
+        if !p.changes_disk() {
+            continue;
+        }
+        if p.deleted() {
+            deleted.push(path.to_string());
             continue;
         }
         if let Action::Overwrite {
@@ -135,10 +149,10 @@ pub fn write(plan: &Plan) -> Result<()> {
         }
         files.push((path.to_string(), &p.after));
     }
-    if files.is_empty() {
+    if files.is_empty() && deleted.is_empty() {
         return Ok(());
     }
-    journal::commit(plan.root(), &files)
+    journal::commit(plan.root(), &files, &deleted)
 }
 
 /// `<file>.orig`, or `<file>.orig.N` when earlier copies exist.

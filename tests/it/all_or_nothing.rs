@@ -158,6 +158,79 @@ fn stray_temporary_files_are_removed_and_reported() {
     assert!(tree(dir.path()) == before);
 }
 
+const DELETE_KIND: &[&str] = &["delete", "api", "--group", "webapp", "--kind", "Memcached"];
+
+/// A project with two kinds, before and after the second is deleted, and how many files the
+/// deletion writes and deletes.
+fn before_and_after_delete() -> (Tree, Tree, usize, usize) {
+    let dir = project();
+    ok(dir.path(), ADD_KIND);
+    let before = tree(dir.path());
+    ok(dir.path(), DELETE_KIND);
+    let after = tree(dir.path());
+    let written = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path).is_some_and(|b| b != *bytes))
+        .count();
+    let deleted = before.keys().filter(|p| !after.contains_key(*p)).count();
+    assert!(
+        written > 5 && deleted > 5,
+        "{written} written, {deleted} deleted"
+    );
+    (before, after, written, deleted)
+}
+
+#[test]
+fn an_error_while_writing_any_file_of_a_deletion_deletes_nothing() {
+    let (before, _, written, _) = before_and_after_delete();
+    for n in 1..=written {
+        let dir = tempfile::tempdir().unwrap();
+        common::write_tree(&before, dir.path());
+        let out = with_fault(dir.path(), &format!("fail-write:{n}"), DELETE_KIND);
+        assert_eq!(out.status.code(), Some(1), "fault at file {n}");
+        let now = tree(dir.path());
+        assert!(
+            now == before,
+            "file {n}: the project changed: {:?}",
+            changed(&before, &now)
+        );
+    }
+}
+
+#[test]
+fn a_deletion_killed_after_the_commit_mark_is_finished_by_the_next_command() {
+    let (before, after, written, deleted) = before_and_after_delete();
+    // Killed before the first rename, and after the last one (before the deletions).
+    for n in [0, written] {
+        let dir = tempfile::tempdir().unwrap();
+        common::write_tree(&before, dir.path());
+        let out = with_fault(dir.path(), &format!("abort-after-rename:{n}"), DELETE_KIND);
+        assert!(!out.status.success(), "the process dies after {n} renames");
+        let killed = tree(dir.path());
+        assert!(killed.contains_key(".kubeforge-journal"));
+        assert!(
+            killed.contains_key("src/api/v1/memcached.rs"),
+            "not deleted yet"
+        );
+
+        let stdout = ok(dir.path(), &["generate"]);
+        assert!(
+            stdout.contains(&format!(
+                "finished an interrupted command: {} of {written} file(s) written now, {deleted} of {deleted} file(s) deleted now",
+                written - n
+            )),
+            "after {n} renames: {stdout}"
+        );
+        let now = tree(dir.path());
+        assert!(
+            now == after,
+            "after {n} renames: {:?}",
+            changed(&after, &now)
+        );
+        assert!(!dir.path().join("src/api/v1/memcached.rs").exists());
+    }
+}
+
 fn changed<'a>(want: &'a Tree, got: &'a Tree) -> Vec<&'a String> {
     want.keys()
         .chain(got.keys())

@@ -205,6 +205,25 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "webhook", "--group", "core", "--version", "v1", "--kind", "Pod", "--defaulting"],
         ],
     },
+    // Kinds and versions deleted again: a kind with its webhooks, a spoke of a conversion that
+    // keeps another, and a controller for a kind of Kubernetes.
+    Scenario {
+        name: "deleted",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "deleted-operator"],
+            &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"],
+            &["create", "api", "--group", "webapp", "--version", "v2", "--kind", "Guestbook"],
+            &["create", "api", "--group", "webapp", "--version", "v3", "--kind", "Guestbook"],
+            &["create", "webhook", "--group", "webapp", "--version", "v1", "--kind", "Guestbook", "--defaulting"],
+            &["create", "webhook", "--group", "webapp", "--version", "v1", "--kind", "Guestbook", "--conversion", "--spoke", "v2,v3"],
+            &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Memcached"],
+            &["create", "webhook", "--group", "webapp", "--version", "v1", "--kind", "Memcached", "--programmatic-validation"],
+            &["create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false"],
+            &["delete", "api", "--group", "webapp", "--kind", "Memcached"],
+            &["delete", "api", "--group", "webapp", "--version", "v3", "--kind", "Guestbook"],
+            &["delete", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment"],
+        ],
+    },
     // A kind generated from a resource description that uses every keyword, with webhooks whose
     // examples and tests work from labels and the kind's sample.
     Scenario {
