@@ -71,6 +71,23 @@ pub struct ResourceEntry {
     /// The admission and conversion webhooks of this version of the kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<WebhookOptions>,
+    /// The options of the `deploy-image` plugin, when the kind's controller was made by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_image: Option<DeployImageOptions>,
+}
+
+/// What `create api --plugins deploy-image` was given for a kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeployImageOptions {
+    pub image: String,
+    /// The container's command, one word per item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_command: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_user: Option<i64>,
 }
 
 /// What `kubeforge create webhook` added for one version of a kind.

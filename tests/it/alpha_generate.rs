@@ -40,7 +40,14 @@ fn every_snapshot_made_of_flags_comes_back_from_its_project_file() {
     }
     assert_eq!(
         replayed,
-        ["empty", "guestbook", "fleet", "solo", "webhooks"]
+        [
+            "empty",
+            "guestbook",
+            "fleet",
+            "solo",
+            "webhooks",
+            "memcached"
+        ]
     );
 }
 

@@ -16,6 +16,7 @@ mod crd_k8s_schemas;
 mod crd_refusals;
 mod crd_robustness;
 mod create_webhook;
+mod deploy_image;
 mod description_errors;
 mod description_fixtures;
 mod description_keywords;
