@@ -267,8 +267,6 @@ const NAMES_BESIDE_A_KIND: &[&str] = &[
     "CustomResourceExt",
     "Debug",
     "Default",
-    "Deployment",
-    "DeploymentSpec",
     "Duration",
     "Err",
     "Error",

@@ -133,7 +133,7 @@ fn the_generated_files_hold_what_the_flags_say() {
         "pub const IMAGE_ENV: &str = \"MEMCACHED_IMAGE\";",
         "run_as_user: Some(1001),",
         "container_port: self.spec.container_port,",
-        ".owns(mgr.api::<Deployment>(), config)",
+        ".owns(mgr.api::<apps::Deployment>(), config)",
     ] {
         assert!(controller.contains(expected), "{expected}\n{controller}");
     }

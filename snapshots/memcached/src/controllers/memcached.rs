@@ -28,7 +28,7 @@ use anyhow::Context as _;
 use futures::StreamExt;
 use k8s_openapi::{
     api::{
-        apps::v1::{Deployment, DeploymentSpec},
+        apps::v1 as apps,
         core::v1::{
             Capabilities, Container, PodSecurityContext, PodSpec, PodTemplateSpec, SeccompProfile,
             SecurityContext,
@@ -100,7 +100,8 @@ pub async fn run(mgr: Manager) -> anyhow::Result<()> {
         .with_context(|| format!("cannot list {crd}: is the CRD installed?"))?;
 
     let config = watcher::Config::default().any_semantic();
-    let controller = Controller::new(api, config.clone()).owns(mgr.api::<Deployment>(), config);
+    let controller =
+        Controller::new(api, config.clone()).owns(mgr.api::<apps::Deployment>(), config);
     mgr.health.track(controller.store());
     let ctx = Arc::new(Context::new(&mgr, NAME, FIELD_MANAGER, ()));
     controller
@@ -161,7 +162,7 @@ impl Memcached {
     /// Creates the Deployment when it is missing, and scales it to `spec.size`.
     async fn ensure(&self, ctx: &Context) -> Result<Change> {
         let ns = self.namespace().ok_or(Error::MissingNamespace)?;
-        let deployments: Api<Deployment> = Api::namespaced(ctx.client.clone(), &ns);
+        let deployments: Api<apps::Deployment> = Api::namespaced(ctx.client.clone(), &ns);
         let name = self.name_any();
         let Some(found) = deployments.get_opt(&name).await? else {
             let deployment = self.deployment(&image());
@@ -201,7 +202,7 @@ impl Memcached {
 
     /// The Deployment of this object: `spec.size` replicas of `image`, owned by the object so
     /// that the garbage collector deletes it with the object.
-    fn deployment(&self, image: &str) -> Deployment {
+    fn deployment(&self, image: &str) -> apps::Deployment {
         let labels = self.labels();
         // The restricted Pod Security Standard: no root, no privilege escalation, no
         // capabilities, the runtime's seccomp profile.
@@ -236,7 +237,7 @@ impl Memcached {
             security_context: Some(security),
             ..Default::default()
         };
-        Deployment {
+        apps::Deployment {
             metadata: ObjectMeta {
                 name: Some(self.name_any()),
                 namespace: self.namespace(),
@@ -244,7 +245,7 @@ impl Memcached {
                 owner_references: self.owner_reference().map(|owner| vec![owner]),
                 ..Default::default()
             },
-            spec: Some(DeploymentSpec {
+            spec: Some(apps::DeploymentSpec {
                 replicas: Some(self.spec.size),
                 selector: LabelSelector {
                     match_labels: Some(labels.clone()),
@@ -486,7 +487,7 @@ mod tests {
         assert_eq!(action, Action::requeue(RESYNC));
         let (_server, created) = timeout(api_server).await.unwrap();
 
-        let deployment: Deployment = serde_json::from_value(created).unwrap();
+        let deployment: apps::Deployment = serde_json::from_value(created).unwrap();
         let owner = &deployment.metadata.owner_references.as_ref().unwrap()[0];
         assert_eq!(owner.kind, Memcached::kind(&()));
         assert_eq!(owner.uid, "4b9a2a51");
