@@ -282,6 +282,27 @@ pub struct CreateApiArgs {
     /// Re-render this kind's files; changed files are kept beside them as `<file>.orig`.
     #[arg(long)]
     pub force: bool,
+
+    /// Plugins that change what is scaffolded: `deploy-image` (or `deploy-image/v1-alpha`), a
+    /// controller that runs --image in a Deployment owned by each object of the kind.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub plugins: Vec<String>,
+
+    /// With `--plugins deploy-image`: the container image of the Deployment.
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+
+    /// With `--plugins deploy-image`: the container's command, comma-separated.
+    #[arg(long, value_name = "COMMAND")]
+    pub image_container_command: Option<String>,
+
+    /// With `--plugins deploy-image`: the container's port; the kind's spec gets `containerPort`.
+    #[arg(long, value_name = "PORT")]
+    pub image_container_port: Option<i64>,
+
+    /// With `--plugins deploy-image`: the user ID the container runs as.
+    #[arg(long, value_name = "UID")]
+    pub run_as_user: Option<i64>,
 }
 
 #[derive(Debug, Args)]

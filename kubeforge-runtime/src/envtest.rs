@@ -8,6 +8,7 @@
 //! both processes and removes their data; when the test failed, their logs are printed first.
 //!
 //! [`reconciles`] checks a controller end to end on it: finalizer, `Ready`, an Event, cleanup.
+//! [`deploys`] checks a controller that runs an image in a Deployment owned by each object.
 //!
 //! # Example
 //!
@@ -36,7 +37,7 @@ use std::{
 };
 
 use k8s_openapi::{
-    api::events::v1::Event,
+    api::{apps::v1::Deployment, events::v1::Event},
     apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
 };
 use kube::{
@@ -548,6 +549,127 @@ pub async fn reconciles<K, F, Fut>(
         .await
         .expect("the controller did not panic")
         .expect("the controller stopped cleanly");
+}
+
+/// Runs the controller `run` of kind `K` and creates `sample` in namespace `default`; checks that
+/// the controller creates a Deployment of the sample's name there, holding all that `expected`
+/// holds (objects compared key by key, arrays item by item) and owned by the sample (a
+/// controller reference that blocks the owner's deletion), and that it publishes an Event about
+/// the sample. Then patches the sample's `spec.size` (to 2, or to 1 when the Deployment has more
+/// replicas) and checks that the Deployment's replicas follow, deletes the sample and waits
+/// until the controller's cleanup let it go. Panics when one of them does not happen in time.
+///
+/// The control plane runs no garbage collector (no kube-controller-manager): the Deployment is
+/// deleted here, where a cluster's garbage collector would follow the owner reference.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(_: kubeforge_runtime::manager::Manager) -> anyhow::Result<()> { Ok(()) }
+/// # #[derive(kube::CustomResource, serde::Deserialize, serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+/// # #[kube(group = "cache.example.com", version = "v1alpha1", kind = "Memcached", namespaced)]
+/// # struct MemcachedSpec { size: i32 }
+/// use kubeforge_runtime::envtest::{self, ControlPlane};
+///
+/// #[tokio::test]
+/// async fn deploys_the_image() {
+///     let Some(control_plane) = ControlPlane::start().await else {
+///         return; // KUBEBUILDER_ASSETS is unset
+///     };
+///     control_plane.install_crds("config/crd/bases").await;
+///     let sample = "apiVersion: cache.example.com/v1alpha1\nkind: Memcached\n\
+///                   metadata: {name: sample}\nspec: {size: 1}\n";
+///     let expected = serde_json::json!({ "spec": { "replicas": 1 } });
+///     envtest::deploys::<Memcached, _, _>(&control_plane, run, sample, expected).await;
+/// }
+/// ```
+pub async fn deploys<K, F, Fut>(control_plane: &ControlPlane, run: F, sample: &str, expected: Value)
+where
+    K: Resource<DynamicType = ()> + CustomResourceExt + DeserializeOwned + Clone + Debug,
+    F: FnOnce(Manager) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    let client = control_plane.client().await;
+    let manager = Manager::new(client.clone(), None);
+    let controller = tokio::spawn(run(manager.clone()));
+    let resource = ApiResource::erase::<K>(&());
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &resource);
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    let sample: DynamicObject = serde_saphyr::from_str(sample).expect("the sample parses");
+    let name = sample.name_any();
+    let created = api.create(&PostParams::default(), &sample).await.unwrap();
+
+    let what = format!("the Deployment of {} {name}", K::kind(&()));
+    let deployment = eventually(&what, || async { deployments.get_opt(&name).await.ok()? }).await;
+    let actual = serde_json::to_value(&deployment).unwrap();
+    assert!(
+        holds(&actual, &expected),
+        "{what} does not hold {expected:#}: {actual:#}"
+    );
+    let owner = deployment
+        .owner_references()
+        .iter()
+        .find(|o| o.uid == created.uid().unwrap());
+    let owner = owner.unwrap_or_else(|| panic!("{what} is not owned by it: {actual:#}"));
+    assert_eq!(owner.kind, K::kind(&()));
+    assert_eq!(owner.controller, Some(true), "the owner is the controller");
+    assert_eq!(owner.block_owner_deletion, Some(true));
+    has_event(&client, &name).await;
+
+    let replicas = deployment.spec.and_then(|s| s.replicas).unwrap_or(1);
+    let size = if replicas > 1 { 1 } else { 2 };
+    let patch = serde_json::json!({ "spec": { "size": size } });
+    api.patch(&name, &PatchParams::default(), &Patch::Merge(&patch))
+        .await
+        .unwrap();
+    eventually(&format!("{what} scaled to {size}"), || async {
+        let d = deployments.get(&name).await.ok()?;
+        (d.spec?.replicas == Some(size)).then_some(())
+    })
+    .await;
+
+    api.delete(&name, &DeleteParams::default()).await.unwrap();
+    eventually(&format!("{name} deleted after its cleanup"), || async {
+        matches!(api.get_opt(&name).await, Ok(None)).then_some(())
+    })
+    .await;
+    manager.shutdown.cancel();
+    controller
+        .await
+        .expect("the controller did not panic")
+        .expect("the controller stopped cleanly");
+    // What the garbage collector does in a cluster.
+    deployments
+        .delete(&name, &DeleteParams::default())
+        .await
+        .unwrap();
+}
+
+/// Waits for an Event about the object `name`.
+async fn has_event(client: &Client, name: &str) {
+    let events: Api<Event> = Api::all(client.clone());
+    eventually(&format!("an Event about {name}"), || async {
+        let list = events.list(&ListParams::default()).await.ok()?;
+        list.items
+            .iter()
+            .any(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
+            .then_some(())
+    })
+    .await;
+}
+
+/// Whether `actual` holds all of `expected`: the keys of an object, the items of an array at the
+/// same places, and equal values otherwise.
+fn holds(actual: &Value, expected: &Value) -> bool {
+    match (actual, expected) {
+        (Value::Object(a), Value::Object(e)) => {
+            e.iter().all(|(k, v)| a.get(k).is_some_and(|a| holds(a, v)))
+        }
+        (Value::Array(a), Value::Array(e)) => {
+            e.len() <= a.len() && a.iter().zip(e).all(|(a, e)| holds(a, e))
+        }
+        _ => actual == expected,
+    }
 }
 
 /// The `status` of the condition `type_` in `status.conditions`.

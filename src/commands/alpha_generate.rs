@@ -106,6 +106,19 @@ fn create_api(entry: &ResourceEntry, made: &[&ResourceEntry]) -> Vec<String> {
             }
         }
     }
+    if let Some(d) = &entry.deploy_image {
+        args.extend(words(&["--plugins", "deploy-image", "--image", &d.image]));
+        if !d.container_command.is_empty() {
+            let command = d.container_command.join(",");
+            args.extend(words(&["--image-container-command", &command]));
+        }
+        if let Some(port) = d.container_port {
+            args.push(format!("--image-container-port={port}"));
+        }
+        if let Some(user) = d.run_as_user {
+            args.push(format!("--run-as-user={user}"));
+        }
+    }
     args
 }
 

@@ -9,7 +9,7 @@ use crate::crd::CrdOptions;
 use crate::derive::crds::Adopted;
 use crate::description::{self, Description};
 use crate::error::{Error, Result};
-use crate::model::project::PROJECT_FILE;
+use crate::model::project::{DeployImageOptions, PROJECT_FILE};
 use crate::model::{ApiOptions, Project, Resource, ResourceEntry};
 use crate::model::{builtin, names};
 use crate::scaffold::TemplateContext;
@@ -26,6 +26,8 @@ pub struct Settings {
     pub demoted: Vec<Resource>,
     /// The resource existed as a served-only version and becomes the storage version.
     pub promoted: bool,
+    /// The options of the `deploy-image` plugin, when it makes the kind's files.
+    pub deploy_image: Option<DeployImageOptions>,
 }
 
 /// Settles what to scaffold; `plan` tells where the files of the project's kinds are.
@@ -75,6 +77,8 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
         controller: want_controller || current.as_ref().is_some_and(|c| c.controller),
         builtin: false,
         webhooks: current.as_ref().and_then(|c| c.webhooks.clone()),
+        deploy_image: (args.deploy_image.clone())
+            .or_else(|| current.as_ref().and_then(|c| c.deploy_image.clone())),
     };
     project.upsert(entry.clone());
     let demoted = storage.demote(&mut project, plan)?;
@@ -90,6 +94,7 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
         force: args.force,
         demoted,
         promoted: args.storage && storage.was == Some(false),
+        deploy_image: entry.deploy_image,
     })
 }
 
@@ -313,6 +318,7 @@ fn resolve_builtin(mut project: Project, args: &Request, plan: &Plan) -> Result<
         controller: want_controller || had_controller,
         builtin: true,
         webhooks: existing.as_ref().and_then(|e| e.webhooks.clone()),
+        deploy_image: None,
     };
     // A kind that so far has only webhooks gets its controller now.
     let scaffold_controller = want_controller && (!had_controller || args.force);
@@ -329,6 +335,7 @@ fn resolve_builtin(mut project: Project, args: &Request, plan: &Plan) -> Result<
         force: args.force,
         demoted: Vec::new(),
         promoted: false,
+        deploy_image: None,
     })
 }
 
@@ -395,6 +402,7 @@ pub struct Request {
     pub controller: Option<bool>,
     pub storage: bool,
     pub force: bool,
+    pub deploy_image: Option<DeployImageOptions>,
 }
 
 impl Request {
@@ -475,6 +483,7 @@ impl Request {
             controller: args.controller,
             storage: args.storage || desc.and_then(Description::storage) == Some(true),
             force: args.force,
+            deploy_image: super::deploy_image::options(args)?,
         })
     }
 }
@@ -692,7 +701,7 @@ fn plan_api(
 ) -> Result<()> {
     let r = &s.resource;
     let p = &r.paths;
-    let ctx = || TemplateContext::new(&s.project).with_resource(r);
+    let ctx = || context(s);
     markers::API_MODULES.inject(plan, templates, &ctx().with_module(&p.api_root_module))?;
     if let Some(group_mod) = &p.group_mod {
         let text = templates.render("multigroup/api_group_mod.rs.tera", &ctx())?;
@@ -703,9 +712,18 @@ fn plan_api(
             &ctx().with_module(&r.version_module),
         )?;
     }
-    // Every template under templates/api/ makes one file of the kind.
+    // Every template under templates/api/ makes one file of the kind; the deploy-image plugin
+    // has its own types and sample under templates/api-deploy-image/.
     let header = ctx().header;
+    let variants = match s.deploy_image {
+        Some(_) => templates.under("api-deploy-image"),
+        None => Vec::new(),
+    };
     for (template, pattern) in templates.under("api") {
+        let template = variants
+            .iter()
+            .find(|(_, p)| *p == pattern)
+            .map_or(template, |(t, _)| *t);
         let path = r.expand(&pattern);
         if path == r.sample_file && !made.served {
             continue;
@@ -746,7 +764,7 @@ fn plan_controller(
     made: &FromDescription,
 ) -> Result<()> {
     let r = &s.resource;
-    let ctx = || TemplateContext::new(&s.project).with_resource(r);
+    let ctx = || context(s);
     match &r.paths.controller_group_mod {
         Some(group_mod) => {
             markers::CONTROLLER_MODULES.inject(
@@ -769,7 +787,11 @@ fn plan_controller(
     // templates/controller/ for kinds of the project, templates/controller-no-status/ for
     // those whose status has fields of its own where the controller would report,
     // templates/controller-builtin/ for Kubernetes' own kinds.
+    // templates/controller-deploy-image/ for the deploy-image plugin.
     let (dir, envtest) = match (r.builtin, made.reports_conditions) {
+        _ if s.deploy_image.is_some() => {
+            ("controller-deploy-image", &markers::ENVTEST_DEPLOY_IMAGE)
+        }
         (true, _) => ("controller-builtin", &markers::ENVTEST),
         (false, true) => ("controller", &markers::ENVTEST),
         (false, false) => ("controller-no-status", &markers::ENVTEST_NO_STATUS),
@@ -781,6 +803,9 @@ fn plan_controller(
     }
     let kind = ctx().with_module(&r.module);
     markers::CONTROLLERS.inject(plan, templates, &kind)?;
+    if s.deploy_image.is_some() {
+        super::deploy_image::inject_env(plan, templates, &kind)?;
+    }
     // Projects made before the envtest suite existed have no file to add the check to.
     if !r.builtin
         && made.served
@@ -790,6 +815,13 @@ fn plan_controller(
         envtest.inject(plan, templates, &kind)?;
     }
     Ok(())
+}
+
+/// What the templates of the kind of `s` see.
+fn context(s: &Settings) -> TemplateContext<'_> {
+    TemplateContext::new(&s.project)
+        .with_resource(&s.resource)
+        .with_deploy_image(s.deploy_image.as_ref())
 }
 
 /// The CRD derived from a kind's generated types, as the one of its types file `path`, which

@@ -179,6 +179,7 @@ fn find_kind(project: &Project, args: &CreateWebhookArgs) -> Result<ResourceEntr
                 controller: false,
                 builtin: true,
                 webhooks: None,
+                deploy_image: None,
             }));
     }
     let own_group = project

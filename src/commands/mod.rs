@@ -5,6 +5,7 @@ pub mod alpha_generate;
 pub mod create_api;
 pub mod create_webhook;
 pub mod delete_api;
+pub mod deploy_image;
 pub mod edit;
 pub mod generate;
 pub mod init;

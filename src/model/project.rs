@@ -92,6 +92,23 @@ pub struct ResourceEntry {
     /// The admission and conversion webhooks of this version of the kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<WebhookOptions>,
+    /// The options of the `deploy-image` plugin, when the kind's controller was made by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_image: Option<DeployImageOptions>,
+}
+
+/// What `create api --plugins deploy-image` was given for a kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeployImageOptions {
+    /// The container's command, one word per item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_command: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i32>,
+    pub image: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_user: Option<i64>,
 }
 
 /// What `kubeforge create webhook` added for one version of a kind.
@@ -265,8 +282,67 @@ struct ProjectFile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Plugins {
+    /// The kinds made by `create api --plugins deploy-image`, as kubebuilder's deploy-image
+    /// plugin records its own.
+    #[serde(
+        rename = "deploy-image.kubeforge.io/v1-alpha",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    deploy_image: Option<DeployImagePlugin>,
     #[serde(rename = "kubeforge.io/v1")]
     kubeforge: Options,
+}
+
+/// The configuration of the deploy-image plugin: its kinds and their options.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeployImagePlugin {
+    resources: Vec<DeployImageResource>,
+}
+
+/// One kind of the deploy-image plugin.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeployImageResource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    domain: Option<String>,
+    group: String,
+    kind: String,
+    options: DeployImageOptions,
+    version: String,
+}
+
+impl DeployImagePlugin {
+    /// The plugin's section for the kinds of `p` it made; `None` when there are none.
+    fn of(p: &Project) -> Option<DeployImagePlugin> {
+        let resources: Vec<DeployImageResource> = p
+            .resources
+            .iter()
+            .filter_map(|r| {
+                Some(DeployImageResource {
+                    domain: Some(p.domain.clone()),
+                    group: r.group.clone(),
+                    kind: r.kind.clone(),
+                    options: r.deploy_image.clone()?,
+                    version: r.version.clone(),
+                })
+            })
+            .collect();
+        (!resources.is_empty()).then_some(DeployImagePlugin { resources })
+    }
+
+    /// Gives each resource of `resources` the options recorded for it.
+    fn attach(self, resources: &mut [ResourceEntry]) {
+        for d in self.resources {
+            let same = |r: &&mut ResourceEntry| {
+                r.group == d.group && r.version == d.version && r.kind == d.kind
+            };
+            if let Some(r) = resources.iter_mut().find(same) {
+                r.deploy_image = Some(d.options);
+            }
+        }
+    }
 }
 
 /// kubeforge's project-wide options.
@@ -336,6 +412,7 @@ struct WebhooksFile {
 impl From<Project> for ProjectFile {
     fn from(p: Project) -> ProjectFile {
         let resources = p.resources.iter().map(|r| resource_file(&p, r)).collect();
+        let deploy_image = DeployImagePlugin::of(&p);
         ProjectFile {
             repo: Some(p.crate_name()),
             cli_version: p.cli_version,
@@ -343,6 +420,7 @@ impl From<Project> for ProjectFile {
             layout: vec![p.layout],
             multigroup: p.multigroup,
             plugins: Plugins {
+                deploy_image,
                 kubeforge: Options {
                     k8s_version: p.k8s_version,
                     license: p.license,
@@ -387,6 +465,11 @@ fn resource_file(p: &Project, r: &ResourceEntry) -> ResourceFile {
 impl From<ProjectFile> for Project {
     fn from(f: ProjectFile) -> Project {
         let options = f.plugins.kubeforge;
+        let mut resources: Vec<ResourceEntry> =
+            f.resources.into_iter().map(ResourceEntry::from).collect();
+        if let Some(plugin) = f.plugins.deploy_image {
+            plugin.attach(&mut resources);
+        }
         Project {
             // A list of other than one key is refused by the checks (see `disagreements`).
             layout: f.layout.into_iter().next().unwrap_or_default(),
@@ -399,7 +482,7 @@ impl From<ProjectFile> for Project {
             multigroup: f.multigroup,
             namespaced: options.namespaced,
             runtime: options.runtime,
-            resources: f.resources.into_iter().map(ResourceEntry::from).collect(),
+            resources,
         }
     }
 }
@@ -423,6 +506,7 @@ impl From<ResourceFile> for ResourceEntry {
                 conversion: w.conversion,
                 spokes: w.spoke,
             }),
+            deploy_image: None,
         }
     }
 }
@@ -520,6 +604,7 @@ impl From<LegacyResource> for ResourceEntry {
                 conversion: w.conversion,
                 spokes: w.spokes,
             }),
+            deploy_image: None,
         }
     }
 }
@@ -600,6 +685,7 @@ mod tests {
             controller,
             builtin: false,
             webhooks,
+            deploy_image: None,
         };
         let hub = WebhookOptions {
             defaulting: true,
@@ -619,6 +705,7 @@ mod tests {
                 defaulting: true,
                 ..WebhookOptions::default()
             }),
+            deploy_image: None,
         };
         Project {
             layout: LAYOUT.into(),
@@ -705,6 +792,12 @@ version: "3"
         other.namespaced = true;
         other.runtime = Runtime::Registry;
         other.license = License::None;
+        other.resources[1].deploy_image = Some(DeployImageOptions {
+            container_command: vec!["memcached".into(), "-v".into()],
+            container_port: Some(11211),
+            image: "memcached:1.6.26-alpine".into(),
+            run_as_user: Some(1001),
+        });
         for project in [webhooks(), other] {
             let text = project.render().unwrap();
             let (read, format) = Project::parse_as_written(&text).unwrap();

@@ -5,6 +5,7 @@ use heck::ToSnakeCase;
 use serde::Serialize;
 
 use super::layout;
+use crate::model::project::DeployImageOptions;
 use crate::model::{License, Project, Resource};
 
 /// What every template sees.
@@ -22,6 +23,8 @@ pub struct TemplateContext<'a> {
     pub webhook: Option<&'a WebhookContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spoke: Option<&'a SpokeContext>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy_image: Option<DeployImageContext>,
 }
 
 #[derive(Serialize)]
@@ -78,12 +81,22 @@ impl<'a> TemplateContext<'a> {
             fragment: None,
             webhook: None,
             spoke: None,
+            deploy_image: None,
         }
     }
 
     pub fn with_resource(mut self, resource: &'a Resource) -> Self {
         self.resource = Some(resource);
         self.rust = Some(RustNames::new(resource));
+        self
+    }
+
+    /// Adds what the `deploy-image` plugin's templates see; needs the resource first.
+    pub fn with_deploy_image(mut self, options: Option<&DeployImageOptions>) -> Self {
+        self.deploy_image = match (options, self.resource) {
+            (Some(o), Some(r)) => Some(DeployImageContext::new(o, r)),
+            _ => None,
+        };
         self
     }
 
@@ -118,6 +131,8 @@ pub struct RustNames {
     pub controller_call: String,
     /// The head of the kind's envtest check, `envtest::reconciles::<Kind, _, _>(`.
     pub reconciles_head: String,
+    /// The same for a controller of the deploy-image plugin, `envtest::deploys::<Kind, _, _>(`.
+    pub deploys_head: String,
 }
 
 /// What a kind's types file imports, by module.
@@ -172,6 +187,11 @@ impl RustNames {
             reconciles_head: layout::generic_call_head(
                 layout::ENVTEST_INDENT,
                 "envtest::reconciles",
+                &[&format!("{}::{}", r.api_path, r.kind), "_", "_"],
+            ),
+            deploys_head: layout::generic_call_head(
+                layout::ENVTEST_INDENT,
+                "envtest::deploys",
                 &[&format!("{}::{}", r.api_path, r.kind), "_", "_"],
             ),
         }
@@ -279,4 +299,74 @@ pub struct WebhookContext {
 pub struct SpokeContext {
     pub version: String,
     pub rust_type: String,
+}
+
+/// What the templates of the `deploy-image` plugin see (`deploy_image.*`): the options as Rust,
+/// YAML and JSON write them, and the names of the container.
+#[derive(Serialize)]
+pub struct DeployImageContext {
+    /// The manager's environment variable that names the image, `MEMCACHED_IMAGE`.
+    pub image_env: String,
+    /// The image as a YAML (and JSON) string.
+    pub image_yaml: String,
+    /// `pub const DEFAULT_IMAGE: &str = "..";`, laid out as rustfmt lays it out.
+    pub image_const: String,
+    /// `pub const COMMAND: &[&str] = &[..];`, when a command was given.
+    pub command_const: Option<String>,
+    /// The command as a JSON array.
+    pub command_json: Option<String>,
+    pub container_port: Option<i32>,
+    pub run_as_user: Option<i64>,
+    /// The container's name, a DNS label: `memcached`.
+    pub container_name: String,
+    /// The port's name, an IANA service name of at most 15 characters.
+    pub port_name: String,
+}
+
+impl DeployImageContext {
+    fn new(o: &DeployImageOptions, r: &Resource) -> DeployImageContext {
+        let container_name = r.module.replace('_', "-");
+        let port_name: String = container_name.chars().take(15).collect();
+        let json = |s: &str| serde_json::Value::from(s).to_string();
+        let words: Vec<String> = o.container_command.iter().map(|w| json(w)).collect();
+        let has_command = !words.is_empty();
+        DeployImageContext {
+            image_env: format!("{}_IMAGE", r.module.to_uppercase()),
+            image_yaml: json(&o.image),
+            image_const: rust_const("DEFAULT_IMAGE", "&str", &[format!("{:?}", o.image)], false),
+            command_const: has_command.then(|| {
+                let words: Vec<String> = o
+                    .container_command
+                    .iter()
+                    .map(|w| format!("{w:?}"))
+                    .collect();
+                rust_const("COMMAND", "&[&str]", &words, true)
+            }),
+            command_json: has_command.then(|| format!("[{}]", words.join(", "))),
+            container_port: o.container_port,
+            run_as_user: o.run_as_user,
+            port_name: port_name.trim_end_matches('-').to_string(),
+            container_name,
+        }
+    }
+}
+
+/// `pub const NAME: TYPE = VALUE;` at the top level, laid out as rustfmt lays it out: `items`
+/// are the value, or the items of an array (`&[..]`) when `array`.
+fn rust_const(name: &str, type_: &str, items: &[String], array: bool) -> String {
+    let head = format!("pub const {name}: {type_} =");
+    let value = if array {
+        format!("&[{}]", items.join(", "))
+    } else {
+        items.join("")
+    };
+    let line = format!("{head} {value};");
+    if line.len() <= layout::MAX_WIDTH {
+        line
+    } else if array {
+        let items: String = items.iter().map(|i| format!("    {i},\n")).collect();
+        format!("{head} &[\n{items}];")
+    } else {
+        format!("{head}\n    {value};")
+    }
 }

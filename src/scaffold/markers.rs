@@ -126,6 +126,12 @@ pub const ENVTEST: Marker = marker("envtest", "tests/envtest/main.rs", "envtest"
 /// The same, for a controller that leaves the status to the kind's own code.
 pub const ENVTEST_NO_STATUS: Marker =
     marker("envtest", "tests/envtest/main.rs", "envtest-no-status");
+/// The same, for a controller of the deploy-image plugin: its Deployment.
+pub const ENVTEST_DEPLOY_IMAGE: Marker =
+    marker("envtest", "tests/envtest/main.rs", "envtest-deploy-image");
+/// An environment variable of the manager's container, such as the image of the deploy-image
+/// plugin.
+pub const MANAGER_ENV: Marker = marker("managerenv", "config/manager/manager.yaml", "managerenv");
 /// The webhook manifests, in the default kustomization (with the first webhook).
 pub const DEFAULT_WEBHOOK: Marker = marker(
     "defaultkustomizewebhook",
@@ -197,6 +203,8 @@ pub const ALL: &[&Marker] = &[
     &CONTROLLERS,
     &ENVTEST,
     &ENVTEST_NO_STATUS,
+    &ENVTEST_DEPLOY_IMAGE,
+    &MANAGER_ENV,
     &DEFAULT_WEBHOOK,
     &DEFAULT_WEBHOOK_PATCHES,
     &NETWORK_POLICY,

@@ -40,7 +40,15 @@ fn every_snapshot_made_of_flags_comes_back_from_its_project_file() {
     }
     assert_eq!(
         replayed,
-        ["empty", "guestbook", "fleet", "solo", "webhooks", "deleted"]
+        [
+            "empty",
+            "guestbook",
+            "fleet",
+            "solo",
+            "webhooks",
+            "deleted",
+            "memcached"
+        ]
     );
 }
 

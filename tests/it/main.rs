@@ -17,6 +17,7 @@ mod crd_refusals;
 mod crd_robustness;
 mod create_webhook;
 mod delete_api;
+mod deploy_image;
 mod description_errors;
 mod description_fixtures;
 mod description_keywords;

@@ -269,6 +269,16 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "webhook", "--group", "app", "--version", "v1", "--kind", "Event", "--defaulting", "--programmatic-validation"],
         ],
     },
+    // kubebuilder's deploy-image plugin: Memcached with every option, Busybox with the image
+    // alone; each object runs its image in a Deployment it owns.
+    Scenario {
+        name: "memcached",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "memcached-operator"],
+            &["create", "api", "--group", "cache", "--version", "v1alpha1", "--kind", "Memcached", "--image", "memcached:1.6.26-alpine", "--image-container-command", "memcached,--memory-limit=64,-o,modern,-v", "--image-container-port", "11211", "--run-as-user", "1001", "--plugins", "deploy-image"],
+            &["create", "api", "--group", "cache", "--version", "v1alpha1", "--kind", "Busybox", "--image", "busybox:1.36.1", "--plugins", "deploy-image/v1-alpha"],
+        ],
+    },
 ];
 
 /// Builds a scenario into `parent/<name>` by running its commands.
