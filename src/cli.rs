@@ -157,6 +157,14 @@ pub enum AlphaCommand {
         come back with the scaffold's example types: compare the two trees and move your code."
     )]
     Generate(AlphaGenerateArgs),
+    /// Upgrade the project to this kubeforge: every scaffolded file merged three ways, between
+    /// what the project's kubeforge scaffolded (kept in .kubeforge/base/), the file as it is, and
+    /// what this kubeforge scaffolds.
+    #[command(after_help = "Example:\n  kubeforge alpha update\n\n\
+        Changes the templates made are applied to your files; where you changed the same lines,\n\
+        the file gets conflict markers (<<<<<<< yours, ======= and >>>>>>> kubeforge) and is\n\
+        listed, and the command exits with 1. Resolve them, then run `kubeforge generate`.")]
+    Update,
 }
 
 #[derive(Debug, Args)]

@@ -17,7 +17,7 @@ use std::io::Write;
 
 use clap::{CommandFactory, Parser};
 
-use cli::{AlphaCommand, Cli, Command, CreateCommand, DeleteCommand};
+use cli::{AlphaCommand, Cli, Command};
 use error::{Error, Result};
 use scaffold::{Plan, writer};
 
@@ -49,19 +49,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         None
     };
     match &cli.command {
-        Command::Init(args) => finish(commands::init::plan(&root, args)?, cli.dry_run, out),
-        Command::Create(CreateCommand::Api(args)) => {
-            finish(commands::create_api::plan(&root, args)?, cli.dry_run, out)
+        Command::Init(_) | Command::Create(_) | Command::Delete(_) | Command::Edit(_) => {
+            let plan = commands::scaffolding(Plan::new(&root), &cli.command)?;
+            finish(commands::base::record(plan)?, cli.dry_run, out)
         }
-        Command::Create(CreateCommand::Webhook(args)) => finish(
-            commands::create_webhook::plan(&root, args)?,
-            cli.dry_run,
-            out,
-        ),
-        Command::Delete(DeleteCommand::Api(args)) => {
-            finish(commands::delete_api::plan(&root, args)?, cli.dry_run, out)
-        }
-        Command::Edit(args) => finish(commands::edit::plan(&root, args)?, cli.dry_run, out),
         Command::Generate(args) => {
             let settings = commands::generate::Settings::resolve(args);
             let plan = commands::generate::plan(&root, &settings)?;
@@ -73,6 +64,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Alpha(AlphaCommand::Generate(args)) => {
             let settings = commands::alpha_generate::resolve(&root, args)?;
             replay(&settings, cli.dry_run, out)
+        }
+        Command::Alpha(AlphaCommand::Update) => {
+            let update = commands::alpha_update::plan(Plan::new(&root))?;
+            finish(update.plan, cli.dry_run, out)?;
+            commands::alpha_update::outcome(&update.conflicts)
         }
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&description::json_schema())
@@ -159,8 +155,11 @@ fn finish(plan: Plan, dry_run: bool, out: &mut dyn Write) -> Result<()> {
     scaffold::confine::check(&plan)?;
     write!(out, "{}", writer::summary(&plan)).map_err(io)?;
     if dry_run {
+        // The scaffold base follows the files shown; its summary line says so.
         for (path, p) in plan.changes() {
-            write!(out, "{}", writer::diff(path, p)).map_err(io)?;
+            if !scaffold::base::holds(path) {
+                write!(out, "{}", writer::diff(path, p)).map_err(io)?;
+            }
         }
         writeln!(out, "dry run: nothing written").map_err(io)?;
         return Ok(());

@@ -545,8 +545,7 @@ fn read_descriptions(path: &Path, args: &CreateApiArgs) -> Result<Vec<Descriptio
     Ok(all)
 }
 
-pub fn plan(root: &Path, args: &CreateApiArgs) -> Result<Plan> {
-    let mut plan = Plan::new(root);
+pub fn plan(mut plan: Plan, args: &CreateApiArgs) -> Result<Plan> {
     let descriptions = match &args.from {
         Some(path) => read_descriptions(path, args)?,
         None => Vec::new(),

@@ -5,8 +5,6 @@
 //! only the missing ones above markers, so adding validation a week after defaulting keeps every
 //! line the user wrote.
 
-use std::path::Path;
-
 use crate::cli::CreateWebhookArgs;
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
@@ -341,8 +339,8 @@ const WEBHOOKS: super::inputs::ModuleRole = super::inputs::ModuleRole {
     plural: "webhooks",
 };
 
-pub fn plan(root: &Path, args: &CreateWebhookArgs) -> Result<Plan> {
-    let mut plan = Plan::new(root);
+pub fn plan(mut plan: Plan, args: &CreateWebhookArgs) -> Result<Plan> {
+    let root = &plan.root().to_path_buf();
     let project = super::inputs::load_project(&mut plan)?;
     let s = resolve(project, args, &plan)?;
     let r = &s.resource;

@@ -11,8 +11,6 @@
 //! The command is refused while code outside the kind's own files still names the kind: its
 //! types, or its module in the api or controllers tree (`--force` deletes anyway).
 
-use std::path::Path;
-
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
@@ -132,8 +130,8 @@ fn unknown_kind(project: &Project, args: &DeleteApiArgs) -> Error {
     )
 }
 
-pub fn plan(root: &Path, args: &DeleteApiArgs) -> Result<Plan> {
-    let mut plan = Plan::new(root);
+pub fn plan(mut plan: Plan, args: &DeleteApiArgs) -> Result<Plan> {
+    let root = &plan.root().to_path_buf();
     let project = super::inputs::load_project(&mut plan)?;
     let target = resolve(&project, args)?;
     let templates = Templates::load(root)?;

@@ -4,8 +4,6 @@
 //! them (their content is still what `init` would write under the old options); files the user
 //! changed are kept, and the plan says what to adapt by hand.
 
-use std::path::Path;
-
 use crate::cli::EditArgs;
 use crate::crd::CrdOptions;
 use crate::error::{Error, Result};
@@ -14,8 +12,8 @@ use crate::model::project::PROJECT_FILE;
 use crate::scaffold::TemplateContext;
 use crate::scaffold::{Plan, Templates};
 
-pub fn plan(root: &Path, args: &EditArgs) -> Result<Plan> {
-    let mut plan = Plan::new(root);
+pub fn plan(mut plan: Plan, args: &EditArgs) -> Result<Plan> {
+    let root = &plan.root().to_path_buf();
     let old = super::inputs::load_project(&mut plan)?;
     let mut project = old.clone();
     if args.multigroup.is_none() && args.namespaced.is_none() {

@@ -75,9 +75,9 @@ pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
     })
 }
 
-pub fn plan(root: &Path, args: &InitArgs) -> Result<Plan> {
+pub fn plan(mut plan: Plan, args: &InitArgs) -> Result<Plan> {
+    let root = &plan.root().to_path_buf();
     let project = resolve(root, args)?;
-    let mut plan = Plan::new(root);
     for existing in ["Cargo.toml", PROJECT_FILE] {
         if plan.exists(existing)? {
             return Err(Error::usage(

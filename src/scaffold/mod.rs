@@ -1,5 +1,6 @@
 //! The scaffolding engine: plan every file in memory, check them all, then write.
 
+pub mod base;
 pub mod confine;
 pub mod context;
 pub mod inject;

@@ -27,6 +27,11 @@ pub enum Action {
     Edit(String),
     /// Deleted: the command leaves no such file.
     Delete,
+    /// Merged three ways (`alpha update`); with conflicts, the file holds conflict markers and is
+    /// written unchecked, for the user to resolve.
+    Merge {
+        conflicts: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +62,9 @@ impl Planned {
 /// The project directory and the changes planned for it.
 pub struct Plan {
     root: PathBuf,
+    /// The project's files when the plan works on a tree held in memory rather than on disk
+    /// (see [`Plan::in_memory`]).
+    memory: Option<BTreeMap<String, String>>,
     files: BTreeMap<String, Planned>,
     /// Paths in the order they were first planned.
     order: Vec<String>,
@@ -77,10 +85,34 @@ impl Plan {
     pub fn new(root: impl Into<PathBuf>) -> Plan {
         Plan {
             root: root.into(),
+            memory: None,
             files: BTreeMap::new(),
             order: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    /// A plan on the tree `files` (path, content) held in memory, standing for the project's
+    /// files on disk. Template overrides are still read from `root`.
+    pub fn in_memory(root: impl Into<PathBuf>, files: BTreeMap<String, String>) -> Plan {
+        Plan {
+            memory: Some(files),
+            ..Plan::new(root)
+        }
+    }
+
+    /// The tree of an in-memory plan with its changes made (see [`Plan::in_memory`]); for a plan
+    /// on disk, the planned files alone.
+    pub fn into_tree(self) -> BTreeMap<String, String> {
+        let mut tree = self.memory.unwrap_or_default();
+        for (path, planned) in self.files {
+            if planned.deleted() {
+                tree.remove(&path);
+            } else {
+                tree.insert(path, planned.after);
+            }
+        }
+        tree
     }
 
     pub fn root(&self) -> &Path {
@@ -89,6 +121,9 @@ impl Plan {
 
     /// The file as it is on disk.
     pub fn read_disk(&self, path: &str) -> Result<Option<String>> {
+        if let Some(memory) = &self.memory {
+            return Ok(memory.get(path).cloned());
+        }
         let full = self.root.join(path);
         if full.is_dir() {
             return Err(Error::usage(
@@ -128,6 +163,7 @@ impl Plan {
     pub fn exists(&self, path: &str) -> Result<bool> {
         match self.files.get(path) {
             Some(p) => Ok(!p.deleted()),
+            None if self.memory.is_some() => Ok(self.read_disk(path)?.is_some()),
             None => Ok(self.root.join(path).exists()),
         }
     }
@@ -136,8 +172,16 @@ impl Plan {
     /// planned, sorted.
     pub fn list(&self, dir: &str, suffix: &str) -> Result<Vec<String>> {
         let mut found: Vec<String> = Vec::new();
-        walk(&self.root, &self.root.join(dir), suffix, &mut found)?;
         let prefix = format!("{}/", dir.trim_end_matches('/'));
+        match &self.memory {
+            Some(memory) => found.extend(
+                memory
+                    .keys()
+                    .filter(|p| p.starts_with(&prefix) && p.ends_with(suffix))
+                    .cloned(),
+            ),
+            None => walk(&self.root, &self.root.join(dir), suffix, &mut found)?,
+        }
         found.extend(
             self.files
                 .keys()
@@ -252,6 +296,11 @@ impl Plan {
         };
         self.set(path, after, Action::Edit(what))?;
         Ok(true)
+    }
+
+    /// The file merged three ways by `alpha update`, with conflict markers when `conflicts`.
+    pub fn merge(&mut self, path: &str, content: String, conflicts: bool) -> Result<()> {
+        self.set(path, content, Action::Merge { conflicts })
     }
 
     /// Deletes a file of the project; a file that neither exists nor is planned is left alone.

@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 /// twice would double the cost.
 pub fn check(plan: &Plan) -> Result<()> {
     for (path, planned) in plan.changes() {
-        if planned.checked.get() || planned.deleted() {
+        let conflicted = planned.action == Action::Merge { conflicts: true };
+        if planned.checked.get() || planned.deleted() || conflicted {
             continue;
         }
         check_file(path, &planned.after)?;
@@ -69,10 +70,16 @@ fn check_file(path: &str, text: &str) -> Result<()> {
 }
 
 /// One line per planned file, as shown to the user.
+/// The scaffold base (`.kubeforge/base/`) is one line, however many of its files change.
 pub fn summary(plan: &Plan) -> String {
     let mut out = String::new();
+    let mut base = 0;
     for (path, p) in plan.changes() {
         if !p.changes_disk() {
+            continue;
+        }
+        if super::base::holds(path) {
+            base += 1;
             continue;
         }
         let line = match &p.action {
@@ -86,8 +93,19 @@ pub fn summary(plan: &Plan) -> String {
             Action::Inject(markers) => format!("update    {path} (at {})", markers.join(", ")),
             Action::Edit(what) => format!("update    {path} ({what})"),
             Action::Delete => format!("delete    {path}"),
+            Action::Merge { conflicts: false } => format!("merge     {path}"),
+            Action::Merge { conflicts: true } => {
+                format!("conflict  {path} (both changed it: resolve the conflict markers)")
+            }
         };
         let _ = writeln!(out, "{line}");
+    }
+    if base > 0 {
+        let _ = writeln!(
+            out,
+            "record    {} ({base} file(s): what kubeforge scaffolds, for `kubeforge alpha update`)",
+            super::base::BASE_DIR
+        );
     }
     for note in &plan.notes {
         let _ = writeln!(out, "{note}");

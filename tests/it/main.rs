@@ -7,6 +7,7 @@ mod description_support;
 mod adoption;
 mod all_or_nothing;
 mod alpha_generate;
+mod alpha_update;
 mod architecture;
 mod bounded_input;
 mod cli;

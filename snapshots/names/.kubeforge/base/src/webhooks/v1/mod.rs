@@ -1,0 +1,27 @@
+// Copyright The names-operator Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+//! Webhooks of the kinds of version `v1`, one module per kind, and one for each kind's
+//! conversions.
+
+pub mod api;
+pub mod api_conversion;
+pub mod box_;
+pub mod condition;
+pub mod event;
+pub mod operation;
+pub mod result;
+pub mod serialize;
+pub mod webhook;
+// +kubeforge:scaffold:webhook-kinds
