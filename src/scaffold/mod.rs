@@ -2,6 +2,7 @@
 
 pub mod confine;
 pub mod context;
+pub mod helm;
 pub mod inject;
 pub mod journal;
 pub mod layout;
