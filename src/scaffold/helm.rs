@@ -283,6 +283,7 @@ const CRD_CONVERSION: &str = r#"  {{- if .Values.webhook.enable }}
 fn objects(file: &str, text: &str, conversions: &Conversions) -> Result<String> {
     let mut out = Vec::new();
     for mut object in crate::yaml::values_from_str(Path::new(file), text)? {
+        whole_numbers(&mut object);
         let kind = object["kind"].as_str().unwrap_or_default().to_string();
         let is_crd = kind == "CustomResourceDefinition";
         let converts = is_crd && conversions.has(&object);
@@ -325,6 +326,24 @@ fn objects(file: &str, text: &str, conversions: &Conversions) -> Result<String> 
         out.push(template_text(&yaml, annotations.unwrap_or_default()));
     }
     Ok(out.join("---\n"))
+}
+
+/// Writes the numbers of `value` that are whole (`minimum: 0.0`) as integers, as kustomize
+/// writes them for `make deploy`: the same schema, and the same objects from both.
+fn whole_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 /// The items of the list `key` of `object`; none when there is no such list.
