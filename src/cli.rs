@@ -48,7 +48,7 @@ pub enum Command {
 
     /// Change project-wide options.
     #[command(
-        after_help = "Examples:\n  kubeforge edit --multigroup\n  kubeforge edit --namespaced=false"
+        after_help = "Examples:\n  kubeforge edit --multigroup\n  kubeforge edit --namespaced=false\n  kubeforge edit --plugins helm"
     )]
     Edit(EditArgs),
 
@@ -333,6 +333,11 @@ pub struct EditArgs {
     /// The manager watches only its own namespace, with a Role instead of a ClusterRole.
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub namespaced: Option<bool>,
+
+    /// Plugins to enable: `helm` (or `helm/v2-alpha`), a Helm chart of the manager in
+    /// dist/chart/, kept current by every later command.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub plugins: Vec<String>,
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `kubeforge alpha generate`: the project scaffolded afresh from its PROJECT file into another
 //! directory, as kubebuilder's `alpha generate` does. `init` is run with the project's options,
 //! then `create api` for each resource and `create webhook` for each that has webhooks, in the
-//! order PROJECT lists them.
+//! order PROJECT lists them, and last `edit --plugins helm` when the project has the Helm chart.
 //!
 //! What PROJECT does not record is not replayed: the kinds come back as the templates make them
 //! (a kind made from a resource description gets the scaffold's example types), code written by
@@ -61,6 +61,9 @@ pub fn replay(project: &Project) -> Vec<Vec<String>> {
         }
     }
     commands.extend(project.resources.iter().filter_map(create_webhook));
+    if project.helm {
+        commands.push(words(&["edit", "--plugins", "helm"]));
+    }
     commands
 }
 

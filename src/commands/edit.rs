@@ -16,12 +16,14 @@ pub fn plan(mut plan: Plan, args: &EditArgs) -> Result<Plan> {
     let root = &plan.root().to_path_buf();
     let old = super::inputs::load_project(&mut plan)?;
     let mut project = old.clone();
-    if args.multigroup.is_none() && args.namespaced.is_none() {
+    let helm = plugins(&args.plugins)?;
+    if args.multigroup.is_none() && args.namespaced.is_none() && !helm {
         return Err(Error::usage(
             "nothing to edit",
-            "pass --multigroup[=BOOL] and/or --namespaced[=BOOL]",
+            "pass --multigroup[=BOOL], --namespaced[=BOOL] and/or --plugins helm",
         ));
     }
+    project.helm |= helm;
     if let Some(multigroup) = args.multigroup {
         if !multigroup && project.multigroup {
             let groups: std::collections::BTreeSet<&str> = project
@@ -82,4 +84,18 @@ pub fn plan(mut plan: Plan, args: &EditArgs) -> Result<Plan> {
     crate::derive::derive(&mut plan, &project, &CrdOptions::default())?;
     plan.regenerate(PROJECT_FILE, project.render()?)?;
     Ok(plan)
+}
+
+/// The plugins `--plugins` of `edit` knows, as kubebuilder names its helm plugin.
+const PLUGINS: &[&str] = &["helm", "helm/v2-alpha"];
+
+/// Whether `--plugins` enables the Helm chart; an unknown plugin is refused.
+fn plugins(names: &[String]) -> Result<bool> {
+    if let Some(unknown) = names.iter().find(|p| !PLUGINS.contains(&p.as_str())) {
+        return Err(Error::usage(
+            format!("--plugins `{unknown}`: no such plugin for edit"),
+            format!("the plugins edit knows are {}", PLUGINS.join(", ")),
+        ));
+    }
+    Ok(!names.is_empty())
 }

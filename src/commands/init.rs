@@ -71,6 +71,7 @@ pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
             crate::cli::Runtime::Vendored => Runtime::Vendored,
             crate::cli::Runtime::Registry => Runtime::Registry,
         },
+        helm: false,
         resources: Vec::new(),
     })
 }

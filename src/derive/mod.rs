@@ -1,6 +1,7 @@
 //! The files re-derived from the project's Rust source, compiling nothing: the CRDs, the RBAC
-//! roles, the webhook configurations, and the vendored runtime crate. `generate` plans them
-//! alone; every other command plans them after its own files, so there is one path.
+//! roles, the webhook configurations, the vendored runtime crate, and the Helm chart when the
+//! project has one. `generate` plans them alone; every other command plans them after its own
+//! files, so there is one path.
 
 pub mod crds;
 pub mod markers;
@@ -40,6 +41,9 @@ pub fn derive_adopting(
     let crds = crds::derive(&api_sources, opts, adopted)?;
     crds::plan(plan, &crds)?;
     plan_from_markers(plan, project, &crds, api_sources)?;
+    if project.helm {
+        crate::scaffold::helm::plan(plan, project)?;
+    }
     if project.runtime == Runtime::Vendored {
         crate::scaffold::vendor::plan(plan)?;
     }

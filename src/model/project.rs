@@ -45,6 +45,8 @@ pub struct Project {
     pub namespaced: bool,
     /// Where the project gets `kubeforge-runtime` (absent: vendored).
     pub runtime: Runtime,
+    /// The Helm chart under `dist/chart/` is kept with the project (`edit --plugins helm`).
+    pub helm: bool,
     pub resources: Vec<ResourceEntry>,
 }
 
@@ -290,9 +292,22 @@ struct Plugins {
         skip_serializing_if = "Option::is_none"
     )]
     deploy_image: Option<DeployImagePlugin>,
+    /// The Helm chart plugin, enabled by `edit --plugins helm`, as kubebuilder records its
+    /// helm plugin; it has no options.
+    #[serde(
+        rename = "helm.kubeforge.io/v2-alpha",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    helm: Option<HelmPlugin>,
     #[serde(rename = "kubeforge.io/v1")]
     kubeforge: Options,
 }
+
+/// The configuration of the Helm chart plugin: none, written `{}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HelmPlugin {}
 
 /// The configuration of the deploy-image plugin: its kinds and their options.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -421,6 +436,7 @@ impl From<Project> for ProjectFile {
             multigroup: p.multigroup,
             plugins: Plugins {
                 deploy_image,
+                helm: p.helm.then_some(HelmPlugin {}),
                 kubeforge: Options {
                     k8s_version: p.k8s_version,
                     license: p.license,
@@ -482,6 +498,7 @@ impl From<ProjectFile> for Project {
             multigroup: f.multigroup,
             namespaced: options.namespaced,
             runtime: options.runtime,
+            helm: f.plugins.helm.is_some(),
             resources,
         }
     }
@@ -580,6 +597,7 @@ impl From<LegacyProject> for Project {
             multigroup: l.multigroup,
             namespaced: l.namespaced,
             runtime: l.runtime,
+            helm: false,
             resources: l.resources.into_iter().map(ResourceEntry::from).collect(),
         }
     }
@@ -718,6 +736,7 @@ mod tests {
             multigroup: false,
             namespaced: false,
             runtime: Runtime::Vendored,
+            helm: false,
             resources: vec![
                 guestbook("v1", true, true, Some(hub)),
                 guestbook("v2", false, false, None),

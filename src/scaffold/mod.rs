@@ -3,6 +3,7 @@
 pub mod base;
 pub mod confine;
 pub mod context;
+pub mod helm;
 pub mod inject;
 pub mod journal;
 pub mod layout;

@@ -171,6 +171,23 @@ impl Plan {
     /// Every file under `dir` (relative, '/'-separated) whose name ends with `suffix`, on disk or
     /// planned, sorted.
     pub fn list(&self, dir: &str, suffix: &str) -> Result<Vec<String>> {
+        let mut found = self.list_disk(dir, suffix)?;
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        found.extend(
+            self.files
+                .keys()
+                .filter(|p| p.starts_with(&prefix) && p.ends_with(suffix))
+                .cloned(),
+        );
+        found.sort();
+        found.dedup();
+        found.retain(|p| self.files.get(p).is_none_or(|planned| !planned.deleted()));
+        Ok(found)
+    }
+
+    /// Every file under `dir` whose name ends with `suffix` as it is on disk, before this plan,
+    /// sorted.
+    pub fn list_disk(&self, dir: &str, suffix: &str) -> Result<Vec<String>> {
         let mut found: Vec<String> = Vec::new();
         let prefix = format!("{}/", dir.trim_end_matches('/'));
         match &self.memory {
@@ -182,15 +199,7 @@ impl Plan {
             ),
             None => walk(&self.root, &self.root.join(dir), suffix, &mut found)?,
         }
-        found.extend(
-            self.files
-                .keys()
-                .filter(|p| p.starts_with(&prefix) && p.ends_with(suffix))
-                .cloned(),
-        );
         found.sort();
-        found.dedup();
-        found.retain(|p| self.files.get(p).is_none_or(|planned| !planned.deleted()));
         Ok(found)
     }
 

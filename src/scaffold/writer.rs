@@ -62,6 +62,8 @@ fn check_file(path: &str, text: &str) -> Result<()> {
     } else if (path.ends_with(".yaml")
         || path.ends_with(".yml")
         || path == crate::model::project::PROJECT_FILE)
+        // The chart's templates are Go templates; Helm makes YAML of them.
+        && !path.starts_with(super::helm::TEMPLATES_DIR)
         && let Err(e) = crate::yaml::check(Path::new(path), text)
     {
         return Err(invalid(format!("generated YAML does not parse: {e}"), 0, 0));

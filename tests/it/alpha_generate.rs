@@ -47,7 +47,8 @@ fn every_snapshot_made_of_flags_comes_back_from_its_project_file() {
             "solo",
             "webhooks",
             "deleted",
-            "memcached"
+            "memcached",
+            "chart"
         ]
     );
 }

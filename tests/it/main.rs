@@ -25,6 +25,7 @@ mod description_keywords;
 mod description_property;
 mod description_shared_crds;
 mod fuzz;
+mod helm;
 mod kind_names;
 mod long_names;
 mod makefile;

@@ -56,7 +56,9 @@ fn snapshot_manifests_and_scripts_are_valid() {
         let dir = repo().join("snapshots").join(s.name);
         for (path, bytes) in tree(&dir) {
             let text = String::from_utf8_lossy(&bytes);
+            // The Helm chart's templates are Go templates (tests/it/helm.rs renders them).
             if (path.ends_with(".yaml") || path.ends_with(".yml"))
+                && !path.starts_with("dist/chart/templates/")
                 && let Err(e) = kubeforge::yaml::values_from_str(Path::new(&path), &text)
             {
                 problems.push(format!("{}: {e}", s.name));

@@ -279,6 +279,18 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "api", "--group", "cache", "--version", "v1alpha1", "--kind", "Busybox", "--image", "busybox:1.36.1", "--plugins", "deploy-image/v1-alpha"],
         ],
     },
+    // kubebuilder's helm plugin: a namespaced kind with defaulting and validation webhooks, the
+    // chart in dist/chart/, then a second kind that the chart follows.
+    Scenario {
+        name: "chart",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "chart-operator"],
+            &["create", "api", "--group", "shop", "--version", "v1", "--kind", "Store"],
+            &["create", "webhook", "--group", "shop", "--version", "v1", "--kind", "Store", "--defaulting", "--programmatic-validation"],
+            &["edit", "--plugins", "helm"],
+            &["create", "api", "--group", "shop", "--version", "v1", "--kind", "Clerk"],
+        ],
+    },
 ];
 
 /// Builds a scenario into `parent/<name>` by running its commands.
