@@ -23,6 +23,7 @@ mod description_fixtures;
 mod description_keywords;
 mod description_property;
 mod description_shared_crds;
+mod external;
 mod fuzz;
 mod kind_names;
 mod long_names;
