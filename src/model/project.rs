@@ -824,6 +824,28 @@ version: "3"
     }
 
     #[test]
+    fn an_external_kind_has_its_own_domain_and_no_crd_version() {
+        let mut project = webhooks();
+        project.resources.truncate(1);
+        project.resources[0].group = "cert-manager".into();
+        project.resources[0].kind = "Certificate".into();
+        project.resources[0].plural = "certificates".into();
+        project.resources[0].webhooks = None;
+        project.resources[0].external = Some("io".into());
+        let text = project.render().unwrap();
+        let entry = "- api:\n    namespaced: true\n    storage: true\n  controller: true\n  domain: io\n  external: true\n  group: cert-manager\n";
+        assert!(text.contains(entry), "{text}");
+        assert_eq!(Project::parse(&text).unwrap(), project);
+        let err = Project::parse(&text.replace("  domain: io\n", ""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resources[0]: an external kind without its `domain`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn multigroup_paths_name_the_group_module() {
         let mut project = webhooks();
         project.multigroup = true;
