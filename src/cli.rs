@@ -131,7 +131,8 @@ pub enum CreateCommand {
         after_help = "Examples:\n  kubeforge create api --group webapp --version v1 --kind Guestbook\n  \
         kubeforge create api --group webapp --version v1 --kind Policy --namespaced=false\n  \
         kubeforge create api --group webapp --version v1 --kind Cache --controller=false\n  \
-        kubeforge create api --group webapp --version v2 --kind Guestbook --storage"
+        kubeforge create api --group webapp --version v2 --kind Guestbook --storage\n  \
+        kubeforge create api --from certificate-crd.yaml --external"
     )]
     Api(CreateApiArgs),
 
@@ -290,6 +291,12 @@ pub struct CreateApiArgs {
     /// Re-render this kind's files; changed files are kept beside them as `<file>.orig`.
     #[arg(long)]
     pub force: bool,
+
+    /// The kind of another project, whose CRD (given to `--from`) that project installs: its
+    /// types and a controller, no CRD of this project's; the CRD is kept under
+    /// `config/crd/external/` for the envtest suite.
+    #[arg(long)]
+    pub external: bool,
 
     /// Plugins that change what is scaffolded: `deploy-image` (or `deploy-image/v1-alpha`), a
     /// controller that runs --image in a Deployment owned by each object of the kind.

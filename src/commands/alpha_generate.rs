@@ -3,6 +3,7 @@
 //! then `create api` for each resource and `create webhook` for each that has webhooks, in the
 //! order PROJECT lists them, and last `edit --plugins helm` when the project has the Helm chart.
 //!
+//! An external kind is made again from the copy of its CRD that the project keeps, as it was.
 //! What PROJECT does not record is not replayed: the kinds come back as the templates make them
 //! (a kind made from a resource description gets the scaffold's example types), code written by
 //! hand is left behind, and kinds made before `edit --multigroup` take the project's layout.
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::AlphaGenerateArgs;
 use crate::error::{Error, Result};
+use crate::model::Resource;
 use crate::model::project::{License, Project, ResourceEntry, Runtime};
 use crate::scaffold::Plan;
 
@@ -46,16 +48,18 @@ pub fn resolve(root: &Path, args: &AlphaGenerateArgs) -> Result<Settings> {
     let project = super::inputs::load_project(&mut Plan::new(root))?;
     Ok(Settings {
         output,
-        commands: replay(&project),
+        commands: replay(&project, root),
     })
 }
 
-/// The command lines that scaffold `project` again, in order.
-pub fn replay(project: &Project) -> Vec<Vec<String>> {
+/// The command lines that scaffold `project`, which is at `root`, again, in order.
+pub fn replay(project: &Project, root: &Path) -> Vec<Vec<String>> {
     let mut commands = vec![init(project)];
     let mut made: Vec<&ResourceEntry> = Vec::new();
     for entry in &project.resources {
-        if entry.api.is_some() || entry.controller {
+        if entry.external.is_some() {
+            commands.push(create_external(project, entry, root));
+        } else if entry.api.is_some() || entry.controller {
             commands.push(create_api(entry, &made));
             made.push(entry);
         }
@@ -122,6 +126,16 @@ fn create_api(entry: &ResourceEntry, made: &[&ResourceEntry]) -> Vec<String> {
             args.push(format!("--run-as-user={user}"));
         }
     }
+    args
+}
+
+/// `create api --external` for an external kind, from the copy of its CRD the project keeps.
+fn create_external(project: &Project, entry: &ResourceEntry, root: &Path) -> Vec<String> {
+    let crd = root.join(super::external::crd_copy(&Resource::new(project, entry)));
+    let mut args = words(&["create", "api", "--group", &entry.group]);
+    args.extend(words(&["--version", &entry.version, "--kind", &entry.kind]));
+    args.push(format!("--controller={}", entry.controller));
+    args.extend(words(&["--from", &crd.to_string_lossy(), "--external"]));
     args
 }
 

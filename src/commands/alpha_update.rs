@@ -47,7 +47,7 @@ pub fn plan(mut plan: Plan) -> Result<Update> {
     let recorded = base::read(&plan)?;
     let mut upgraded = project.clone();
     upgraded.cli_version = CLI_VERSION.into();
-    let theirs = super::base::scaffold(plan.root(), &upgraded)?;
+    let theirs = super::base::scaffold(&plan, &upgraded)?;
     if recorded.is_empty() {
         if project.cli_version != CLI_VERSION {
             return Err(Error::usage(

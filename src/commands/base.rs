@@ -7,14 +7,13 @@
 //! re-derived after an upgrade rather than merged.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-
 use clap::Parser as _;
 
+use super::external;
 use crate::cli::Cli;
 use crate::derive::{crds, rbac, webhooks};
 use crate::error::{Error, Result};
-use crate::model::Project;
+use crate::model::{Project, Resource};
 use crate::model::project::{CLI_VERSION, PROJECT_FILE};
 use crate::scaffold::base::{self, BASE_DIR};
 use crate::scaffold::{Plan, vendor};
@@ -33,11 +32,19 @@ pub fn scaffolded(path: &str) -> bool {
     !derived && !path.starts_with(".kubeforge/")
 }
 
-/// What this kubeforge scaffolds for `project`, with the template overrides of the project at
-/// `root`: `alpha generate`'s commands run one after the other on a tree in memory.
-pub fn scaffold(root: &Path, project: &Project) -> Result<BTreeMap<String, String>> {
+/// What this kubeforge scaffolds for `project`, with the template overrides of the project that
+/// `plan` is on: `alpha generate`'s commands run one after the other on a tree in memory. The
+/// CRDs that the project keeps of external kinds, which their `create api` reads, come from `plan`.
+pub fn scaffold(plan: &Plan, project: &Project) -> Result<BTreeMap<String, String>> {
+    let root = plan.root();
     let mut tree = BTreeMap::new();
-    for command in super::alpha_generate::replay(project) {
+    for entry in project.resources.iter().filter(|e| e.external.is_some()) {
+        let path = external::crd_copy(&Resource::new(project, entry));
+        if let Some(text) = plan.read(&path)? {
+            tree.insert(path, text);
+        }
+    }
+    for command in super::alpha_generate::replay(project, root) {
         let argv = std::iter::once("kubeforge".to_string()).chain(command);
         let cli = Cli::try_parse_from(argv).map_err(|e| Error::Other(e.into()))?;
         let plan = super::scaffolding(Plan::in_memory(root, tree), &cli.command)?;
@@ -66,7 +73,7 @@ pub fn record(mut plan: Plan) -> Result<Plan> {
         ));
         return Ok(plan);
     }
-    let tree = scaffold(plan.root(), &project)?;
+    let tree = scaffold(&plan, &project)?;
     base::plan(&mut plan, &tree)?;
     Ok(plan)
 }

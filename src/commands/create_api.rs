@@ -50,6 +50,7 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
         .iter()
         .filter(|r| r.group == *group && r.kind == args.kind)
         .collect();
+    check_external(args, &same_kind)?;
     check_plural(&project, args, &plural, &same_kind)?;
     let namespaced = scope_of(args, &same_kind)?;
     let current = project.find(group, &args.version, &args.kind).cloned();
@@ -79,6 +80,7 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
         webhooks: current.as_ref().and_then(|c| c.webhooks.clone()),
         deploy_image: (args.deploy_image.clone())
             .or_else(|| current.as_ref().and_then(|c| c.deploy_image.clone())),
+        external: args.external.clone(),
     };
     project.upsert(entry.clone());
     let demoted = storage.demote(&mut project, plan)?;
@@ -101,7 +103,8 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
 /// Checks the full group, the version and the kind; the plural, given or derived.
 fn check_names(project: &Project, args: &Request) -> Result<String> {
     let group = &args.group;
-    let full_group = format!("{group}.{}", project.domain);
+    let domain = args.external.as_deref().unwrap_or(&project.domain);
+    let full_group = format!("{group}.{domain}");
     names::check_dns1123_subdomain(&full_group).map_err(|e| {
         Error::usage(
             format!("--group `{group}`: the full group `{full_group}` {e}"),
@@ -132,11 +135,13 @@ fn check_plural(
     same_kind: &[&ResourceEntry],
 ) -> Result<()> {
     let group = &args.group;
+    // An external kind's group is another project's: it takes no part in the layout's one group.
     if !project.multigroup
+        && args.external.is_none()
         && let Some(other) = project
             .resources
             .iter()
-            .find(|r| r.api.is_some() && r.group != *group)
+            .find(|r| r.api.is_some() && r.external.is_none() && r.group != *group)
     {
         return Err(Error::usage(
             format!(
@@ -169,6 +174,28 @@ fn check_plural(
         ));
     }
     Ok(())
+}
+
+/// Refuses a kind of the project's own group that another version has as external, or the
+/// other way round: the two would share the kind's names and files.
+fn check_external(args: &Request, same_kind: &[&ResourceEntry]) -> Result<()> {
+    let Some(other) = same_kind.iter().find(|r| r.external != args.external) else {
+        return Ok(());
+    };
+    let full = |domain: &Option<String>| match domain {
+        Some(d) => format!("{}.{d} (external)", other.group),
+        None => format!("{} of the project's domain", other.group),
+    };
+    Err(Error::usage(
+        format!(
+            "--kind {}: version {} of the kind is of group {}, this one of {}",
+            args.kind,
+            other.version,
+            full(&other.external),
+            full(&args.external)
+        ),
+        "delete the other kind first (`kubeforge delete api`), or give this one another kind name",
+    ))
 }
 
 /// Whether the kind is namespaced: as asked, else as its other versions are; a CRD has one scope.
@@ -319,6 +346,7 @@ fn resolve_builtin(mut project: Project, args: &Request, plan: &Plan) -> Result<
         builtin: true,
         webhooks: existing.as_ref().and_then(|e| e.webhooks.clone()),
         deploy_image: None,
+        external: None,
     };
     // A kind that so far has only webhooks gets its controller now.
     let scaffold_controller = want_controller && (!had_controller || args.force);
@@ -403,11 +431,18 @@ pub struct Request {
     pub storage: bool,
     pub force: bool,
     pub deploy_image: Option<DeployImageOptions>,
+    /// The domain of an external kind: its CRD's group after the first label.
+    pub external: Option<String>,
 }
 
 impl Request {
     /// Settles names from flags and the description; where both give one, they must agree.
     fn new(args: &CreateApiArgs, desc: Option<&Description>, domain: &str) -> Result<Request> {
+        let external = match desc {
+            Some(desc) if args.external => Some(super::external::domain(args, desc)?),
+            _ => None,
+        };
+        let domain = external.as_deref().unwrap_or(domain);
         // A CRD names its group in full: the project's kinds are those of its domain.
         if let Some(desc) = desc.filter(|d| d.crd().is_some())
             && let Some(group) = desc.group()
@@ -422,6 +457,15 @@ impl Request {
                 ),
             ));
         }
+        // An external kind's group may be given in full, as its CRD has it.
+        let group_flag = match &external {
+            Some(_) => (args.group.as_deref()).map(|g| {
+                g.strip_suffix(&format!(".{domain}"))
+                    .unwrap_or(g)
+                    .to_string()
+            }),
+            None => args.group.clone(),
+        };
         let pick = |key: &str, flag: &Option<String>, file: Option<&str>| -> Result<String> {
             // A description may spell the group in full.
             let file = file.map(|f| {
@@ -470,7 +514,7 @@ impl Request {
             ));
         }
         Ok(Request {
-            group: pick("group", &args.group, desc.and_then(Description::group))?,
+            group: pick("group", &group_flag, desc.and_then(Description::group))?,
             version: pick(
                 "version",
                 &args.version,
@@ -481,9 +525,13 @@ impl Request {
             namespaced,
             resource: args.resource,
             controller: args.controller,
-            storage: args.storage || desc.and_then(Description::storage) == Some(true),
+            // An external kind's types hold one version, the one the project reconciles.
+            storage: args.storage
+                || external.is_some()
+                || desc.and_then(Description::storage) == Some(true),
             force: args.force,
             deploy_image: super::deploy_image::options(args)?,
+            external,
         })
     }
 }
@@ -516,9 +564,21 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Reads and checks `--from FILE`: a description, or a CRD (one description per version, the
-/// storage version first; only `--version` when given).
-fn read_descriptions(path: &Path, args: &CreateApiArgs) -> Result<Vec<Description>> {
-    let text = read_bounded(path)?;
+/// storage version first; only `--version` when given); and the file's text.
+fn read_descriptions(
+    plan: &Plan,
+    path: &Path,
+    args: &CreateApiArgs,
+) -> Result<(String, Vec<Description>)> {
+    // A replay in memory (the scaffold base) reads a file of the project from the tree it holds.
+    let held = match path.strip_prefix(plan.root()) {
+        Ok(rel) if plan.is_in_memory() => plan.read_disk(&rel.to_string_lossy())?,
+        _ => None,
+    };
+    let text = match held {
+        Some(text) => text.into_bytes(),
+        None => read_bounded(path)?,
+    };
     let text = String::from_utf8(text).map_err(|_| Error::InvalidFile {
         file: path.into(),
         line: None,
@@ -542,15 +602,25 @@ fn read_descriptions(path: &Path, args: &CreateApiArgs) -> Result<Vec<Descriptio
             ));
         }
     }
-    Ok(all)
+    Ok((text, all))
 }
 
 pub fn plan(mut plan: Plan, args: &CreateApiArgs) -> Result<Plan> {
-    let descriptions = match &args.from {
-        Some(path) => read_descriptions(path, args)?,
-        None => Vec::new(),
+    super::external::check_flags(args)?;
+    let (text, mut descriptions) = match &args.from {
+        Some(path) => read_descriptions(&plan, path, args)?,
+        None => (String::new(), Vec::new()),
     };
+    // An external kind's types hold the version the project reconciles: the storage version,
+    // or --version.
+    if args.external {
+        descriptions.truncate(1);
+    }
     let input = descriptions.first().and_then(|d| d.crd().cloned());
+    let input = match (args.external, input) {
+        (true, Some(crd)) => Some(std::sync::Arc::new(one_version(&crd, &descriptions[0]))),
+        (_, input) => input,
+    };
     let mut project = None;
     let mut adopted = Vec::new();
     if descriptions.is_empty() {
@@ -558,7 +628,8 @@ pub fn plan(mut plan: Plan, args: &CreateApiArgs) -> Result<Plan> {
     }
     // The versions of a CRD, one after the other, each seeing what the previous ones planned.
     for desc in descriptions {
-        project = plan_kind(&mut plan, args, Some(desc), &mut adopted)?.or(project);
+        let from = Some(&*text).filter(|_| args.external);
+        project = plan_kind(&mut plan, args, Some((desc, from)), &mut adopted)?.or(project);
     }
     // CRDs and RBAC are derived once, from the source as all the versions leave it.
     let mut crds = Vec::new();
@@ -570,6 +641,16 @@ pub fn plan(mut plan: Plan, args: &CreateApiArgs) -> Result<Plan> {
         report_differences(&mut plan, &input, &crds)?;
     }
     Ok(plan)
+}
+
+/// The CRD manifest `crd` with the version of `desc` alone: the one an external kind's types
+/// hold, which the derived CRD is compared with.
+fn one_version(crd: &serde_json::Value, desc: &Description) -> serde_json::Value {
+    let mut crd = crd.clone();
+    if let Some(versions) = crd["spec"]["versions"].as_array_mut() {
+        versions.retain(|v| v["name"].as_str() == desc.version());
+    }
+    crd
 }
 
 /// Says, a warning line each, how the CRD that kubeforge derived (one of `crds`) differs from
@@ -607,15 +688,20 @@ struct FromDescription {
     sample_problem: Option<String>,
 }
 
-/// Plans one kind (one version of it), from flags and the description when there is one;
-/// the project as it leaves it, or `None` when there was nothing to do. The CRD derived from
-/// the types a description gives goes to `adopted`.
+/// Plans one kind (one version of it), from flags and the description when there is one (with
+/// the text of the file, for an external kind's CRD to keep); the project as it leaves it, or
+/// `None` when there was nothing to do. The CRD derived from the types a description gives goes
+/// to `adopted`.
 fn plan_kind(
     plan: &mut Plan,
     args: &CreateApiArgs,
-    desc: Option<Description>,
+    desc: Option<(Description, Option<&str>)>,
     adopted: &mut Vec<Adopted>,
 ) -> Result<Option<Project>> {
+    let (desc, kept) = match desc {
+        Some((desc, kept)) => (Some(desc), kept),
+        None => (None, None),
+    };
     let project = super::inputs::load_project(plan)?;
     let request = Request::new(args, desc.as_ref(), &project.domain)?;
     let s = resolve(project, &request, plan)?;
@@ -633,6 +719,9 @@ fn plan_kind(
     let templates = Templates::load(plan.root())?;
     if s.scaffold_api {
         plan_api(plan, &templates, &s, &mut made, adopted)?;
+        if let Some(text) = kept {
+            super::external::keep(plan, r, text, s.force)?;
+        }
     }
     if s.scaffold_controller {
         plan_controller(plan, &templates, &s, &made)?;
@@ -657,7 +746,7 @@ fn from_description(
         sample_problem: None,
     };
     if let Some(mut d) = desc {
-        if d.storage() == Some(false) && r.storage {
+        if d.storage() == Some(false) && r.storage && !r.external {
             return Err(d.error_at(
                 "storage",
                 format!(
@@ -668,12 +757,21 @@ fn from_description(
             ));
         }
         d.resolve(&r.kind, &r.version, &r.plural, r.namespaced);
-        if s.scaffold_controller {
+        // An external kind's status is its own project's: the types keep it as the CRD has it,
+        // and the controller reports nothing there.
+        if r.external {
+            made.reports_conditions = false;
+        } else if s.scaffold_controller {
             let reported = d.add_reported_status()?;
             warnings = reported.warnings;
             made.reports_conditions = reported.conditions;
         }
-        let generated = description::generate(&d, r.full_group.api(), &r.sample_name, r.storage)?;
+        let mut generated =
+            description::generate(&d, r.full_group.api(), &r.sample_name, r.storage)?;
+        if r.external {
+            generated.types_rs =
+                description::as_external(&generated.types_rs, &r.plural, r.full_group.api());
+        }
         // A sample the API server would refuse cannot back the controller's envtest check.
         if let Some(problem) = &generated.sample_problem {
             warnings.push(format!(
@@ -727,6 +825,11 @@ fn plan_api(
         if path == r.sample_file && !made.served {
             continue;
         }
+        // An external kind has no CRD of the project's, nor the roles of one.
+        if r.external && (pattern.starts_with("config/crd/") || pattern.starts_with("config/rbac/"))
+        {
+            continue;
+        }
         let content = match &mut made.generated {
             Some(g) if path == p.types => {
                 let content = format!("{header}{}", g.types_rs);
@@ -747,10 +850,13 @@ fn plan_api(
     }
     let kind = ctx().with_module(&r.module);
     markers::KINDS.inject(plan, templates, &kind)?;
-    markers::CRDS.inject(plan, templates, &kind)?;
     if made.served {
         markers::SAMPLES.inject(plan, templates, &kind)?;
     }
+    if r.external {
+        return Ok(());
+    }
+    markers::CRDS.inject(plan, templates, &kind)?;
     markers::RBAC_ROLES.inject(plan, templates, &kind)?;
     markers::DEFAULT_CRD.inject(plan, templates, &kind)
 }
@@ -791,6 +897,7 @@ fn plan_controller(
         _ if s.deploy_image.is_some() => {
             ("controller-deploy-image", &markers::ENVTEST_DEPLOY_IMAGE)
         }
+        _ if r.external => ("controller-no-status", &markers::ENVTEST_EXTERNAL),
         (true, _) => ("controller-builtin", &markers::ENVTEST),
         (false, true) => ("controller", &markers::ENVTEST),
         (false, false) => ("controller-no-status", &markers::ENVTEST_NO_STATUS),

@@ -162,6 +162,15 @@ fn find_kind(project: &Project, args: &CreateWebhookArgs) -> Result<ResourceEntr
         .find(group, &args.version, &args.kind)
         .filter(|r| r.api.is_some());
     if let Some(entry) = own {
+        if entry.external.is_some() && args.conversion {
+            return Err(Error::usage(
+                format!(
+                    "--conversion: {} is an external kind, whose CRD and its conversion are another project's",
+                    args.kind
+                ),
+                "leave out --conversion; defaulting and validation webhooks work for external kinds",
+            ));
+        }
         return Ok(entry.clone());
     }
     if let Some(known) = builtin::find(group, &args.version, &args.kind) {
@@ -178,6 +187,7 @@ fn find_kind(project: &Project, args: &CreateWebhookArgs) -> Result<ResourceEntr
                 builtin: true,
                 webhooks: None,
                 deploy_image: None,
+                external: None,
             }));
     }
     let own_group = project

@@ -237,6 +237,9 @@ impl Deletion<'_> {
         markers::KINDS.remove(plan, self.templates, &kind)?;
         markers::CRDS.remove(plan, self.templates, &kind)?;
         markers::SAMPLES.remove(plan, self.templates, &kind)?;
+        if r.external {
+            plan.delete(&super::external::crd_copy(r))?;
+        }
         if self.whole {
             markers::RBAC_ROLES.remove(plan, self.templates, &kind)?;
             let file = crd_file_name(r.full_group.api(), &r.plural);
@@ -269,6 +272,8 @@ impl Deletion<'_> {
         let kind = self.ctx(r).with_module(&r.module);
         markers::CONTROLLERS.remove(plan, self.templates, &kind)?;
         markers::ENVTEST.remove(plan, self.templates, &kind)?;
+        // The external kind's check holds the one of ENVTEST_NO_STATUS: it goes first, whole.
+        markers::ENVTEST_EXTERNAL.remove(plan, self.templates, &kind)?;
         markers::ENVTEST_NO_STATUS.remove(plan, self.templates, &kind)?;
         Ok(())
     }

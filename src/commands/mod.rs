@@ -9,6 +9,7 @@ pub mod create_webhook;
 pub mod delete_api;
 pub mod deploy_image;
 pub mod edit;
+pub mod external;
 pub mod generate;
 pub mod init;
 pub mod inputs;

@@ -21,7 +21,7 @@ use crate::scaffold::Plan;
 use crds::Adopted;
 
 /// Plans every derived file: one CRD per kind under `config/crd/bases/` (listed in the CRD
-/// kustomization), `config/rbac/role.yaml`, `config/webhook/manifests.yaml` when the source
+/// kustomization; none for external kinds), `config/rbac/role.yaml`, `config/webhook/manifests.yaml` when the source
 /// has webhook markers, and the vendored runtime crate.
 pub fn derive(plan: &mut Plan, project: &Project, opts: &CrdOptions) -> Result<()> {
     derive_adopting(plan, project, opts, &[]).map(|_| ())
@@ -39,7 +39,13 @@ pub fn derive_adopting(
     crate::scaffold::writer::check(plan)?;
     let api_sources = read_sources(plan, "src/api")?;
     let crds = crds::derive(&api_sources, opts, adopted)?;
-    crds::plan(plan, &crds)?;
+    // The CRD of an external kind is another project's: its types are here, its CRD is not.
+    let own: Vec<CustomResourceDefinition> = crds
+        .iter()
+        .filter(|crd| !is_external(project, crd))
+        .cloned()
+        .collect();
+    crds::plan(plan, &own)?;
     plan_from_markers(plan, project, &crds, api_sources)?;
     if project.helm {
         crate::scaffold::helm::plan(plan, project)?;
@@ -48,6 +54,15 @@ pub fn derive_adopting(
         crate::scaffold::vendor::plan(plan)?;
     }
     Ok(crds)
+}
+
+/// Whether `crd` is that of a kind the project records as external.
+fn is_external(project: &Project, crd: &CustomResourceDefinition) -> bool {
+    project.resources.iter().any(|r| {
+        r.external.as_ref().is_some_and(|domain| {
+            crd.spec.names.plural == r.plural && crd.spec.group == format!("{}.{domain}", r.group)
+        })
+    })
 }
 
 /// The Rust files under `dir`, as the plan has them.

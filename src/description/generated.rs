@@ -30,13 +30,32 @@ pub struct Generated {
     pub derived: Option<CustomResourceDefinition>,
 }
 
+/// What the module doc of the types file says of the CRD: the types are its source.
+fn source_of_crd(plural: &str, full_group: &str) -> String {
+    format!(
+        "//! These types are the source of the CRD `{plural}.{full_group}`. They were generated from a\n//! resource description; after editing them, run `kubeforge generate` to update\n//! `config/crd/bases/`.\n"
+    )
+}
+
+/// The types file `types_rs` of an external kind, whose CRD is another project's: its module doc
+/// says so instead of [`source_of_crd`].
+pub fn as_external(types_rs: &str, plural: &str, full_group: &str) -> String {
+    types_rs.replacen(
+        &source_of_crd(plural, full_group),
+        &format!(
+            "//! The CRD `{plural}.{full_group}` is another project's, which installs it: these types were\n//! generated from it (kept in `config/crd/external/`), and `kubeforge generate` derives no CRD\n//! of them.\n"
+        ),
+        1,
+    )
+}
+
 /// The module doc of the types file.
 fn header(r: &Resolved, full_group: &str) -> String {
     format!(
-        "//! The `{kind}` kind of `{full_group}/{version}`.\n//!\n//! These types are the source of the CRD `{plural}.{full_group}`. They were generated from a\n//! resource description; after editing them, run `kubeforge generate` to update\n//! `config/crd/bases/`.\n//!\n//! Optional fields are `Option`s whose schema comes from `#[schemars(with = \"T\")]`, so that the\n//! CRD does not mark them nullable; `#[schemars(extend(..))]` carries the keywords that schemars\n//! has no attribute for.\n\n",
+        "//! The `{kind}` kind of `{full_group}/{version}`.\n//!\n{source}//!\n//! Optional fields are `Option`s whose schema comes from `#[schemars(with = \"T\")]`, so that the\n//! CRD does not mark them nullable; `#[schemars(extend(..))]` carries the keywords that schemars\n//! has no attribute for.\n\n",
         kind = r.kind,
         version = r.version,
-        plural = r.plural,
+        source = source_of_crd(&r.plural, full_group),
     )
 }
 

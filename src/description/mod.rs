@@ -85,7 +85,7 @@ use format::DescriptionFile;
 
 pub use crd_file::{KNOWN as KNOWN_DIFFERENCES, differences};
 pub use expected::{Difference, compare};
-pub use generated::{Generated, generate};
+pub use generated::{Generated, as_external, generate};
 pub use parsed::Description;
 pub use read::{MAX_BYTES, MAX_CRD_BYTES, parse, parse_from};
 pub use verdict::{Verdict, check_object};

@@ -181,7 +181,19 @@ fn check_resource(
 
 /// A kind of the project: its full group is a DNS name, its plural a DNS label.
 fn check_own(project: &Project, i: usize, entry: &ResourceEntry) -> Result<(), Refusal> {
-    let full_group = format!("{}.{}", entry.group, project.domain);
+    let domain = entry.external.as_deref().unwrap_or(&project.domain);
+    if domain.is_empty() {
+        return Err(Refusal {
+            path: at(i, "domain"),
+            message: format!(
+                "resources[{i}]: an external kind without its `domain` (its group `{}` is the CRD's up to the first dot)",
+                entry.group
+            ),
+            hint: "add `domain:` with the rest of the CRD's group, e.g. `io` for `cert-manager.io`"
+                .into(),
+        });
+    }
+    let full_group = format!("{}.{domain}", entry.group);
     names::check_dns1123_subdomain(&full_group).map_err(|rule| Refusal {
         path: at(i, "group"),
         message: format!(

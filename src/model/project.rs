@@ -97,6 +97,10 @@ pub struct ResourceEntry {
     /// The options of the `deploy-image` plugin, when the kind's controller was made by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy_image: Option<DeployImageOptions>,
+    /// The domain of a kind whose CRD another project installs (`create api --external`): its
+    /// group is `<group>.<domain>`, PROJECT's `external: true` and `domain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<String>,
 }
 
 /// What `create api --plugins deploy-image` was given for a kind.
@@ -387,6 +391,8 @@ struct ResourceFile {
     core: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     domain: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    external: bool,
     group: String,
     kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,13 +462,18 @@ impl From<Project> for ProjectFile {
 fn resource_file(p: &Project, r: &ResourceEntry) -> ResourceFile {
     ResourceFile {
         api: r.api.as_ref().map(|a| ApiFile {
-            crd_version: Some(K8S_API_VERSION.into()),
+            // An external kind's CRD is not the project's.
+            crd_version: r.external.is_none().then(|| K8S_API_VERSION.into()),
             namespaced: a.namespaced,
             storage: a.storage,
         }),
         controller: r.controller,
         core: r.builtin,
-        domain: (!r.builtin).then(|| p.domain.clone()),
+        domain: match &r.external {
+            Some(domain) => Some(domain.clone()),
+            None => (!r.builtin).then(|| p.domain.clone()),
+        },
+        external: r.external.is_some(),
         group: r.group.clone(),
         kind: r.kind.clone(),
         path: Some(p.types_path(r)),
@@ -524,6 +535,8 @@ impl From<ResourceFile> for ResourceEntry {
                 spokes: w.spoke,
             }),
             deploy_image: None,
+            // The domain of an external kind is its own; `checks` refuses one left out.
+            external: r.external.then(|| r.domain.unwrap_or_default()),
         }
     }
 }
@@ -623,6 +636,7 @@ impl From<LegacyResource> for ResourceEntry {
                 spokes: w.spokes,
             }),
             deploy_image: None,
+            external: None,
         }
     }
 }
@@ -704,6 +718,7 @@ mod tests {
             builtin: false,
             webhooks,
             deploy_image: None,
+            external: None,
         };
         let hub = WebhookOptions {
             defaulting: true,
@@ -724,6 +739,7 @@ mod tests {
                 ..WebhookOptions::default()
             }),
             deploy_image: None,
+            external: None,
         };
         Project {
             layout: LAYOUT.into(),
@@ -824,6 +840,28 @@ version: "3"
             assert_eq!(format, Format::Kubebuilder);
             assert_eq!(read.render().unwrap(), text);
         }
+    }
+
+    #[test]
+    fn an_external_kind_has_its_own_domain_and_no_crd_version() {
+        let mut project = webhooks();
+        project.resources.truncate(1);
+        project.resources[0].group = "cert-manager".into();
+        project.resources[0].kind = "Certificate".into();
+        project.resources[0].plural = "certificates".into();
+        project.resources[0].webhooks = None;
+        project.resources[0].external = Some("io".into());
+        let text = project.render().unwrap();
+        let entry = "- api:\n    namespaced: true\n    storage: true\n  controller: true\n  domain: io\n  external: true\n  group: cert-manager\n";
+        assert!(text.contains(entry), "{text}");
+        assert_eq!(Project::parse(&text).unwrap(), project);
+        let err = Project::parse(&text.replace("  domain: io\n", ""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("resources[0]: an external kind without its `domain`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Resource {
     pub storage: bool,
     /// A kind of Kubernetes itself, which the project reconciles but does not define.
     pub builtin: bool,
+    /// A kind whose CRD another project defines and installs (`create api --external`).
+    pub external: bool,
     pub module: String,
     pub group_module: String,
     pub version_module: String,
@@ -75,9 +77,10 @@ impl Resource {
             .builtin
             .then(|| builtin::find(&entry.group, &entry.version, &entry.kind))
             .flatten();
+        let domain = entry.external.as_deref().unwrap_or(&project.domain);
         let full_group = match known {
             Some(b) => ApiGroup::from_written(b.group),
-            None => ApiGroup::of_project(&entry.group, &project.domain),
+            None => ApiGroup::of_project(&entry.group, domain),
         };
         let module = rust_module(&entry.kind);
         // The group as written: a built-in kind's PROJECT entry may leave the core group empty.
@@ -105,10 +108,11 @@ impl Resource {
             namespaced: known.map_or(api.is_none_or(|a| a.namespaced), |b| b.namespaced),
             storage: api.is_none_or(|a| a.storage),
             builtin: known.is_some(),
+            external: entry.external.is_some(),
             api_path: format!("{crate_name}::api::{api_rel}"),
             controller_path: format!("{crate_name}::controllers::{ctrl_rel}"),
             explicit_plural: explicit_plural(entry),
-            finalizer: format!("{}/finalizer", full_group.api()),
+            finalizer: finalizer(project, entry, &full_group),
             sample_name: format!("{singular}-sample"),
             sample_file: String::new(),
             field_manager: format!("{}-controller", project.project_name),
@@ -135,6 +139,15 @@ impl Resource {
             .replace("{plural}", &self.plural)
             .replace("{group}", &self.group)
             .replace("{version}", &self.version)
+    }
+}
+
+/// The finalizer of the kind's controller: named after the kind's group, or, for an external
+/// kind, whose group is another project's, after this project's domain.
+fn finalizer(project: &Project, entry: &ResourceEntry, full_group: &ApiGroup) -> String {
+    match entry.external {
+        Some(_) => format!("{}.{}/finalizer", project.project_name, project.domain),
+        None => format!("{}/finalizer", full_group.api()),
     }
 }
 

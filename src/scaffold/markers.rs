@@ -129,6 +129,9 @@ pub const ENVTEST_NO_STATUS: Marker =
 /// The same, for a controller of the deploy-image plugin: its Deployment.
 pub const ENVTEST_DEPLOY_IMAGE: Marker =
     marker("envtest", "tests/envtest/main.rs", "envtest-deploy-image");
+/// The same, for the controller of an external kind: its CRD, kept under `config/crd/external/`,
+/// installed first.
+pub const ENVTEST_EXTERNAL: Marker = marker("envtest", "tests/envtest/main.rs", "envtest-external");
 /// An environment variable of the manager's container, such as the image of the deploy-image
 /// plugin.
 pub const MANAGER_ENV: Marker = marker("managerenv", "config/manager/manager.yaml", "managerenv");
@@ -204,6 +207,7 @@ pub const ALL: &[&Marker] = &[
     &ENVTEST,
     &ENVTEST_NO_STATUS,
     &ENVTEST_DEPLOY_IMAGE,
+    &ENVTEST_EXTERNAL,
     &MANAGER_ENV,
     &DEFAULT_WEBHOOK,
     &DEFAULT_WEBHOOK_PATCHES,

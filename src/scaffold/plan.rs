@@ -115,6 +115,11 @@ impl Plan {
         tree
     }
 
+    /// Whether the plan works on a tree held in memory (see [`Plan::in_memory`]).
+    pub fn is_in_memory(&self) -> bool {
+        self.memory.is_some()
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

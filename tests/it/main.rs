@@ -24,6 +24,7 @@ mod description_fixtures;
 mod description_keywords;
 mod description_property;
 mod description_shared_crds;
+mod external;
 mod fuzz;
 mod helm;
 mod kind_names;

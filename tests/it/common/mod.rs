@@ -291,6 +291,18 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "api", "--group", "shop", "--version", "v1", "--kind", "Clerk"],
         ],
     },
+    // A kind of another project (its CRD in tests/fixtures/external, which that project would
+    // install) beside a kind of this one: its types, controller and webhooks, no CRD of ours; the
+    // envtest suite installs the CRD kept under config/crd/external.
+    Scenario {
+        name: "external",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "external-operator"],
+            &["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"],
+            &["create", "api", "--from", "{fixtures}/external/certificate-crd.yaml", "--external"],
+            &["create", "webhook", "--group", "certs", "--version", "v1", "--kind", "Certificate", "--defaulting", "--programmatic-validation"],
+        ],
+    },
 ];
 
 /// Builds a scenario into `parent/<name>` by running its commands.

@@ -2,7 +2,8 @@
 //! `config/crd/bases` of every snapshot project, and of every project made by `create api --from`
 //! (the description fixtures, and the shared CRDs when present), is accepted by server-side apply
 //! and becomes Established (structural schema, CEL compilation and cost limits are checked
-//! there), and every sample of `config/samples` is accepted.
+//! there), and every sample of `config/samples` is accepted (the CRDs that a project keeps of
+//! external kinds, in `config/crd/external`, installed as well).
 
 use std::{path::PathBuf, time::Instant};
 
@@ -41,9 +42,15 @@ async fn crds_are_established_and_samples_accepted() {
     let (mut crds, mut samples) = (0, 0);
     for dir in &projects {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let installed = control_plane
+        let mut installed = control_plane
             .install_crds(dir.join("config/crd/bases"))
             .await;
+        // The CRDs of external kinds, which other projects install, as the envtest suites do.
+        installed.extend(
+            control_plane
+                .install_crds(dir.join("config/crd/external"))
+                .await,
+        );
         crds += installed.len();
         let sample_dir = dir.join("config/samples");
         if sample_dir.join("kustomization.yaml").is_file() {
