@@ -63,12 +63,21 @@ fn check_file(path: &str, text: &str) -> Result<()> {
         || path.ends_with(".yml")
         || path == crate::model::project::PROJECT_FILE)
         // The chart's templates are Go templates; Helm makes YAML of them.
-        && !path.starts_with(super::helm::TEMPLATES_DIR)
+        && !chart_template(path)
         && let Err(e) = crate::yaml::check(Path::new(path), text)
     {
         return Err(invalid(format!("generated YAML does not parse: {e}"), 0, 0));
     }
     Ok(())
+}
+
+/// Whether `path` is a template of the Helm chart, or the scaffold base's copy of one.
+fn chart_template(path: &str) -> bool {
+    let path = path
+        .strip_prefix(super::base::BASE_DIR)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .unwrap_or(path);
+    path.starts_with(super::helm::TEMPLATES_DIR)
 }
 
 /// One line per planned file, as shown to the user.
