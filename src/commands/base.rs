@@ -6,15 +6,15 @@
 //! RBAC roles, webhook configurations), the vendored runtime or PROJECT itself: those are
 //! re-derived after an upgrade rather than merged.
 
-use std::collections::BTreeMap;
 use clap::Parser as _;
+use std::collections::BTreeMap;
 
 use super::external;
 use crate::cli::Cli;
 use crate::derive::{crds, rbac, webhooks};
 use crate::error::{Error, Result};
-use crate::model::{Project, Resource};
 use crate::model::project::{CLI_VERSION, PROJECT_FILE};
+use crate::model::{Project, Resource};
 use crate::scaffold::base::{self, BASE_DIR};
 use crate::scaffold::{Plan, vendor};
 
