@@ -146,6 +146,14 @@ pub enum CreateCommand {
         code already there as it is."
     )]
     Webhook(CreateWebhookArgs),
+
+    /// Add a kind served by an extension API server behind an APIService (API aggregation),
+    /// rather than by a CRD.
+    #[command(
+        after_help = "Examples:\n  kubeforge create apiserver --group wardle --version v1alpha1 --kind Flunder\n  \
+        kubeforge create apiserver --group wardle --version v1alpha1 --kind Fischer --namespaced=false"
+    )]
+    Apiserver(CreateApiserverArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +217,29 @@ pub struct DeleteApiArgs {
     /// that code is changed).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateApiserverArgs {
+    /// API group, without the project domain (e.g. `wardle`).
+    #[arg(long)]
+    pub group: String,
+
+    /// API version (e.g. `v1alpha1`).
+    #[arg(long)]
+    pub version: String,
+
+    /// Kind, in UpperCamelCase (e.g. `Flunder`).
+    #[arg(long)]
+    pub kind: String,
+
+    /// The resource's plural, the last part of its URLs (default: derived from the kind).
+    #[arg(long)]
+    pub plural: Option<String>,
+
+    /// Whether the kind's objects live in namespaces (`--namespaced=false`: cluster-scoped).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub namespaced: Option<bool>,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,8 @@
 //! `kubeforge alpha generate`: the project scaffolded afresh from its PROJECT file into another
 //! directory, as kubebuilder's `alpha generate` does. `init` is run with the project's options,
 //! then `create api` for each resource and `create webhook` for each that has webhooks, in the
-//! order PROJECT lists them, and last `edit --plugins helm` when the project has the Helm chart.
+//! order PROJECT lists them, `create apiserver` for each aggregated kind, and last `edit --plugins
+//! helm` when the project has the Helm chart.
 //!
 //! An external kind is made again from the copy of its CRD that the project keeps, as it was.
 //! What PROJECT does not record is not replayed: the kinds come back as the templates make them
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::AlphaGenerateArgs;
 use crate::error::{Error, Result};
 use crate::model::Resource;
-use crate::model::project::{License, Project, ResourceEntry, Runtime};
+use crate::model::project::{AggregatedKind, License, Project, ResourceEntry, Runtime};
 use crate::scaffold::Plan;
 
 /// What `alpha generate` does: replay `commands` into `output`.
@@ -65,6 +66,7 @@ pub fn replay(project: &Project, root: &Path) -> Vec<Vec<String>> {
         }
     }
     commands.extend(project.resources.iter().filter_map(create_webhook));
+    commands.extend(project.apiservers.iter().map(create_apiserver));
     if project.helm {
         commands.push(words(&["edit", "--plugins", "helm"]));
     }
@@ -136,6 +138,15 @@ fn create_external(project: &Project, entry: &ResourceEntry, root: &Path) -> Vec
     args.extend(words(&["--version", &entry.version, "--kind", &entry.kind]));
     args.push(format!("--controller={}", entry.controller));
     args.extend(words(&["--from", &crd.to_string_lossy(), "--external"]));
+    args
+}
+
+/// `create apiserver` for one aggregated kind.
+fn create_apiserver(kind: &AggregatedKind) -> Vec<String> {
+    let mut args = words(&["create", "apiserver", "--group", &kind.group]);
+    args.extend(words(&["--version", &kind.version, "--kind", &kind.kind]));
+    args.extend(words(&["--plural", &kind.plural]));
+    args.push(format!("--namespaced={}", kind.namespaced));
     args
 }
 

@@ -73,6 +73,7 @@ pub fn resolve(root: &Path, args: &InitArgs) -> Result<Project> {
         },
         helm: false,
         resources: Vec::new(),
+        apiservers: Vec::new(),
     })
 }
 

@@ -5,6 +5,7 @@ pub mod alpha_generate;
 pub mod alpha_update;
 pub mod base;
 pub mod create_api;
+pub mod create_apiserver;
 pub mod create_webhook;
 pub mod delete_api;
 pub mod deploy_image;
@@ -25,6 +26,7 @@ pub fn scaffolding(plan: Plan, command: &Command) -> Result<Plan> {
         Command::Init(args) => init::plan(plan, args),
         Command::Create(CreateCommand::Api(args)) => create_api::plan(plan, args),
         Command::Create(CreateCommand::Webhook(args)) => create_webhook::plan(plan, args),
+        Command::Create(CreateCommand::Apiserver(args)) => create_apiserver::plan(plan, args),
         Command::Delete(DeleteCommand::Api(args)) => delete_api::plan(plan, args),
         Command::Edit(args) => edit::plan(plan, args),
         other => Err(Error::Other(anyhow::anyhow!(

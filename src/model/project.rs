@@ -48,6 +48,20 @@ pub struct Project {
     /// The Helm chart under `dist/chart/` is kept with the project (`edit --plugins helm`).
     pub helm: bool,
     pub resources: Vec<ResourceEntry>,
+    /// The kinds served by the project's extension API server (`create apiserver`).
+    pub apiservers: Vec<AggregatedKind>,
+}
+
+/// A kind served by the project's extension API server behind an APIService, not by a CRD.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AggregatedKind {
+    pub group: String,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub namespaced: bool,
+    pub plural: String,
+    pub version: String,
 }
 
 /// Where a project gets the `kubeforge-runtime` crate.
@@ -288,6 +302,13 @@ struct ProjectFile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Plugins {
+    /// The kinds of the extension API server (`create apiserver`).
+    #[serde(
+        rename = "apiserver.kubeforge.io/v1-alpha",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    apiserver: Option<ApiserverPlugin>,
     /// The kinds made by `create api --plugins deploy-image`, as kubebuilder's deploy-image
     /// plugin records its own.
     #[serde(
@@ -306,6 +327,13 @@ struct Plugins {
     helm: Option<HelmPlugin>,
     #[serde(rename = "kubeforge.io/v1")]
     kubeforge: Options,
+}
+
+/// The configuration of the API server plugin: its kinds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiserverPlugin {
+    resources: Vec<AggregatedKind>,
 }
 
 /// The configuration of the Helm chart plugin: none, written `{}`.
@@ -441,6 +469,9 @@ impl From<Project> for ProjectFile {
             layout: vec![p.layout],
             multigroup: p.multigroup,
             plugins: Plugins {
+                apiserver: (!p.apiservers.is_empty()).then(|| ApiserverPlugin {
+                    resources: p.apiservers.clone(),
+                }),
                 deploy_image,
                 helm: p.helm.then_some(HelmPlugin {}),
                 kubeforge: Options {
@@ -511,6 +542,7 @@ impl From<ProjectFile> for Project {
             runtime: options.runtime,
             helm: f.plugins.helm.is_some(),
             resources,
+            apiservers: f.plugins.apiserver.map(|a| a.resources).unwrap_or_default(),
         }
     }
 }
@@ -612,6 +644,7 @@ impl From<LegacyProject> for Project {
             runtime: l.runtime,
             helm: false,
             resources: l.resources.into_iter().map(ResourceEntry::from).collect(),
+            apiservers: Vec::new(),
         }
     }
 }

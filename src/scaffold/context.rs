@@ -25,6 +25,9 @@ pub struct TemplateContext<'a> {
     pub spoke: Option<&'a SpokeContext>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deploy_image: Option<DeployImageContext>,
+    /// The extension API server's names (`create apiserver`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apiserver: Option<&'a crate::commands::create_apiserver::ApiserverContext>,
 }
 
 #[derive(Serialize)]
@@ -82,6 +85,7 @@ impl<'a> TemplateContext<'a> {
             webhook: None,
             spoke: None,
             deploy_image: None,
+            apiserver: None,
         }
     }
 

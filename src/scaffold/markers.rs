@@ -191,6 +191,30 @@ pub const CRD_WEBHOOK_PATCH: Marker = marker(
     "crdkustomizewebhookpatch",
 );
 
+/// A module of the crate, in `src/lib.rs`.
+pub const LIB_MODULES: Marker = marker("lib-modules", "src/lib.rs", "lib-modules");
+/// An aggregated kind's storage module, in the API server's module.
+pub const APISERVER_KINDS: Marker =
+    marker("apiserver-kinds", "src/apiserver/mod.rs", "apiserver-kinds");
+/// An aggregated kind, served by the API server.
+pub const APISERVER_RESOURCES: Marker = marker(
+    "apiserver-resources",
+    "src/apiserver/mod.rs",
+    "apiserver-resources",
+);
+/// An aggregated kind's APIService (one per group-version), in the API server's kustomization.
+pub const APISERVER_SERVICES: Marker = marker(
+    "apiserver-apiservices",
+    "config/apiserver/kustomization.yaml",
+    "apiserver-apiservices",
+);
+/// An aggregated kind's roles, in the API server's kustomization.
+pub const APISERVER_ROLES: Marker = marker(
+    "apiserver-roles",
+    "config/apiserver/kustomization.yaml",
+    "apiserver-roles",
+);
+
 /// Every marker, for checks.
 pub const ALL: &[&Marker] = &[
     &API_MODULES,
@@ -220,6 +244,11 @@ pub const ALL: &[&Marker] = &[
     &WEBHOOKS,
     &WEBHOOK_MANIFESTS,
     &CRD_WEBHOOK_PATCH,
+    &LIB_MODULES,
+    &APISERVER_KINDS,
+    &APISERVER_RESOURCES,
+    &APISERVER_SERVICES,
+    &APISERVER_ROLES,
 ];
 
 #[cfg(test)]

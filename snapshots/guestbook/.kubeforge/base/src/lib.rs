@@ -28,5 +28,6 @@
 pub mod api;
 pub mod controllers;
 pub mod webhooks;
+// +kubeforge:scaffold:lib-modules
 
 pub use kubeforge_runtime::{manager, reconcile};

@@ -1,0 +1,289 @@
+//! `kubeforge create apiserver`: a kind served by the project's own extension API server behind
+//! an APIService (Kubernetes API aggregation), rather than by a CRD.
+//!
+//! The first such kind brings the server: `src/apiserver/` (the kinds it serves and their
+//! storage), the binary `src/bin/apiserver.rs` on `kubeforge_runtime::apiserver`, its image
+//! (`Dockerfile.apiserver`) and its manifests in `config/apiserver/`. Each kind adds its types in
+//! `src/api/`, a storage module, an APIService for its group-version when new, roles for its
+//! users, and a test on the real control plane. PROJECT records the kinds under the plugin key
+//! `apiserver.kubeforge.io/v1-alpha`; running the command again for a recorded kind does nothing.
+
+use serde::Serialize;
+
+use crate::cli::CreateApiserverArgs;
+use crate::error::{Error, Result};
+use crate::model::project::{AggregatedKind, PROJECT_FILE};
+use crate::model::{ApiOptions, Project, Resource, ResourceEntry, builtin, names};
+use crate::scaffold::context::TemplateContext;
+use crate::scaffold::markers::{self, Marker};
+use crate::scaffold::{IfExists, Plan, Templates};
+
+/// Validated options.
+struct Settings {
+    project: Project,
+    resource: Resource,
+    /// Whether this is the project's first aggregated kind: the server comes with it.
+    first: bool,
+}
+
+/// What the templates of the server see, besides the project and the kind (`apiserver.*`).
+#[derive(Serialize)]
+pub struct ApiserverContext {
+    /// The namespace the server runs in, and the prefix of its objects' names.
+    pub namespace: String,
+    /// The server's Service, Deployment, ServiceAccount and certificate.
+    pub name: String,
+    /// The DNS name of its Service, which its serving certificate names.
+    pub service_host: String,
+    /// The APIService of the kind's group-version, `<version>.<group>`.
+    pub api_service: String,
+}
+
+impl ApiserverContext {
+    fn new(project: &Project, r: &Resource) -> ApiserverContext {
+        let namespace = format!("{}-system", project.project_name);
+        let name = format!("{}-apiserver", project.project_name);
+        let api_service = format!("{}.{}", r.version, r.full_group.api());
+        ApiserverContext {
+            service_host: format!("{name}.{namespace}.svc"),
+            api_service,
+            namespace,
+            name,
+        }
+    }
+}
+
+fn resolve(mut project: Project, args: &CreateApiserverArgs) -> Result<Option<Settings>> {
+    let group = &args.group;
+    let full_group = format!("{group}.{}", project.domain);
+    names::check_dns1123_subdomain(&full_group).map_err(|e| {
+        Error::usage(
+            format!("--group `{group}`: the full group `{full_group}` {e}"),
+            "use a shorter group",
+        )
+    })?;
+    if builtin::is_builtin_group(group) {
+        return Err(Error::usage(
+            format!("--group `{group}` is a group of Kubernetes itself"),
+            "name a group of the project, e.g. --group wardle",
+        ));
+    }
+    super::inputs::check_version_flag("version", &args.version, "v1alpha1")?;
+    super::inputs::check_kind_flag(&args.kind)?;
+    let plural = match &args.plural {
+        Some(p) => {
+            names::check_dns1035_label(p).map_err(|e| {
+                Error::usage(
+                    format!("--plural `{p}` {e}"),
+                    "use a lowercase name such as `flunders`",
+                )
+            })?;
+            p.clone()
+        }
+        None => names::default_plural(&args.kind),
+    };
+    let kind = AggregatedKind {
+        group: group.clone(),
+        kind: args.kind.clone(),
+        namespaced: args.namespaced.unwrap_or(true),
+        plural,
+        version: args.version.clone(),
+    };
+    if let Some(had) = project
+        .apiservers
+        .iter()
+        .find(|k| k.group == kind.group && k.version == kind.version && k.kind == kind.kind)
+    {
+        if *had != kind {
+            return Err(Error::usage(
+                format!(
+                    "{}/{}, Kind={} is served already, with other options (plural `{}`, namespaced {})",
+                    full_group, had.version, had.kind, had.plural, had.namespaced
+                ),
+                "leave out --plural and --namespaced to keep the kind as it is",
+            ));
+        }
+        return Ok(None);
+    }
+    check_free(&project, &kind, &full_group)?;
+    let resource = Resource::new(&project, &entry(&kind));
+    let first = project.apiservers.is_empty();
+    project.apiservers.push(kind);
+    Ok(Some(Settings {
+        project,
+        resource,
+        first,
+    }))
+}
+
+/// The kind as a resource of the project, for its names and paths.
+fn entry(kind: &AggregatedKind) -> ResourceEntry {
+    ResourceEntry {
+        group: kind.group.clone(),
+        version: kind.version.clone(),
+        kind: kind.kind.clone(),
+        plural: kind.plural.clone(),
+        api: Some(ApiOptions {
+            namespaced: kind.namespaced,
+            storage: true,
+        }),
+        controller: false,
+        builtin: false,
+        webhooks: None,
+        deploy_image: None,
+        external: None,
+    }
+}
+
+/// Refuses a kind whose group-version CRDs of the project serve (an APIService takes the whole
+/// group-version), whose types or storage module another kind has, or whose plural is taken.
+fn check_free(project: &Project, kind: &AggregatedKind, full_group: &str) -> Result<()> {
+    let gv = format!("{full_group}/{}", kind.version);
+    if let Some(crd) = project
+        .resources
+        .iter()
+        .find(|r| r.group == kind.group && r.version == kind.version && r.api.is_some())
+    {
+        return Err(Error::usage(
+            format!(
+                "{gv} is served by the CRD of {}: an APIService would take the whole group-version from it",
+                crd.kind
+            ),
+            "serve the aggregated kind in a group or version of its own, e.g. --version v1alpha1 or another --group",
+        ));
+    }
+    let new = Resource::new(project, &entry(kind));
+    let others = project
+        .resources
+        .iter()
+        .filter(|r| r.api.is_some())
+        .cloned()
+        .chain(project.apiservers.iter().map(entry));
+    for other in others {
+        let other = Resource::new(project, &other);
+        let clash = if other.paths.types == new.paths.types {
+            Some(format!("its types would be in {}", new.paths.types))
+        } else if project.apiservers.iter().any(|k| k.kind == other.kind)
+            && other.module == new.module
+        {
+            Some(format!(
+                "its storage would be in src/apiserver/{}.rs",
+                new.module
+            ))
+        } else if other.full_group.api() == full_group
+            && (other.plural == kind.plural || other.kind == kind.kind)
+        {
+            Some(format!(
+                "the group already has the resource `{}` of kind {}",
+                other.plural, other.kind
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = clash {
+            return Err(Error::usage(
+                format!(
+                    "--kind `{}`: {why}, by {}/{}",
+                    kind.kind,
+                    other.full_group.written(),
+                    other.kind
+                ),
+                "start the project with `kubeforge init --multigroup` to keep kinds apart by group, or name another kind",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn plan(mut plan: Plan, args: &CreateApiserverArgs) -> Result<Plan> {
+    let root = &plan.root().to_path_buf();
+    let project = super::inputs::load_project(&mut plan)?;
+    let domain = project.domain.clone();
+    let Some(s) = resolve(project, args)? else {
+        plan.notes.push(format!(
+            "{}.{domain}/{}, Kind={} is served already; nothing to do",
+            args.group, args.version, args.kind
+        ));
+        return Ok(plan);
+    };
+    let templates = Templates::load(root)?;
+    let r = &s.resource;
+    let apiserver = ApiserverContext::new(&s.project, r);
+    let ctx = || {
+        let mut ctx = TemplateContext::new(&s.project).with_resource(r);
+        ctx.apiserver = Some(&apiserver);
+        ctx
+    };
+    if s.first {
+        for (template, pattern) in templates.under("apiserver-init") {
+            let text = templates.render(template, &ctx())?;
+            plan.scaffold(&pattern, text, IfExists::Keep, false)?;
+        }
+        inject_or_note(
+            &mut plan,
+            &templates,
+            &markers::LIB_MODULES,
+            &ctx().with_module("apiserver"),
+        )?;
+    }
+    // The kind's types, in the API modules beside the project's other kinds.
+    let p = &r.paths;
+    markers::API_MODULES.inject(
+        &mut plan,
+        &templates,
+        &ctx().with_module(&p.api_root_module),
+    )?;
+    if let Some(group_mod) = &p.group_mod {
+        let text = templates.render("multigroup/api_group_mod.rs.tera", &ctx())?;
+        plan.scaffold(group_mod, text, IfExists::Keep, false)?;
+        markers::API_GROUP_MODULES.inject(
+            &mut plan,
+            &templates,
+            &ctx().with_module(&r.version_module),
+        )?;
+    }
+    let version_mod = templates.render("api/{api_dir}/mod.rs.tera", &ctx())?;
+    plan.scaffold(&p.version_mod, version_mod, IfExists::Keep, false)?;
+    // Files the kind shares with others (its group-version's APIService) are kept as they are.
+    for (template, pattern) in templates.under("apiserver") {
+        let text = templates.render(template, &ctx())?;
+        plan.scaffold(&r.expand(&pattern), text, IfExists::Keep, false)?;
+    }
+    let kind = ctx().with_module(&r.module);
+    markers::KINDS.inject(&mut plan, &templates, &kind)?;
+    markers::APISERVER_KINDS.inject(&mut plan, &templates, &kind)?;
+    markers::APISERVER_RESOURCES.inject(&mut plan, &templates, &kind)?;
+    markers::APISERVER_SERVICES.inject(&mut plan, &templates, &kind)?;
+    markers::APISERVER_ROLES.inject(&mut plan, &templates, &kind)?;
+    if s.first {
+        plan.notes.push(
+            "the API server needs cert-manager in the cluster for its certificate and the APIService's caBundle: https://cert-manager.io/docs/installation/".into(),
+        );
+    }
+    plan.regenerate(PROJECT_FILE, s.project.render()?)?;
+    Ok(plan)
+}
+
+/// Injects at `marker`; a project whose file lacks the marker (made before it existed) is told
+/// what to add instead.
+fn inject_or_note(
+    plan: &mut Plan,
+    templates: &Templates,
+    marker: &Marker,
+    ctx: &TemplateContext,
+) -> Result<()> {
+    match marker.inject(plan, templates, ctx) {
+        Err(Error::MarkerMissing {
+            file,
+            marker,
+            fragment,
+        }) => {
+            plan.notes.push(format!(
+                "warning   {} has no line `{marker}`: add this to it:\n{fragment}",
+                file.display()
+            ));
+            Ok(())
+        }
+        other => other,
+    }
+}
