@@ -8,6 +8,7 @@ mod adoption;
 mod all_or_nothing;
 mod alpha_generate;
 mod alpha_update;
+mod apiserver;
 mod architecture;
 mod bounded_input;
 mod cli;
