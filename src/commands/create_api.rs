@@ -45,6 +45,7 @@ pub fn resolve(mut project: Project, args: &Request, plan: &Plan) -> Result<Sett
         return resolve_builtin(project, args, plan);
     }
     let plural = check_names(&project, args)?;
+    check_not_aggregated(&project, args, &plural)?;
     let same_kind: Vec<&ResourceEntry> = project
         .resources
         .iter()
@@ -125,6 +126,24 @@ fn check_names(project: &Project, args: &Request) -> Result<String> {
         }
         None => Ok(names::default_plural(&args.kind)),
     }
+}
+
+/// Refuses a CRD kind in a group-version that the project's extension API server serves, or of a
+/// kind or plural that the server serves in the group (`create apiserver`).
+fn check_not_aggregated(project: &Project, args: &Request, plural: &str) -> Result<()> {
+    let Some(served) = project.apiservers.iter().find(|k| {
+        k.group == args.group
+            && (k.version == args.version || k.kind == args.kind || k.plural == plural)
+    }) else {
+        return Ok(());
+    };
+    Err(Error::usage(
+        format!(
+            "{}.{}/{}: the project's API server serves {} (`create apiserver`), which a CRD would clash with",
+            args.group, project.domain, args.version, served.kind
+        ),
+        "give the CRD kind a group or version of its own",
+    ))
 }
 
 /// Checks that the kind fits the project's layout, keeps its plural, and takes no other kind's.
