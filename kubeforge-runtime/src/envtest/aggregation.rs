@@ -396,6 +396,41 @@ impl ControlPlane {
     /// `ip` must not be a loopback or link-local address, which the API server refuses: the
     /// [`NetNs::ns_ip`] of a namespace where the server runs. Panics, with the APIService's
     /// conditions, when it does not become available within [`AGGREGATION_WAIT`].
+    ///
+    /// # Example
+    ///
+    /// An extension API server (here the binary `my-apiserver`, whose flags are its own) in a
+    /// network namespace, serving `widgets.example.com/v1alpha1`:
+    ///
+    /// ```no_run
+    /// use kubeforge_runtime::envtest::{ControlPlane, NetNs};
+    ///
+    /// #[tokio::test]
+    /// async fn aggregates() {
+    ///     let Some(control_plane) = ControlPlane::start().await else {
+    ///         return; // KUBEBUILDER_ASSETS is unset
+    ///     };
+    ///     let Some(netns) = NetNs::create() else {
+    ///         return; // not root
+    ///     };
+    ///     let (cert, key) = control_plane.issue_service_certificate("widgets", "apiserver");
+    ///     std::fs::write(control_plane.path("widgets.crt"), cert).unwrap();
+    ///     std::fs::write(control_plane.path("widgets.key"), key).unwrap();
+    ///     control_plane.allow_delegation("widgets-apiserver").await;
+    ///     let kubeconfig = control_plane.kubeconfig_in(&netns, "widgets-apiserver", &[]);
+    ///     let mut server = netns.command("my-apiserver");
+    ///     server
+    ///         .arg(format!("--kubeconfig={}", kubeconfig.display()))
+    ///         .arg(format!("--bind-address={}:8443", netns.ns_ip()))
+    ///         .arg(format!("--tls-cert-file={}", control_plane.path("widgets.crt").display()))
+    ///         .arg(format!("--tls-private-key-file={}", control_plane.path("widgets.key").display()));
+    ///     netns.spawn(&mut server).unwrap();
+    ///     let (ip, ca) = (netns.ns_ip(), control_plane.ca_pem());
+    ///     control_plane
+    ///         .aggregate("widgets.example.com", "v1alpha1", "widgets", "apiserver", ip, 8443, &ca)
+    ///         .await;
+    /// }
+    /// ```
     #[allow(clippy::too_many_arguments)]
     pub async fn aggregate(
         &self,

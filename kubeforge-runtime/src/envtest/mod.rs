@@ -53,13 +53,13 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::manager::Manager;
-
-mod aggregation;
-pub use aggregation::{AGGREGATION_WAIT, NetNs};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair,
 };
+
+mod aggregation;
+pub use aggregation::{AGGREGATION_WAIT, NetNs};
 
 /// How long etcd and kube-apiserver get to become ready.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
