@@ -1,12 +1,17 @@
 //! API aggregation on a real control plane (etcd and kube-apiserver from `KUBEBUILDER_ASSETS`):
 //! a stand-in extension API server runs in a network namespace (this test binary, run again
 //! there with [`STAND_IN`] set), is registered with `ControlPlane::aggregate`, and its resource
-//! shows in `kubectl api-resources`. Skipped, with a message, when `KUBEBUILDER_ASSETS` is unset
+//! shows in `kubectl api-resources`. The stand-in accepts only clients with a certificate of the
+//! front-proxy authority, as an extension API server does, and records the user the API server
+//! proxied for. Skipped, with a message, when `KUBEBUILDER_ASSETS` is unset
 //! or the network namespace cannot be made (not root).
 
 use std::{
+    io::Write,
     net::SocketAddr,
+    path::{Path, PathBuf},
     process::{Command, Stdio},
+    sync::Arc,
     time::Instant,
 };
 
@@ -15,12 +20,17 @@ use kube::Api;
 use kubeforge_runtime::{
     envtest::{self, ControlPlane, NetNs},
     manager::{
-        http::{Reply, Routes},
-        tls::{CertSource, TlsOptions},
+        http::{Handler, Reply, Request},
+        tls::{self, CertFiles, CertResolver},
     },
 };
+use rustls::{
+    RootCertStore, ServerConfig,
+    pki_types::{CertificateDer, pem::PemObject},
+    server::WebPkiClientVerifier,
+};
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
+use tokio_rustls::TlsAcceptor;
 
 /// The API group of the stand-in.
 const GROUP: &str = "stand-in.kubeforge.dev";
@@ -37,7 +47,8 @@ const PORT: u16 = 8443;
 
 /// Set to `<address>` in the environment of the stand-in, with [`CERT_DIR`] and `KUBECONFIG`.
 const STAND_IN: &str = "KUBEFORGE_STAND_IN";
-/// The directory of the stand-in's serving certificate (`tls.crt`, `tls.key`).
+/// The directory of the stand-in's serving certificate (`tls.crt`, `tls.key`), and of the file
+/// where it records each request (`requests`: the `X-Remote-User` and the path, a line each).
 const CERT_DIR: &str = "KUBEFORGE_STAND_IN_CERTS";
 
 /// The API server starts with the aggregation flags: it publishes the front-proxy authority and
@@ -110,6 +121,14 @@ async fn aggregates_a_stand_in_extension_server() {
         began.elapsed().as_secs_f64()
     );
     kubectl_lists_widgets(&control_plane);
+    // `aggregate` read `/apis/<group>/<version>` as the administrator, through the API server.
+    let requests = std::fs::read_to_string(certs.path().join("requests")).unwrap_or_default();
+    eprintln!("the stand-in received (user, path):\n{requests}");
+    let proxied = format!("admin /apis/{GROUP}/{VERSION}");
+    assert!(
+        requests.lines().any(|line| line == proxied),
+        "the API server proxied no request of user admin; the stand-in received:\n{requests}"
+    );
 }
 
 /// `kubectl api-resources` lists the stand-in's resource; skipped when kubectl is missing.
@@ -137,33 +156,72 @@ fn kubectl_lists_widgets(control_plane: &ControlPlane) {
     );
 }
 
-/// The stand-in extension API server, when [`STAND_IN`] is set (a no-op otherwise): checks that
-/// it can read the front-proxy authority from the API server through its kubeconfig, then
-/// serves discovery over TLS until killed.
+/// The stand-in extension API server, when [`STAND_IN`] is set (a no-op otherwise): reads the
+/// front-proxy authority from the API server through its kubeconfig, then serves discovery over
+/// TLS, to clients with a certificate of that authority only, until killed.
 #[tokio::test]
 async fn stand_in_server() {
     let Ok(address) = std::env::var(STAND_IN) else {
         return;
     };
     let address: SocketAddr = address.parse().expect("an address");
-    reads_the_front_proxy_authority().await;
-    let tls = TlsOptions {
-        cert: CertSource::Dir(std::env::var(CERT_DIR).expect(CERT_DIR).into()),
-        http2: false,
-    };
-    let acceptor = tls
-        .acceptor(&CancellationToken::new())
-        .expect("a certificate");
+    let front_proxy_ca = front_proxy_authority().await;
+    let dir = PathBuf::from(std::env::var(CERT_DIR).expect(CERT_DIR));
+    let acceptor = acceptor(&dir, &front_proxy_ca);
     let listener = kubeforge_runtime::manager::http::bind(address, "stand-in")
         .await
         .expect("the stand-in listens");
     eprintln!("stand-in: serving {GROUP}/{VERSION} on {address}");
-    kubeforge_runtime::manager::http::serve(listener, Some(acceptor), Routes(discovery)).await;
+    let handler = StandIn(dir.join("requests"));
+    kubeforge_runtime::manager::http::serve(listener, Some(acceptor), handler).await;
 }
 
-/// Reads ConfigMap `kube-system/extension-apiserver-authentication`, as an extension API server
-/// does at start, with the kubeconfig of `KUBECONFIG`; panics when it cannot.
-async fn reads_the_front_proxy_authority() {
+/// A TLS acceptor that presents the certificate in `dir` and requires a client certificate
+/// signed by `client_ca` (PEM).
+fn acceptor(dir: &Path, client_ca: &str) -> TlsAcceptor {
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(client_ca.as_bytes()) {
+        roots
+            .add(cert.expect("a PEM certificate"))
+            .expect("a CA certificate");
+    }
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), tls::provider())
+        .build()
+        .expect("a client certificate verifier");
+    let resolver = CertResolver::load(CertFiles::new(dir)).expect("the serving certificate");
+    let mut config = ServerConfig::builder_with_provider(tls::provider())
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_client_cert_verifier(verifier)
+        .with_cert_resolver(Arc::new(resolver));
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    TlsAcceptor::from(Arc::new(config))
+}
+
+/// Answers with [`discovery`], after recording the user and the path in the file it holds.
+#[derive(Clone)]
+struct StandIn(PathBuf);
+
+impl Handler for StandIn {
+    async fn handle(&self, request: Request) -> Reply {
+        let user = request.headers().get("X-Remote-User");
+        let user = user.and_then(|u| u.to_str().ok()).unwrap_or("-");
+        let path = request.uri().path();
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.0);
+        if let Ok(file) = &mut file {
+            let _ = writeln!(file, "{user} {path}");
+        }
+        discovery(path)
+    }
+}
+
+/// The front-proxy authority (PEM), from ConfigMap `kube-system/extension-apiserver-authentication`
+/// as an extension API server reads it at start, with the kubeconfig of `KUBECONFIG`; panics when
+/// it cannot.
+async fn front_proxy_authority() -> String {
     let kubeconfig = std::env::var("KUBECONFIG").expect("KUBECONFIG");
     let client = envtest::client_from(kubeconfig.as_ref()).await;
     let config_maps: Api<ConfigMap> = Api::namespaced(client, "kube-system");
@@ -171,9 +229,10 @@ async fn reads_the_front_proxy_authority() {
         .get("extension-apiserver-authentication")
         .await
         .expect("the stand-in reads the front-proxy authority");
-    let data = authentication.data.unwrap_or_default();
-    assert!(data.contains_key("requestheader-client-ca-file"));
+    let mut data = authentication.data.unwrap_or_default();
+    let ca = data.remove("requestheader-client-ca-file");
     eprintln!("stand-in: read the front-proxy authority from the API server");
+    ca.expect("the front-proxy authority")
 }
 
 /// The discovery documents of the stand-in: one resource, `widgets`.
