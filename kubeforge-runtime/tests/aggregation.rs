@@ -15,8 +15,8 @@ use std::{
     time::Instant,
 };
 
-use k8s_openapi::api::core::v1::ConfigMap;
-use kube::Api;
+use k8s_openapi::api::{authorization::v1::SubjectAccessReview, core::v1::ConfigMap};
+use kube::{Api, api::PostParams};
 use kubeforge_runtime::{
     envtest::{self, ControlPlane, NetNs},
     manager::{
@@ -157,7 +157,8 @@ fn kubectl_lists_widgets(control_plane: &ControlPlane) {
 }
 
 /// The stand-in extension API server, when [`STAND_IN`] is set (a no-op otherwise): reads the
-/// front-proxy authority from the API server through its kubeconfig, then serves discovery over
+/// front-proxy authority from the API server through its kubeconfig (and checks that it may
+/// review access), then serves discovery over
 /// TLS, to clients with a certificate of that authority only, until killed.
 #[tokio::test]
 async fn stand_in_server() {
@@ -224,15 +225,29 @@ impl Handler for StandIn {
 async fn front_proxy_authority() -> String {
     let kubeconfig = std::env::var("KUBECONFIG").expect("KUBECONFIG");
     let client = envtest::client_from(kubeconfig.as_ref()).await;
-    let config_maps: Api<ConfigMap> = Api::namespaced(client, "kube-system");
+    let config_maps: Api<ConfigMap> = Api::namespaced(client.clone(), "kube-system");
     let authentication = config_maps
         .get("extension-apiserver-authentication")
         .await
         .expect("the stand-in reads the front-proxy authority");
+    may_review_access(client).await;
     let mut data = authentication.data.unwrap_or_default();
     let ca = data.remove("requestheader-client-ca-file");
     eprintln!("stand-in: read the front-proxy authority from the API server");
     ca.expect("the front-proxy authority")
+}
+
+/// Asks the API server whether user `admin` may list widgets, as an extension API server
+/// authorizes a request; panics when the stand-in may not ask.
+async fn may_review_access(client: kube::Client) {
+    let (resource, verb) = ("widgets", "list");
+    let attributes =
+        json!({ "group": GROUP, "version": VERSION, "resource": resource, "verb": verb });
+    let spec = json!({ "user": "admin", "resourceAttributes": attributes });
+    let review: SubjectAccessReview = serde_json::from_value(json!({ "spec": spec })).unwrap();
+    let reviews: Api<SubjectAccessReview> = Api::all(client);
+    let reviewed = reviews.create(&PostParams::default(), &review).await;
+    reviewed.expect("the stand-in may create SubjectAccessReviews");
 }
 
 /// The discovery documents of the stand-in: one resource, `widgets`.

@@ -63,6 +63,10 @@ static CREATED: AtomicU32 = AtomicU32::new(0);
 /// of the process, so that tests running in parallel on one machine do not clash (process ids
 /// below 32768 never do).
 ///
+/// Only the processes started by [`NetNs::spawn`] are killed: a process they started in the
+/// namespace lives on. A test process killed outright (`SIGKILL`) leaves its namespace behind:
+/// `ip netns del kubeforge-<pid>-<n>` deletes it, and its veth pair with it.
+///
 /// # Example
 ///
 /// ```no_run
@@ -357,14 +361,8 @@ impl ControlPlane {
     pub async fn allow_delegation(&self, user: &str) {
         let client = self.client().await;
         let name = format!("{}:auth-delegator", file_name(user));
-        let subjects =
-            json!([{ "apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user }]);
-        let role_ref = |kind: &str, name: &str| json!({ "apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": name });
-        let binding = json!({
-            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
-            "metadata": { "name": name },
-            "roleRef": role_ref("ClusterRole", "system:auth-delegator"), "subjects": subjects,
-        });
+        let role = ("ClusterRole", "system:auth-delegator");
+        let binding = role_binding(&name, None, role, user);
         apply(
             &Api::<ClusterRoleBinding>::all(client.clone()),
             &name,
@@ -372,12 +370,8 @@ impl ControlPlane {
         )
         .await;
         let name = format!("{}:authentication-reader", file_name(user));
-        let binding = json!({
-            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-            "metadata": { "name": name, "namespace": "kube-system" },
-            "roleRef": role_ref("Role", "extension-apiserver-authentication-reader"),
-            "subjects": subjects,
-        });
+        let role = ("Role", "extension-apiserver-authentication-reader");
+        let binding = role_binding(&name, Some("kube-system"), role, user);
         apply(
             &Api::<RoleBinding>::namespaced(client, "kube-system"),
             &name,
@@ -468,6 +462,24 @@ impl ControlPlane {
         wait_discovered(&client, group, version).await;
         available
     }
+}
+
+/// The RoleBinding `name` in `namespace` (a ClusterRoleBinding without namespace) of `role`
+/// (its kind and name) to `user`.
+fn role_binding(name: &str, namespace: Option<&str>, role: (&str, &str), user: &str) -> Value {
+    let group = "rbac.authorization.k8s.io";
+    let (kind, metadata) = match namespace {
+        Some(namespace) => (
+            "RoleBinding",
+            json!({ "name": name, "namespace": namespace }),
+        ),
+        None => ("ClusterRoleBinding", json!({ "name": name })),
+    };
+    json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": metadata,
+        "roleRef": { "apiGroup": group, "kind": role.0, "name": role.1 },
+        "subjects": [{ "apiGroup": group, "kind": "User", "name": user }],
+    })
 }
 
 /// `name` with every character but ASCII letters, digits, `-` and `.` replaced by `-`.
