@@ -7,6 +7,10 @@
 //! so that `cargo test` passes on a machine without the binaries. Dropping the control plane stops
 //! both processes and removes their data; when the test failed, their logs are printed first.
 //!
+//! The API server aggregates: it trusts a front-proxy authority and proxies to the API services
+//! registered with [`ControlPlane::aggregate`], which run in a [`NetNs`] (the API server refuses
+//! loopback endpoints).
+//!
 //! [`reconciles`] checks a controller end to end on it: finalizer, `Ready`, an Event, cleanup.
 //! [`deploys`] checks a controller that runs an image in a Deployment owned by each object.
 //!
@@ -54,6 +58,9 @@ use rcgen::{
     KeyPair,
 };
 
+mod aggregation;
+pub use aggregation::{AGGREGATION_WAIT, NetNs};
+
 /// How long etcd and kube-apiserver get to become ready.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -70,6 +77,8 @@ pub struct ControlPlane {
     /// The certificate authority that signed the server's certificate and trusts client
     /// certificates: [`ControlPlane::issue`] signs more.
     ca: CertifiedIssuer<'static, KeyPair>,
+    /// The port of the API server on 127.0.0.1.
+    port: u16,
     /// The URL of the API server, `https://127.0.0.1:<port>`.
     pub url: String,
     /// A kubeconfig file of a cluster administrator (`system:masters`).
@@ -106,7 +115,7 @@ impl ControlPlane {
             .expect("a temporary directory for the control plane");
         let path = |name: &str| dir.path().join(name);
 
-        let ca = certificate_authority();
+        let ca = certificate_authority("control-plane-ca");
         std::fs::write(path("ca.crt"), ca.pem()).expect("write ca.crt");
         let (cert, key) = issue(&ca, "kube-apiserver", &[], &SERVING_NAMES, false);
         std::fs::write(path("apiserver.crt"), cert).expect("write apiserver.crt");
@@ -114,6 +123,7 @@ impl ControlPlane {
         let (cert, key) = issue(&ca, "admin", &["system:masters"], &[], true);
         std::fs::write(path("admin.crt"), cert).expect("write admin.crt");
         std::fs::write(path("admin.key"), key).expect("write admin.key");
+        write_front_proxy(dir.path());
         let signing_key = KeyPair::generate().expect("a service-account signing key");
         std::fs::write(path("service-accounts.key"), signing_key.serialize_pem())
             .expect("write service-accounts.key");
@@ -168,6 +178,24 @@ impl ControlPlane {
                 "--disable-admission-plugins=ServiceAccount".into(),
                 "--endpoint-reconciler-type=none".into(),
                 "--allow-privileged=true".into(),
+                // Aggregation: the API server authenticates to the API services it proxies to
+                // with the front-proxy client certificate, and tells them the user in headers.
+                format!(
+                    "--requestheader-client-ca-file={}",
+                    file("front-proxy-ca.crt")
+                ),
+                format!("--requestheader-allowed-names={FRONT_PROXY_CLIENT}"),
+                "--requestheader-username-headers=X-Remote-User".into(),
+                "--requestheader-group-headers=X-Remote-Group".into(),
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-".into(),
+                format!(
+                    "--proxy-client-cert-file={}",
+                    file("front-proxy-client.crt")
+                ),
+                format!("--proxy-client-key-file={}", file("front-proxy-client.key")),
+                // To the endpoint of the API service's EndpointSlice, not to its cluster IP,
+                // which nothing routes here.
+                "--enable-aggregator-routing=true".into(),
             ],
             &path("kube-apiserver.log"),
         );
@@ -179,6 +207,7 @@ impl ControlPlane {
             kubeconfig_yaml(
                 &url,
                 &path("ca.crt"),
+                None,
                 &format!(
                     "client-certificate: {}\n    client-key: {}",
                     file("admin.crt"),
@@ -193,6 +222,7 @@ impl ControlPlane {
             etcd,
             dir,
             ca,
+            port: secure_port,
             url,
             kubeconfig,
             startup: Duration::ZERO,
@@ -252,7 +282,7 @@ impl ControlPlane {
         let user = format!("token: {token}");
         std::fs::write(
             &file,
-            kubeconfig_yaml(&self.url, &self.path("ca.crt"), &user),
+            kubeconfig_yaml(&self.url, &self.path("ca.crt"), None, &user),
         )
         .expect("write a kubeconfig");
         file
@@ -359,11 +389,26 @@ const SERVING_NAMES: [&str; 4] = [
     "kubernetes.default.svc",
 ];
 
-fn certificate_authority() -> CertifiedIssuer<'static, KeyPair> {
+/// The common name of the client certificate with which the API server proxies to API services.
+const FRONT_PROXY_CLIENT: &str = "front-proxy-client";
+
+/// Writes, in `dir`, the front-proxy authority (`front-proxy-ca.crt`) and the client certificate
+/// it signed, with which the API server proxies (`front-proxy-client.crt` and `.key`).
+fn write_front_proxy(dir: &Path) {
+    let ca = certificate_authority("front-proxy-ca");
+    let (cert, key) = issue(&ca, FRONT_PROXY_CLIENT, &[], &[], true);
+    for (name, contents) in [
+        ("front-proxy-ca.crt", ca.pem()),
+        ("front-proxy-client.crt", cert),
+        ("front-proxy-client.key", key),
+    ] {
+        std::fs::write(dir.join(name), contents).unwrap_or_else(|e| panic!("write {name}: {e}"));
+    }
+}
+
+fn certificate_authority(name: &str) -> CertifiedIssuer<'static, KeyPair> {
     let mut params = CertificateParams::default();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "control-plane-ca");
+    params.distinguished_name.push(DnType::CommonName, name);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let key = KeyPair::generate().expect("a CA key");
     CertifiedIssuer::self_signed(params, key).expect("a CA certificate")
@@ -397,7 +442,13 @@ fn issue(
     (cert.pem(), key.serialize_pem())
 }
 
-fn kubeconfig_yaml(url: &str, ca: &Path, user: &str) -> String {
+/// A kubeconfig of one cluster at `url`, whose certificate is checked against `ca` and, when
+/// given, `server_name` (rather than the host of `url`), and one user (`user`: the YAML fields
+/// under `user:`, indented by four spaces).
+fn kubeconfig_yaml(url: &str, ca: &Path, server_name: Option<&str>, user: &str) -> String {
+    let server_name = server_name
+        .map(|name| format!("\n    tls-server-name: {name}"))
+        .unwrap_or_default();
     format!(
         "apiVersion: v1
 kind: Config
@@ -405,7 +456,7 @@ clusters:
 - name: control-plane
   cluster:
     server: {url}
-    certificate-authority: {ca}
+    certificate-authority: {ca}{server_name}
 users:
 - name: user
   user:
