@@ -37,6 +37,8 @@ pub struct ApiserverContext {
     pub service_host: String,
     /// The APIService of the kind's group-version, `<version>.<group>`.
     pub api_service: String,
+    /// The kind's type below the crate, `api::<version>::<Kind>`.
+    pub kind_path: String,
 }
 
 impl ApiserverContext {
@@ -47,6 +49,11 @@ impl ApiserverContext {
         ApiserverContext {
             service_host: format!("{name}.{namespace}.svc"),
             api_service,
+            kind_path: r
+                .rust_type
+                .strip_prefix("crate::")
+                .unwrap_or(&r.rust_type)
+                .to_string(),
             namespace,
             name,
         }
@@ -255,6 +262,7 @@ pub fn plan(mut plan: Plan, args: &CreateApiserverArgs) -> Result<Plan> {
     markers::APISERVER_RESOURCES.inject(&mut plan, &templates, &kind)?;
     markers::APISERVER_SERVICES.inject(&mut plan, &templates, &kind)?;
     markers::APISERVER_ROLES.inject(&mut plan, &templates, &kind)?;
+    markers::APISERVER_CHECKS.inject(&mut plan, &templates, &kind)?;
     if s.first {
         plan.notes.push(
             "the API server needs cert-manager in the cluster for its certificate and the APIService's caBundle: https://cert-manager.io/docs/installation/".into(),

@@ -215,6 +215,10 @@ pub const APISERVER_ROLES: Marker = marker(
     "apiserver-roles",
 );
 
+/// An aggregated kind's check on the control plane, in the API server's test.
+pub const APISERVER_CHECKS: Marker =
+    marker("apiserver-checks", "tests/apiserver.rs", "apiserver-checks");
+
 /// Every marker, for checks.
 pub const ALL: &[&Marker] = &[
     &API_MODULES,
@@ -249,6 +253,7 @@ pub const ALL: &[&Marker] = &[
     &APISERVER_RESOURCES,
     &APISERVER_SERVICES,
     &APISERVER_ROLES,
+    &APISERVER_CHECKS,
 ];
 
 #[cfg(test)]

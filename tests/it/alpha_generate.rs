@@ -52,7 +52,8 @@ fn every_snapshot_made_of_flags_comes_back_from_its_project_file() {
             "deleted",
             "memcached",
             "chart",
-            "external"
+            "external",
+            "aggregated"
         ]
     );
 }

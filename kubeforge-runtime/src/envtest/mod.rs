@@ -59,7 +59,9 @@ use rcgen::{
 };
 
 mod aggregation;
+mod extension;
 pub use aggregation::{AGGREGATION_WAIT, NetNs};
+pub use extension::{ExtensionServer, SECURE_PORT};
 
 /// How long etcd and kube-apiserver get to become ready.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);

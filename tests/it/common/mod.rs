@@ -303,6 +303,17 @@ pub const SCENARIOS: &[Scenario] = &[
             &["create", "webhook", "--group", "certs", "--version", "v1", "--kind", "Certificate", "--defaulting", "--programmatic-validation"],
         ],
     },
+    // API aggregation: an extension API server with a namespaced and a cluster-scoped kind,
+    // beside a kind of a CRD; its test runs the server behind an APIService on the control plane.
+    Scenario {
+        name: "aggregated",
+        commands: &[
+            &["init", "--domain", "example.com", "--project-name", "wardle"],
+            &["create", "api", "--group", "shop", "--version", "v1", "--kind", "Store"],
+            &["create", "apiserver", "--group", "wardle", "--version", "v1alpha1", "--kind", "Flunder"],
+            &["create", "apiserver", "--group", "wardle", "--version", "v1alpha1", "--kind", "Fischer", "--namespaced=false"],
+        ],
+    },
 ];
 
 /// Builds a scenario into `parent/<name>` by running its commands.
