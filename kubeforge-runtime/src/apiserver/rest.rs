@@ -1,0 +1,263 @@
+//! The REST endpoints of a served kind: get, list, create, update, patch and delete.
+
+use std::collections::HashMap;
+
+use hyper::{HeaderMap, Response, StatusCode, body::Bytes, header::CONTENT_TYPE};
+use serde_json::{Value, json};
+
+use super::{
+    request::Target,
+    resource::{Endpoint, KindInfo},
+    select::Selector,
+    status::{ApiError, Body, json_reply},
+};
+
+/// The patch types served.
+const PATCH_TYPES: [&str; 2] = [
+    "application/merge-patch+json",
+    "application/json-patch+json",
+];
+
+/// A request on objects, its body read.
+pub(crate) struct Call<'a> {
+    pub endpoint: &'a dyn Endpoint,
+    pub target: &'a Target,
+    pub query: &'a HashMap<String, String>,
+    pub headers: &'a HeaderMap,
+    pub body: Bytes,
+}
+
+impl Call<'_> {
+    fn info(&self) -> &KindInfo {
+        self.endpoint.info()
+    }
+
+    fn name(&self) -> Result<String, ApiError> {
+        self.target.name.clone().ok_or_else(ApiError::no_route)
+    }
+
+    /// The body as a JSON object of this kind.
+    fn object(&self) -> Result<Value, ApiError> {
+        let object: Value = serde_json::from_slice(&self.body)
+            .map_err(|error| ApiError::bad_request(format!("the body is not JSON: {error}")))?;
+        if !object.is_object() {
+            return Err(ApiError::bad_request("the body is not a JSON object"));
+        }
+        self.check_kind(&object)?;
+        Ok(object)
+    }
+
+    fn check_kind(&self, object: &Value) -> Result<(), ApiError> {
+        let info = self.info();
+        let api_version = object["apiVersion"].as_str().unwrap_or_default();
+        let kind = object["kind"].as_str().unwrap_or_default();
+        if api_version != info.api_version() || kind != info.kind {
+            return Err(ApiError::bad_request(format!(
+                "the object's apiVersion and kind are {api_version:?} and {kind:?}, not {:?} and {:?}",
+                info.api_version(),
+                info.kind
+            )));
+        }
+        Ok(())
+    }
+
+    /// Puts the namespace of the path into `object`, or refuses a different one.
+    fn place(&self, object: &mut Value) -> Result<(), ApiError> {
+        let meta = metadata(object)?;
+        if !self.info().namespaced {
+            meta.remove("namespace");
+            return Ok(());
+        }
+        let Some(namespace) = &self.target.namespace else {
+            return Err(ApiError::no_route());
+        };
+        match meta.get("namespace").and_then(Value::as_str) {
+            None | Some("") => {
+                meta.insert("namespace".into(), json!(namespace));
+                Ok(())
+            }
+            Some(given) if given == namespace => Ok(()),
+            Some(_) => Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            )),
+        }
+    }
+
+    /// Puts the name of the path into `object`, or refuses a different one.
+    fn name_object(&self, object: &mut Value) -> Result<String, ApiError> {
+        let name = self.name()?;
+        let meta = metadata(object)?;
+        match meta.get("name").and_then(Value::as_str) {
+            None | Some("") => {
+                meta.insert("name".into(), json!(name));
+            }
+            Some(given) if given == name => {}
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "the name of the object does not match the name on the URL",
+                ));
+            }
+        }
+        Ok(name)
+    }
+}
+
+/// The `metadata` of `object`, made when missing.
+fn metadata(object: &mut Value) -> Result<&mut serde_json::Map<String, Value>, ApiError> {
+    let Value::Object(fields) = object else {
+        return Err(ApiError::bad_request("the object is not a JSON object"));
+    };
+    let meta = fields.entry("metadata").or_insert_with(|| json!({}));
+    if meta.is_null() {
+        *meta = json!({});
+    }
+    meta.as_object_mut()
+        .ok_or_else(|| ApiError::bad_request("metadata is not an object"))
+}
+
+/// A name from `metadata.generateName`: the prefix and five random characters.
+fn generate_name(prefix: &str) -> String {
+    use std::hash::{BuildHasher, RandomState};
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut random = RandomState::new().hash_one(prefix);
+    let mut name = prefix.to_string();
+    for _ in 0..5 {
+        name.push(char::from(
+            ALPHABET[(random % ALPHABET.len() as u64) as usize],
+        ));
+        random /= ALPHABET.len() as u64;
+    }
+    name
+}
+
+pub(crate) async fn get(call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    let object = call
+        .endpoint
+        .get(call.target.namespace.clone(), call.name()?)
+        .await?;
+    Ok(json_reply(StatusCode::OK, &object))
+}
+
+/// The label and field selectors of the query.
+pub(crate) fn selectors(query: &HashMap<String, String>) -> Result<(Selector, Selector), ApiError> {
+    let parse = |key: &str| {
+        Selector::parse(query.get(key).map(String::as_str).unwrap_or_default())
+            .map_err(|error| ApiError::bad_request(format!("invalid {key}: {error}")))
+    };
+    let (labels, fields) = (parse("labelSelector")?, parse("fieldSelector")?);
+    if !fields.only_fields(&["metadata.name", "metadata.namespace"]) {
+        return Err(ApiError::bad_request(
+            "fieldSelector: only metadata.name and metadata.namespace are supported",
+        ));
+    }
+    Ok((labels, fields))
+}
+
+pub(crate) async fn list(call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    let (labels, fields) = selectors(call.query)?;
+    let (objects, version) = call.endpoint.list(call.target.namespace.clone()).await?;
+    let items: Vec<Value> = objects
+        .into_iter()
+        .filter(|object| labels.matches_labels(object) && fields.matches_fields(object))
+        .collect();
+    let info = call.info();
+    let list = json!({
+        "kind": format!("{}List", info.kind),
+        "apiVersion": info.api_version(),
+        "metadata": {"resourceVersion": version},
+        "items": items,
+    });
+    Ok(json_reply(StatusCode::OK, &list))
+}
+
+pub(crate) async fn create(call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    let mut object = call.object()?;
+    call.place(&mut object)?;
+    let meta = metadata(&mut object)?;
+    meta.remove("resourceVersion");
+    let named = meta
+        .get("name")
+        .and_then(Value::as_str)
+        .is_some_and(|name| !name.is_empty());
+    if !named {
+        let Some(prefix) = meta.get("generateName").and_then(Value::as_str) else {
+            let error = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid",
+                "metadata.name: Required value: name or generateName is required",
+            );
+            return Err(error.with_details(call.info().details(None)));
+        };
+        let name = generate_name(prefix);
+        meta.insert("name".into(), json!(name));
+    }
+    let created = call.endpoint.create(object).await?;
+    Ok(json_reply(StatusCode::CREATED, &created))
+}
+
+pub(crate) async fn update(call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    let mut object = call.object()?;
+    call.name_object(&mut object)?;
+    call.place(&mut object)?;
+    let updated = call.endpoint.update(object).await?;
+    Ok(json_reply(StatusCode::OK, &updated))
+}
+
+pub(crate) async fn patch(call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    let content_type = call
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if !PATCH_TYPES.contains(&media_type.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: {}",
+                PATCH_TYPES.join(", ")
+            ),
+        ));
+    }
+    let patch: Value = serde_json::from_slice(&call.body)
+        .map_err(|error| ApiError::bad_request(format!("the patch is not JSON: {error}")))?;
+    let name = call.name()?;
+    let mut object = call
+        .endpoint
+        .get(call.target.namespace.clone(), name)
+        .await?;
+    if media_type == PATCH_TYPES[0] {
+        json_patch::merge(&mut object, &patch);
+    } else {
+        let patch: json_patch::Patch = serde_json::from_value(patch).map_err(|error| {
+            ApiError::bad_request(format!("the JSON patch is not valid: {error}"))
+        })?;
+        json_patch::patch(&mut object, &patch).map_err(|error| {
+            let error = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid",
+                format!("the JSON patch cannot be applied: {error}"),
+            );
+            error.with_details(call.info().details(call.target.name.as_deref()))
+        })?;
+    }
+    call.check_kind(&object)?;
+    call.name_object(&mut object)?;
+    call.place(&mut object)?;
+    let updated = call.endpoint.update(object).await?;
+    Ok(json_reply(StatusCode::OK, &updated))
+}
+
+pub(crate) async fn delete(call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    let deleted = call
+        .endpoint
+        .delete(call.target.namespace.clone(), call.name()?)
+        .await?;
+    Ok(json_reply(StatusCode::OK, &deleted))
+}
