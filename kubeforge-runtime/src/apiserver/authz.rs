@@ -29,7 +29,7 @@ const MAX_CACHED: usize = 4096;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Attributes {
     /// A request on a resource: group, version, resource, namespace, name and verb.
-    Resource(ResourceAttributes),
+    Resource(Box<ResourceAttributes>),
     /// A request on another path: its path and verb.
     NonResource(NonResourceAttributes),
 }
@@ -113,7 +113,7 @@ impl Delegate for KubeDelegate {
     ) -> BoxFuture<'a, anyhow::Result<Decision>> {
         async move {
             let (resource_attributes, non_resource_attributes) = match attributes {
-                Attributes::Resource(resource) => (Some(resource.clone()), None),
+                Attributes::Resource(resource) => (Some(resource.as_ref().clone()), None),
                 Attributes::NonResource(path) => (None, Some(path.clone())),
             };
             let review = SubjectAccessReview {

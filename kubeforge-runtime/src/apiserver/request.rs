@@ -172,7 +172,7 @@ pub(crate) fn resource_attributes(
     verb: &str,
 ) -> Attributes {
     let info = endpoint.info();
-    Attributes::Resource(ResourceAttributes {
+    Attributes::Resource(Box::new(ResourceAttributes {
         group: Some(info.group.clone()),
         version: Some(info.version.clone()),
         resource: Some(info.plural.clone()),
@@ -181,7 +181,7 @@ pub(crate) fn resource_attributes(
         name: target.name.clone(),
         verb: Some(verb.into()),
         ..ResourceAttributes::default()
-    })
+    }))
 }
 
 /// The attributes of a request on another path.

@@ -84,10 +84,10 @@ impl Trust {
                 return Peer::FrontProxy;
             }
         }
-        if verifies(&self.client) {
-            if let Some(user) = user_from_certificate(leaf) {
-                return Peer::User(user);
-            }
+        if verifies(&self.client)
+            && let Some(user) = user_from_certificate(leaf)
+        {
+            return Peer::User(user);
         }
         Peer::Unknown
     }
