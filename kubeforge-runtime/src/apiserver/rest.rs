@@ -47,10 +47,15 @@ impl Call<'_> {
         Ok(object)
     }
 
+    /// Refuses another apiVersion or kind; absent ones are this kind's (the types of kube-rs
+    /// clients may not serialize them).
     fn check_kind(&self, object: &Value) -> Result<(), ApiError> {
         let info = self.info();
-        let api_version = object["apiVersion"].as_str().unwrap_or_default();
-        let kind = object["kind"].as_str().unwrap_or_default();
+        let given = |key: &str| object[key].as_str().filter(|value| !value.is_empty());
+        let api_version = given("apiVersion")
+            .unwrap_or(&info.api_version())
+            .to_string();
+        let kind = given("kind").unwrap_or(&info.kind).to_string();
         if api_version != info.api_version() || kind != info.kind {
             return Err(ApiError::bad_request(format!(
                 "the object's apiVersion and kind are {api_version:?} and {kind:?}, not {:?} and {:?}",

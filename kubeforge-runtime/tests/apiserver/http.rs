@@ -426,3 +426,46 @@ async fn serves_metrics() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn ignores_the_headers_from_other_certificates() {
+    let server = start().await;
+    // Signed by the request-header CA, but not an allowed name: not the front proxy.
+    let (status, _, _) = server
+        .send(
+            As::Cert(&server.not_proxy, "alice"),
+            Method::GET,
+            BASE,
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A user of the client CA is who the certificate says, whatever the headers say.
+    let (status, _, forbidden) = server
+        .send(
+            As::Cert(&server.mallory, "alice"),
+            Method::GET,
+            BASE,
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        forbidden["message"]
+            .as_str()
+            .unwrap()
+            .contains("User \"mallory\"")
+    );
+    let (status, _, _) = server
+        .send(
+            As::Cert(&server.alice, "mallory"),
+            Method::GET,
+            BASE,
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -213,42 +213,71 @@ impl Delegate for TestDelegate {
     }
 }
 
+/// A CA for client certificates.
+fn ca(name: &str) -> (CertificateDer<'static>, Issuer<'static, KeyPair>) {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::new()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let cert = params.self_signed(&key).unwrap();
+    (cert.der().clone(), Issuer::new(params, key))
+}
+
+/// A client certificate for `name` of `groups` that `issuer` signs, and its key.
+struct ClientCert {
+    der: CertificateDer<'static>,
+    pem: String,
+    key: KeyPair,
+}
+
+impl ClientCert {
+    fn new(issuer: &Issuer<'static, KeyPair>, name: &str, groups: &[&str]) -> ClientCert {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, name);
+        for group in groups {
+            params
+                .distinguished_name
+                .push(DnType::OrganizationName, *group);
+        }
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let cert = params.signed_by(&key, issuer).unwrap();
+        ClientCert {
+            der: cert.der().clone(),
+            pem: cert.pem(),
+            key,
+        }
+    }
+
+    fn private_key(&self) -> PrivateKeyDer<'static> {
+        PrivateKeyDer::Pkcs8(self.key.serialize_der().into())
+    }
+}
+
 /// A running server and what its clients need.
 struct Server {
     address: SocketAddr,
     serving: CertificateDer<'static>,
-    /// The front proxy's certificate and key.
-    proxy: (CertificateDer<'static>, PrivateKeyDer<'static>),
+    /// The front proxy's certificate.
+    proxy: ClientCert,
+    /// A certificate of the request-header CA whose name is not allowed.
+    not_proxy: ClientCert,
+    /// `mallory` of the client CA.
+    mallory: ClientCert,
+    /// `alice` of the client CA, in the groups `devs`.
+    alice: ClientCert,
     shutdown: CancellationToken,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
-}
-
-/// A CA, and a client certificate for `name` that it signs.
-fn ca_and_client(name: &str) -> (CertificateDer<'static>, CertificateDer<'static>, KeyPair) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::new()).unwrap();
-    ca.distinguished_name
-        .push(DnType::CommonName, "request-header-ca");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-
-    let key = KeyPair::generate().unwrap();
-    let mut client = CertificateParams::new(Vec::new()).unwrap();
-    client.distinguished_name.push(DnType::CommonName, name);
-    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let cert = client.signed_by(&key, &issuer).unwrap();
-    (ca_cert.der().clone(), cert.der().clone(), key)
 }
 
 async fn start() -> Server {
@@ -264,9 +293,11 @@ async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
         serving.signing_key.serialize_pem(),
     )
     .unwrap();
-    let (ca, proxy, proxy_key) = ca_and_client("front-proxy-client");
-    let mut authentication = AuthenticationConfig::front_proxy(vec![ca]);
+    let (requestheader_ca, requestheader) = ca("request-header-ca");
+    let (client_ca, clients) = ca("client-ca");
+    let mut authentication = AuthenticationConfig::front_proxy(vec![requestheader_ca]);
     authentication.requestheader_allowed_names = vec!["front-proxy-client".into()];
+    authentication.client_ca = vec![client_ca];
 
     let (mgr, _api) = testing::manager();
     let server = ApiServer::new(mgr.client)
@@ -282,13 +313,15 @@ async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
     };
     let shutdown = CancellationToken::new();
     tokio::spawn(server.serve(listener, options, shutdown.clone()));
-    let key = PrivateKeyDer::Pkcs8(proxy_key.serialize_der().into());
     Server {
         address,
         serving: serving.cert.der().clone(),
-        proxy: (proxy, key),
+        proxy: ClientCert::new(&requestheader, "front-proxy-client", &[]),
+        not_proxy: ClientCert::new(&requestheader, "someone-else", &[]),
+        mallory: ClientCert::new(&clients, "mallory", &[]),
+        alice: ClientCert::new(&clients, "alice", &["devs"]),
         shutdown,
-        _dir: dir,
+        dir,
     }
 }
 
@@ -296,6 +329,8 @@ async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
 enum As<'a> {
     /// The front proxy, for this user (and groups).
     Proxy(&'a str),
+    /// The front proxy's headers for this user, and this certificate that is not the proxy's.
+    Cert(&'a ClientCert, &'a str),
     /// No certificate, but the front proxy's headers for this user.
     Headers(&'a str),
     /// A bearer token.
@@ -313,7 +348,10 @@ impl Server {
                 .with_root_certificates(roots);
         let config = match who {
             As::Proxy(_) => builder
-                .with_client_auth_cert(vec![self.proxy.0.clone()], self.proxy.1.clone_key())
+                .with_client_auth_cert(vec![self.proxy.der.clone()], self.proxy.private_key())
+                .unwrap(),
+            As::Cert(cert, _) => builder
+                .with_client_auth_cert(vec![cert.der.clone()], cert.private_key())
                 .unwrap(),
             _ => builder.with_no_client_auth(),
         };
@@ -342,7 +380,7 @@ impl Server {
             .header("host", "localhost")
             .header("content-type", content_type);
         match who {
-            As::Proxy(user) | As::Headers(user) => {
+            As::Proxy(user) | As::Headers(user) | As::Cert(_, user) => {
                 request = request
                     .header("X-Remote-User", *user)
                     .header("X-Remote-Group", "system:authenticated")
@@ -390,3 +428,4 @@ impl Server {
 }
 
 mod http;
+mod kube_client;
