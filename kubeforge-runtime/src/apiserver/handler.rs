@@ -240,7 +240,8 @@ async fn objects(
         return Err(ApiError::no_route());
     }
     if verb == "watch" {
-        return watch::watch(endpoint, target, query, &shared.shutdown).await;
+        let as_table = super::table::wanted(request.headers());
+        return watch::watch(endpoint, target, query, as_table, &shared.shutdown).await;
     }
     let (parts, body) = request.into_parts();
     let call = Call {

@@ -72,6 +72,7 @@ mod serve;
 mod server;
 pub mod status;
 pub mod storage;
+mod table;
 mod trust;
 pub mod watch;
 

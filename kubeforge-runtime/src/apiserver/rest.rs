@@ -10,6 +10,7 @@ use super::{
     resource::{Endpoint, KindInfo},
     select::Selector,
     status::{ApiError, Body, json_reply},
+    table,
 };
 
 /// The patch types served.
@@ -165,6 +166,12 @@ pub(crate) async fn list(call: Call<'_>) -> Result<Response<Body>, ApiError> {
         .into_iter()
         .filter(|object| labels.matches_labels(object) && fields.matches_fields(object))
         .collect();
+    if table::wanted(call.headers) {
+        return Ok(json_reply(
+            StatusCode::OK,
+            &table::table(&items, Some(&version)),
+        ));
+    }
     let info = call.info();
     let list = json!({
         "kind": format!("{}List", info.kind),

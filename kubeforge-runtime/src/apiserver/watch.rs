@@ -18,6 +18,7 @@ use super::{
     resource::Endpoint,
     rest::selectors,
     status::{ApiError, Body},
+    table,
 };
 
 /// How long a watch lasts without `timeoutSeconds`.
@@ -62,6 +63,7 @@ pub(crate) async fn watch(
     endpoint: &dyn Endpoint,
     target: &Target,
     query: &HashMap<String, String>,
+    as_table: bool,
     shutdown: &CancellationToken,
 ) -> Result<Response<Body>, ApiError> {
     let (labels, fields) = selectors(query)?;
@@ -91,6 +93,12 @@ pub(crate) async fn watch(
                 .1
                 .as_ref()
                 .is_none_or(|by_name| by_name.matches_fields(&object));
+        // `kubectl get --watch` asks for a Table of one row per event.
+        let object = if as_table {
+            table::table(std::slice::from_ref(&object), None)
+        } else {
+            object
+        };
         futures::future::ready(keep.then(|| line(kind, &object)))
     });
     let ends = tokio::time::sleep(timeout(query));

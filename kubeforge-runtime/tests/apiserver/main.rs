@@ -74,6 +74,40 @@ impl Resource for Flunder {
     }
 }
 
+/// A cluster-scoped kind of another version of the group.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+struct Fischer {
+    #[serde(default)]
+    metadata: ObjectMeta,
+    /// The flunders it refuses.
+    #[serde(default)]
+    disallowed_flunders: Vec<String>,
+}
+
+impl Resource for Fischer {
+    type DynamicType = ();
+    type Scope = kube::core::ClusterResourceScope;
+
+    fn kind(_: &()) -> Cow<'_, str> {
+        "Fischer".into()
+    }
+    fn group(_: &()) -> Cow<'_, str> {
+        "wardle.example.com".into()
+    }
+    fn version(_: &()) -> Cow<'_, str> {
+        "v1beta1".into()
+    }
+    fn plural(_: &()) -> Cow<'_, str> {
+        "fischers".into()
+    }
+    fn meta(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+}
+
 fn flunder(namespace: &str, name: &str) -> Flunder {
     Flunder {
         metadata: ObjectMeta {
@@ -302,6 +336,7 @@ async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
     let (mgr, _api) = testing::manager();
     let server = ApiServer::new(mgr.client)
         .resource::<Flunder, _>(storage)
+        .resource::<Fischer, _>(MemoryStorage::new())
         .authentication(authentication)
         .delegate(TestDelegate);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -331,6 +366,8 @@ enum As<'a> {
     Proxy(&'a str),
     /// The front proxy's headers for this user, and this certificate that is not the proxy's.
     Cert(&'a ClientCert, &'a str),
+    /// The front proxy, for this user, with this `Accept` header.
+    Accept(&'a str, &'a str),
     /// No certificate, but the front proxy's headers for this user.
     Headers(&'a str),
     /// A bearer token.
@@ -347,7 +384,7 @@ impl Server {
                 .unwrap()
                 .with_root_certificates(roots);
         let config = match who {
-            As::Proxy(_) => builder
+            As::Proxy(_) | As::Accept(..) => builder
                 .with_client_auth_cert(vec![self.proxy.der.clone()], self.proxy.private_key())
                 .unwrap(),
             As::Cert(cert, _) => builder
@@ -385,6 +422,11 @@ impl Server {
                     .header("X-Remote-User", *user)
                     .header("X-Remote-Group", "system:authenticated")
                     .header("X-Remote-Group", "devs");
+            }
+            As::Accept(user, accept) => {
+                request = request
+                    .header("X-Remote-User", *user)
+                    .header("accept", *accept);
             }
             As::Token(token) => {
                 request = request.header("authorization", format!("Bearer {token}"));
@@ -429,3 +471,4 @@ impl Server {
 
 mod http;
 mod kube_client;
+mod scopes;
