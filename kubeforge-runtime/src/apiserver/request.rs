@@ -191,3 +191,7 @@ pub(crate) fn non_resource_attributes(method: &Method, path: &str) -> Attributes
         verb: Some(non_resource_verb(method)),
     })
 }
+
+#[cfg(test)]
+#[path = "request_tests.rs"]
+mod tests;
