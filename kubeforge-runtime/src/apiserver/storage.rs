@@ -50,7 +50,7 @@ pub enum StorageError {
     #[error("conflict: {0}")]
     Conflict(String),
     /// The resourceVersion asked for is no longer kept: 410, so that the watcher lists again.
-    #[error("too old resource version: {0}")]
+    #[error("gone: {0}")]
     Gone(String),
     /// The object is not valid: 422.
     #[error("invalid: {0}")]

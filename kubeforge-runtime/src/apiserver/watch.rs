@@ -37,6 +37,7 @@ fn timeout(query: &HashMap<String, String>) -> Duration {
     query
         .get("timeoutSeconds")
         .and_then(|seconds| seconds.parse::<u64>().ok())
+        .filter(|seconds| *seconds > 0)
         .map_or(DEFAULT_TIMEOUT, |seconds| {
             Duration::from_secs(seconds).min(MAX_TIMEOUT)
         })

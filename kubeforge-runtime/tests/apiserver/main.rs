@@ -305,6 +305,8 @@ struct Server {
     /// `alice` of the client CA, in the groups `devs`.
     alice: ClientCert,
     shutdown: CancellationToken,
+    /// The server, until a test waits for its end.
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     dir: tempfile::TempDir,
 }
 
@@ -319,6 +321,10 @@ async fn start() -> Server {
 }
 
 async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
+    start_on(storage, false).await
+}
+
+async fn start_on(storage: MemoryStorage<Flunder>, http2: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let serving = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
     std::fs::write(dir.path().join("tls.crt"), serving.cert.pem()).unwrap();
@@ -344,10 +350,10 @@ async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
     let options = Options {
         address,
         cert: CertSource::Dir(dir.path().to_owned()),
-        http2: false,
+        http2,
     };
     let shutdown = CancellationToken::new();
-    tokio::spawn(server.serve(listener, options, shutdown.clone()));
+    let task = tokio::spawn(server.serve(listener, options, shutdown.clone()));
     Server {
         address,
         serving: serving.cert.der().clone(),
@@ -356,6 +362,7 @@ async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
         mallory: ClientCert::new(&clients, "mallory", &[]),
         alice: ClientCert::new(&clients, "alice", &["devs"]),
         shutdown,
+        task: Some(task),
         dir,
     }
 }
@@ -471,4 +478,5 @@ impl Server {
 
 mod http;
 mod kube_client;
+mod lifecycle;
 mod scopes;
