@@ -247,8 +247,8 @@ impl Delegate for TestDelegate {
     }
 }
 
-/// A CA for client certificates.
-fn ca(name: &str) -> (CertificateDer<'static>, Issuer<'static, KeyPair>) {
+/// A CA for client certificates: its certificate in DER and PEM, and its issuer.
+fn ca(name: &str) -> (CertificateDer<'static>, String, Issuer<'static, KeyPair>) {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(Vec::new()).unwrap();
     params.distinguished_name.push(DnType::CommonName, name);
@@ -258,7 +258,7 @@ fn ca(name: &str) -> (CertificateDer<'static>, Issuer<'static, KeyPair>) {
         KeyUsagePurpose::DigitalSignature,
     ];
     let cert = params.self_signed(&key).unwrap();
-    (cert.der().clone(), Issuer::new(params, key))
+    (cert.der().clone(), cert.pem(), Issuer::new(params, key))
 }
 
 /// A client certificate for `name` of `groups` that `issuer` signs, and its key.
@@ -325,6 +325,16 @@ async fn start_with(storage: MemoryStorage<Flunder>) -> Server {
 }
 
 async fn start_on(storage: MemoryStorage<Flunder>, http2: bool) -> Server {
+    launch(storage, http2, false).await.0
+}
+
+/// Starts a server; with `delegated`, it reads the authentication ConfigMap and reviews through
+/// the returned fake API server, which the test must answer.
+async fn launch(
+    storage: MemoryStorage<Flunder>,
+    http2: bool,
+    delegated: bool,
+) -> (Server, testing::ApiServer, [String; 2]) {
     let dir = tempfile::tempdir().unwrap();
     let serving = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
     std::fs::write(dir.path().join("tls.crt"), serving.cert.pem()).unwrap();
@@ -333,18 +343,19 @@ async fn start_on(storage: MemoryStorage<Flunder>, http2: bool) -> Server {
         serving.signing_key.serialize_pem(),
     )
     .unwrap();
-    let (requestheader_ca, requestheader) = ca("request-header-ca");
-    let (client_ca, clients) = ca("client-ca");
+    let (requestheader_ca, requestheader_pem, requestheader) = ca("request-header-ca");
+    let (client_ca, client_pem, clients) = ca("client-ca");
     let mut authentication = AuthenticationConfig::front_proxy(vec![requestheader_ca]);
     authentication.requestheader_allowed_names = vec!["front-proxy-client".into()];
     authentication.client_ca = vec![client_ca];
 
-    let (mgr, _api) = testing::manager();
-    let server = ApiServer::new(mgr.client)
+    let (mgr, api) = testing::manager();
+    let mut server = ApiServer::new(mgr.client)
         .resource::<Flunder, _>(storage)
-        .resource::<Fischer, _>(MemoryStorage::new())
-        .authentication(authentication)
-        .delegate(TestDelegate);
+        .resource::<Fischer, _>(MemoryStorage::new());
+    if !delegated {
+        server = server.authentication(authentication).delegate(TestDelegate);
+    }
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let options = Options {
@@ -354,7 +365,7 @@ async fn start_on(storage: MemoryStorage<Flunder>, http2: bool) -> Server {
     };
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(server.serve(listener, options, shutdown.clone()));
-    Server {
+    let server = Server {
         address,
         serving: serving.cert.der().clone(),
         proxy: ClientCert::new(&requestheader, "front-proxy-client", &[]),
@@ -364,7 +375,8 @@ async fn start_on(storage: MemoryStorage<Flunder>, http2: bool) -> Server {
         shutdown,
         task: Some(task),
         dir,
-    }
+    };
+    (server, api, [requestheader_pem, client_pem])
 }
 
 /// How a request identifies itself.
@@ -476,6 +488,7 @@ impl Server {
     }
 }
 
+mod delegation;
 mod http;
 mod kube_client;
 mod lifecycle;
