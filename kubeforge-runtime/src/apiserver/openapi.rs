@@ -84,6 +84,20 @@ fn schemas<'a>(
             }
         }
         root.remove("$schema");
+        // Every object has them, whether its type serializes them or not.
+        if let Some(Value::Object(properties)) = root.get_mut("properties") {
+            let described = |what: &str| json!({"type": "string", "description": what});
+            properties.entry("apiVersion").or_insert_with(|| {
+                described(
+                    "APIVersion defines the versioned schema of this representation of an object.",
+                )
+            });
+            properties.entry("kind").or_insert_with(|| {
+                described(
+                    "Kind is a string value representing the REST resource this object represents.",
+                )
+            });
+        }
         root.insert(
             "x-kubernetes-group-version-kind".into(),
             gvk(info, &info.kind),

@@ -95,6 +95,8 @@ async fn serves_openapi() {
     let spec = &kind["properties"]["spec"]["properties"]["reference"];
     assert_eq!(spec["description"], "The name of another flunder.");
     assert!(kind["properties"]["metadata"].is_object());
+    assert_eq!(kind["properties"]["apiVersion"]["type"], "string");
+    assert_eq!(kind["properties"]["kind"]["type"], "string");
     let list = &schemas["com.example.wardle.v1alpha1.FlunderList"];
     assert_eq!(
         list["x-kubernetes-group-version-kind"][0]["kind"],
