@@ -41,9 +41,19 @@ pub(crate) async fn handle(
     let (verb, resource, user, result) = answer(shared, peer, request, &route).await;
     let response = result.unwrap_or_else(ApiError::into_response);
     let code = response.status().as_u16();
+    // Any method is a verb: the label keeps the known ones only, so that clients cannot grow it.
+    const KNOWN: [&str; 11] = [
+        "get", "list", "watch", "create", "update", "patch", "delete", "post", "put", "head",
+        "options",
+    ];
+    let label = if KNOWN.contains(&verb.as_str()) {
+        verb.as_str()
+    } else {
+        "other"
+    };
     shared
         .metrics
-        .observe(&verb, &resource, code, started.elapsed());
+        .observe(label, &resource, code, started.elapsed());
     tracing::debug!(%method, path, verb, resource, user, code, elapsed = ?started.elapsed(), "request");
     response
 }
@@ -66,7 +76,8 @@ async fn answer(
             let resource = endpoint.info().plural.clone();
             let Some(verb) = request::verb(&method, target, watching) else {
                 let error = ApiError::method_not_allowed(method.as_str());
-                return (method.to_string(), resource, String::new(), Err(error));
+                let verb = method.as_str().to_ascii_lowercase();
+                return (verb, resource, String::new(), Err(error));
             };
             let attributes = request::resource_attributes(endpoint, target, verb);
             (verb.to_string(), resource, attributes)

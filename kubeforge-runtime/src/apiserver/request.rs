@@ -153,16 +153,9 @@ pub(crate) fn verb(method: &Method, target: &Target, watch: bool) -> Option<&'st
     })
 }
 
-/// The verb of a request on another path, as Kubernetes names it.
+/// The verb of a request on another path, as Kubernetes names it: the method, lowercased.
 pub(crate) fn non_resource_verb(method: &Method) -> String {
-    match *method {
-        Method::GET | Method::HEAD => "get".into(),
-        Method::POST => "post".into(),
-        Method::PUT => "put".into(),
-        Method::PATCH => "patch".into(),
-        Method::DELETE => "delete".into(),
-        ref other => other.as_str().to_ascii_lowercase(),
-    }
+    method.as_str().to_ascii_lowercase()
 }
 
 /// The attributes of a request on objects.
