@@ -15,6 +15,26 @@
 //! The server's ServiceAccount needs the ClusterRole `system:auth-delegator` and the Role
 //! `extension-apiserver-authentication-reader` in `kube-system`.
 //!
+//! What a client gets:
+//!
+//! - Discovery lists the group-versions in the order of the [`ApiServer::resource`] calls; the
+//!   first version of a group is its preferred one. Every resource has the verbs `create`,
+//!   `delete`, `get`, `list`, `patch`, `update` and `watch`.
+//! - Lists honour `labelSelector` (`a=b`, `a!=b`, `a`, `!a`, `a in (x,y)`, `a notin (x)`) and
+//!   `fieldSelector` on `metadata.name` and `metadata.namespace`; everything comes in one page.
+//! - Watches (`?watch=true`) stream one event per line from `resourceVersion` until
+//!   `timeoutSeconds` (30 minutes by default, an hour at most); a version that is gone gets an
+//!   `ERROR` event with a 410 `Expired` Status, on which kube-rs's watcher lists again.
+//! - `kubectl get` gets a `meta.k8s.io/v1` Table (name and creation time) when it asks for one.
+//! - Patches are JSON merge patches and JSON patches; strategic merge patches and server-side
+//!   apply are refused with 415, as for custom resources without a schema.
+//! - Errors are `metav1.Status` objects with Kubernetes' reasons and messages.
+//!
+//! Not served: subresources (`/status`, `/scale`), `deletecollection`, the preconditions of a
+//! delete, `dryRun`, `fieldValidation` (unknown fields are dropped by the kinds' serde),
+//! pagination (`limit` and `continue`), bookmarks, and aggregated discovery (the aggregator
+//! falls back to the documents above).
+//!
 //! # Example
 //!
 //! ```no_run
