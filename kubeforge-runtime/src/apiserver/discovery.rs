@@ -68,14 +68,24 @@ pub(crate) fn resource_list(
         .iter()
         .map(|endpoint| endpoint.info())
         .filter(|info| info.group == group && info.version == version)
-        .map(|info| {
-            json!({
+        .flat_map(|info| {
+            let resource = json!({
                 "name": info.plural,
                 "singularName": info.kind.to_lowercase(),
                 "namespaced": info.namespaced,
                 "kind": info.kind,
                 "verbs": VERBS,
-            })
+            });
+            let status = info.has_status.then(|| {
+                json!({
+                    "name": format!("{}/status", info.plural),
+                    "singularName": "",
+                    "namespaced": info.namespaced,
+                    "kind": info.kind,
+                    "verbs": ["get", "patch", "update"],
+                })
+            });
+            std::iter::once(resource).chain(status)
         })
         .collect();
     if resources.is_empty() {

@@ -247,9 +247,11 @@ async fn objects(
     query: &std::collections::HashMap<String, String>,
 ) -> Result<Response<Body>, ApiError> {
     let endpoint = shared.endpoints[target.endpoint].as_ref();
-    if target.subresource.is_some() {
-        return Err(ApiError::no_route());
-    }
+    let status = match target.subresource.as_deref() {
+        None => false,
+        Some("status") if endpoint.info().has_status => true,
+        Some(_) => return Err(ApiError::no_route()),
+    };
     if verb == "watch" {
         let as_table = super::table::wanted(request.headers());
         return watch::watch(endpoint, target, query, as_table, &shared.shutdown).await;
@@ -266,8 +268,9 @@ async fn objects(
         "get" => rest::get(call).await,
         "list" => rest::list(call).await,
         "create" => rest::create(call).await,
+        "update" if status => super::patch::update_status(call).await,
         "update" => rest::update(call).await,
-        "patch" => rest::patch(call).await,
+        "patch" => super::patch::patch(call).await,
         "delete" => rest::delete(call).await,
         _ => Err(ApiError::method_not_allowed(parts.method.as_str())),
     }

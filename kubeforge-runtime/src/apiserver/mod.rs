@@ -30,7 +30,11 @@
 //!   apply are refused with 415, as for custom resources without a schema.
 //! - Errors are `metav1.Status` objects with Kubernetes' reasons and messages.
 //!
-//! Not served: subresources (`/status`, `/scale`), `deletecollection`, the preconditions of a
+//! - A kind with a `status` field has the `status` subresource (`get`, `update`, `patch`), as
+//!   custom resources do: a create drops the status, an update of the object keeps the stored
+//!   status, and an update of the status keeps the rest.
+//!
+//! Not served: other subresources (`/scale`), `deletecollection`, the preconditions of a
 //! delete, `dryRun`, `fieldValidation` (unknown fields are dropped by the kinds' serde),
 //! pagination (`limit` and `continue`), bookmarks, and aggregated discovery (the aggregator
 //! falls back to the documents above).
@@ -84,6 +88,7 @@ mod handler;
 pub mod memory;
 mod metrics;
 pub mod openapi;
+mod patch;
 mod request;
 mod resource;
 mod rest;

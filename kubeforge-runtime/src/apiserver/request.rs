@@ -42,7 +42,7 @@ pub(crate) struct Target {
     pub namespace: Option<String>,
     /// The name of the object, if the path names one.
     pub name: Option<String>,
-    /// A subresource (none is served).
+    /// A subresource: `status` is served for kinds with a status.
     pub subresource: Option<String>,
 }
 
@@ -140,6 +140,14 @@ pub(crate) fn flag(query: &HashMap<String, String>, key: &str) -> bool {
 /// The Kubernetes verb of a request on objects, or `None` when the method does not apply.
 pub(crate) fn verb(method: &Method, target: &Target, watch: bool) -> Option<&'static str> {
     let named = target.name.is_some();
+    if target.subresource.is_some() {
+        return Some(match *method {
+            Method::GET => "get",
+            Method::PUT => "update",
+            Method::PATCH => "patch",
+            _ => return None,
+        });
+    }
     Some(match *method {
         Method::GET if named && watch => "watch",
         Method::GET if named => "get",

@@ -49,6 +49,7 @@ fn endpoints() -> Vec<Box<dyn Endpoint>> {
             kind: "K".into(),
             plural: plural.into(),
             namespaced,
+            has_status: false,
         }))
     };
     vec![kind("ns-kinds", true), kind("cluster-kinds", false)]

@@ -19,6 +19,8 @@ pub(crate) struct KindInfo {
     pub kind: String,
     pub plural: String,
     pub namespaced: bool,
+    /// Whether the kind has a `status`, served at the `status` subresource.
+    pub has_status: bool,
 }
 
 impl KindInfo {
@@ -29,6 +31,7 @@ impl KindInfo {
             kind: K::kind(&()).into_owned(),
             plural: K::plural(&()).into_owned(),
             namespaced: is_namespaced::<K>(),
+            has_status: schema::<K>()["properties"].get("status").is_some(),
         }
     }
 
@@ -61,6 +64,18 @@ impl KindInfo {
 pub(crate) fn is_namespaced<K: ApiObject>() -> bool {
     std::any::type_name::<K::Scope>()
         == std::any::type_name::<k8s_openapi::NamespaceResourceScope>()
+}
+
+/// The schema of `K` with schemars' OpenAPI 3 settings, subschemas inlined.
+fn schema<K: ApiObject>() -> Value {
+    let settings = schemars::generate::SchemaSettings::openapi3().with(|settings| {
+        settings.inline_subschemas = true;
+        settings.meta_schema = None;
+    });
+    settings
+        .into_generator()
+        .into_root_schema_for::<K>()
+        .to_value()
 }
 
 /// A change as the watch stream sends it: its type and the object.

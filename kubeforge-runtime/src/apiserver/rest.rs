@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use hyper::{HeaderMap, Response, StatusCode, body::Bytes, header::CONTENT_TYPE};
+use hyper::{HeaderMap, Response, StatusCode, body::Bytes};
 use serde_json::{Value, json};
 
 use super::{
@@ -12,12 +12,6 @@ use super::{
     status::{ApiError, Body, json_reply},
     table,
 };
-
-/// The patch types served.
-const PATCH_TYPES: [&str; 2] = [
-    "application/merge-patch+json",
-    "application/json-patch+json",
-];
 
 /// A request on objects, its body read.
 pub(crate) struct Call<'a> {
@@ -29,16 +23,16 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
-    fn info(&self) -> &KindInfo {
+    pub(crate) fn info(&self) -> &KindInfo {
         self.endpoint.info()
     }
 
-    fn name(&self) -> Result<String, ApiError> {
+    pub(crate) fn name(&self) -> Result<String, ApiError> {
         self.target.name.clone().ok_or_else(ApiError::no_route)
     }
 
     /// The body as a JSON object of this kind.
-    fn object(&self) -> Result<Value, ApiError> {
+    pub(crate) fn object(&self) -> Result<Value, ApiError> {
         let object: Value = serde_json::from_slice(&self.body)
             .map_err(|error| ApiError::bad_request(format!("the body is not JSON: {error}")))?;
         if !object.is_object() {
@@ -50,7 +44,7 @@ impl Call<'_> {
 
     /// Refuses another apiVersion or kind; absent ones are this kind's (the types of kube-rs
     /// clients may not serialize them).
-    fn check_kind(&self, object: &Value) -> Result<(), ApiError> {
+    pub(crate) fn check_kind(&self, object: &Value) -> Result<(), ApiError> {
         let info = self.info();
         let given = |key: &str| object[key].as_str().filter(|value| !value.is_empty());
         let api_version = given("apiVersion")
@@ -67,8 +61,14 @@ impl Call<'_> {
         Ok(())
     }
 
+    /// The object of the path, as stored now.
+    pub(crate) async fn current(&self) -> Result<Value, ApiError> {
+        let name = self.name()?;
+        self.endpoint.get(self.target.namespace.clone(), name).await
+    }
+
     /// Puts the namespace of the path into `object`, or refuses a different one.
-    fn place(&self, object: &mut Value) -> Result<(), ApiError> {
+    pub(crate) fn place(&self, object: &mut Value) -> Result<(), ApiError> {
         let meta = metadata(object)?;
         if !self.info().namespaced {
             meta.remove("namespace");
@@ -90,7 +90,7 @@ impl Call<'_> {
     }
 
     /// Puts the name of the path into `object`, or refuses a different one.
-    fn name_object(&self, object: &mut Value) -> Result<String, ApiError> {
+    pub(crate) fn name_object(&self, object: &mut Value) -> Result<String, ApiError> {
         let name = self.name()?;
         let meta = metadata(object)?;
         match meta.get("name").and_then(Value::as_str) {
@@ -109,7 +109,9 @@ impl Call<'_> {
 }
 
 /// The `metadata` of `object`, made when missing.
-fn metadata(object: &mut Value) -> Result<&mut serde_json::Map<String, Value>, ApiError> {
+pub(crate) fn metadata(
+    object: &mut Value,
+) -> Result<&mut serde_json::Map<String, Value>, ApiError> {
     let Value::Object(fields) = object else {
         return Err(ApiError::bad_request("the object is not a JSON object"));
     };
@@ -203,6 +205,13 @@ pub(crate) async fn create(call: Call<'_>) -> Result<Response<Body>, ApiError> {
         let name = generate_name(prefix);
         meta.insert("name".into(), json!(name));
     }
+    if call.info().has_status {
+        // As for custom resources with a status subresource: set through it only.
+        metadata(&mut object)?;
+        if let Value::Object(fields) = &mut object {
+            fields.remove("status");
+        }
+    }
     let created = call.endpoint.create(object).await?;
     Ok(json_reply(StatusCode::CREATED, &created))
 }
@@ -211,57 +220,12 @@ pub(crate) async fn update(call: Call<'_>) -> Result<Response<Body>, ApiError> {
     let mut object = call.object()?;
     call.name_object(&mut object)?;
     call.place(&mut object)?;
-    let updated = call.endpoint.update(object).await?;
-    Ok(json_reply(StatusCode::OK, &updated))
-}
-
-pub(crate) async fn patch(call: Call<'_>) -> Result<Response<Body>, ApiError> {
-    let content_type = call
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if !PATCH_TYPES.contains(&media_type.as_str()) {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UnsupportedMediaType",
-            format!(
-                "the body of the request was in an unknown format - accepted media types include: {}",
-                PATCH_TYPES.join(", ")
-            ),
-        ));
-    }
-    let patch: Value = serde_json::from_slice(&call.body)
-        .map_err(|error| ApiError::bad_request(format!("the patch is not JSON: {error}")))?;
-    let name = call.name()?;
-    let mut object = call
-        .endpoint
-        .get(call.target.namespace.clone(), name)
-        .await?;
-    if media_type == PATCH_TYPES[0] {
-        json_patch::merge(&mut object, &patch);
+    let object = if call.info().has_status {
+        let current = call.current().await?;
+        super::patch::split_status(&call, current, object)
     } else {
-        let patch: json_patch::Patch = serde_json::from_value(patch).map_err(|error| {
-            ApiError::bad_request(format!("the JSON patch is not valid: {error}"))
-        })?;
-        json_patch::patch(&mut object, &patch).map_err(|error| {
-            let error = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid",
-                format!("the JSON patch cannot be applied: {error}"),
-            );
-            error.with_details(call.info().details(call.target.name.as_deref()))
-        })?;
-    }
-    call.check_kind(&object)?;
-    call.name_object(&mut object)?;
-    call.place(&mut object)?;
+        object
+    };
     let updated = call.endpoint.update(object).await?;
     Ok(json_reply(StatusCode::OK, &updated))
 }

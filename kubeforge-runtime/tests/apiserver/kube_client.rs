@@ -13,7 +13,7 @@ use super::*;
 
 impl Server {
     /// A kube client that authenticates as `alice` of the client CA.
-    fn kube_client(&self) -> kube::Client {
+    pub(super) fn kube_client(&self) -> kube::Client {
         let cert = self.dir.path().join("alice.crt");
         let key = self.dir.path().join("alice.key");
         std::fs::write(&cert, &self.alice.pem).unwrap();

@@ -40,6 +40,16 @@ struct Flunder {
     metadata: ObjectMeta,
     #[serde(default)]
     spec: FlunderSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<FlunderStatus>,
+}
+
+/// What became of a flunder.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+struct FlunderStatus {
+    /// Where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phase: Option<String>,
 }
 
 /// What a flunder refers to.
@@ -116,6 +126,7 @@ fn flunder(namespace: &str, name: &str) -> Flunder {
             ..ObjectMeta::default()
         },
         spec: FlunderSpec::default(),
+        status: None,
     }
 }
 
@@ -493,3 +504,4 @@ mod http;
 mod kube_client;
 mod lifecycle;
 mod scopes;
+mod subresource;
