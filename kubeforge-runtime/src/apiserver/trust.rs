@@ -185,3 +185,88 @@ impl ClientCertVerifier for SharedTrust {
             .supported_schemes()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyPair, KeyUsagePurpose,
+    };
+
+    use super::*;
+
+    /// A CA, and a client certificate of `name` in `groups` that it signs.
+    fn ca_and_client(
+        name: &str,
+        groups: &[&str],
+    ) -> (CertificateDer<'static>, CertificateDer<'static>) {
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca = CertificateParams::new(Vec::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let ca_cert = ca.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca, ca_key);
+        let mut client = CertificateParams::new(Vec::new()).unwrap();
+        client.distinguished_name.push(DnType::CommonName, name);
+        for group in groups {
+            client
+                .distinguished_name
+                .push(DnType::OrganizationName, *group);
+        }
+        client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let cert = client
+            .signed_by(&KeyPair::generate().unwrap(), &issuer)
+            .unwrap();
+        (ca_cert.der().clone(), cert.der().clone())
+    }
+
+    #[test]
+    fn tells_the_front_proxy_from_users_and_strangers() {
+        let (proxy_ca, proxy) = ca_and_client("front-proxy-client", &[]);
+        let (_, other_name) = ca_and_client("other", &[]);
+        let (client_ca, alice) = ca_and_client("alice", &["devs"]);
+        let mut config = AuthenticationConfig::front_proxy(vec![proxy_ca]);
+        config.requestheader_allowed_names = vec!["front-proxy-client".into()];
+        config.client_ca = vec![client_ca];
+        let trust = Trust::new(config.clone()).unwrap();
+
+        assert_eq!(trust.peer(std::slice::from_ref(&proxy)), Peer::FrontProxy);
+        let Peer::User(user) = trust.peer(std::slice::from_ref(&alice)) else {
+            panic!("alice is a user");
+        };
+        assert_eq!(
+            (user.name.as_str(), user.groups.clone()),
+            ("alice", vec!["devs".into()])
+        );
+        assert_eq!(trust.peer(&[other_name]), Peer::Unknown);
+        assert_eq!(trust.peer(&[]), Peer::Unknown);
+        assert_eq!(
+            trust.peer(&[CertificateDer::from(vec![1, 2, 3])]),
+            Peer::Unknown
+        );
+    }
+
+    #[test]
+    fn uses_the_new_cas_once_replaced() {
+        let (first_ca, first) = ca_and_client("front-proxy-client", &[]);
+        let (second_ca, second) = ca_and_client("front-proxy-client", &[]);
+        let shared = SharedTrust::new(
+            Trust::new(AuthenticationConfig::front_proxy(vec![first_ca])).unwrap(),
+        );
+        let now = UnixTime::now();
+        assert!(shared.verify_client_cert(&first, &[], now).is_ok());
+        assert!(shared.verify_client_cert(&second, &[], now).is_err());
+
+        shared.replace(Trust::new(AuthenticationConfig::front_proxy(vec![second_ca])).unwrap());
+        assert!(shared.verify_client_cert(&second, &[], now).is_ok());
+        assert!(shared.verify_client_cert(&first, &[], now).is_err());
+        assert_eq!(shared.current().peer(&[second]), Peer::FrontProxy);
+        assert_eq!(shared.current().peer(&[first]), Peer::Unknown);
+
+        let none = SharedTrust::new(Trust::new(AuthenticationConfig::default()).unwrap());
+        assert!(!none.offer_client_auth());
+    }
+}
