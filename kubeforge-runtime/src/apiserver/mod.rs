@@ -34,10 +34,10 @@
 //!   custom resources do: a create drops the status, an update of the object keeps the stored
 //!   status, and an update of the status keeps the rest.
 //!
-//! Not served: other subresources (`/scale`), `deletecollection`, the preconditions of a
-//! delete, `dryRun`, `fieldValidation` (unknown fields are dropped by the kinds' serde),
-//! pagination (`limit` and `continue`), bookmarks, and aggregated discovery (the aggregator
-//! falls back to the documents above).
+//! Not served: other subresources (`/scale`), `deletecollection`, `dryRun`, `fieldValidation`
+//! (unknown fields are dropped by the kinds' serde), pagination (`limit` and `continue`),
+//! bookmarks, and aggregated discovery (the aggregator falls back to the documents above).
+//! A delete honours the `preconditions` of its DeleteOptions and ignores the rest.
 //!
 //! # Example
 //!

@@ -230,7 +230,41 @@ pub(crate) async fn update(call: Call<'_>) -> Result<Response<Body>, ApiError> {
     Ok(json_reply(StatusCode::OK, &updated))
 }
 
+/// Refuses a delete whose `preconditions` (uid, resourceVersion) the object does not meet.
+async fn check_preconditions(call: &Call<'_>) -> Result<(), ApiError> {
+    if call.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    let options: Value = serde_json::from_slice(&call.body).map_err(|error| {
+        ApiError::bad_request(format!("the DeleteOptions are not JSON: {error}"))
+    })?;
+    let preconditions = &options["preconditions"];
+    let fields = [("UID", "uid"), ("ResourceVersion", "resourceVersion")];
+    if fields
+        .iter()
+        .all(|(_, field)| preconditions[field].is_null())
+    {
+        return Ok(());
+    }
+    let current = call.current().await?;
+    for (what, field) in fields {
+        let given = preconditions[field].as_str();
+        let stored = current["metadata"][field].as_str().unwrap_or_default();
+        if let Some(given) = given.filter(|given| *given != stored) {
+            let why = format!(
+                "Precondition failed: {what} in precondition: {given}, {what} in object meta: {stored}"
+            );
+            let name = call.target.name.as_deref();
+            return Err(call
+                .info()
+                .error(name, super::storage::StorageError::Conflict(why)));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) async fn delete(call: Call<'_>) -> Result<Response<Body>, ApiError> {
+    check_preconditions(&call).await?;
     let deleted = call
         .endpoint
         .delete(call.target.namespace.clone(), call.name()?)

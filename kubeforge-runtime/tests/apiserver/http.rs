@@ -255,7 +255,18 @@ async fn creates_reads_updates_patches_and_deletes() {
             .contains("application/merge-patch+json")
     );
 
-    let (status, deleted) = server.call(Method::DELETE, &path, None).await;
+    let stale = json!({"preconditions": {"resourceVersion": "1"}});
+    let (status, refused) = server.call(Method::DELETE, &path, Some(stale)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: 5"),
+        "{refused}"
+    );
+    let uid = json!({"preconditions": {"uid": created["metadata"]["uid"]}, "propagationPolicy": "Background"});
+    let (status, deleted) = server.call(Method::DELETE, &path, Some(uid)).await;
     assert_eq!(
         (status, deleted["spec"]["reference"].clone()),
         (StatusCode::OK, json!("patched"))
