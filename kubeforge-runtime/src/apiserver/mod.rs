@@ -27,12 +27,11 @@
 //!   `ERROR` event with a 410 `Expired` Status, on which kube-rs's watcher lists again.
 //! - `kubectl get` gets a `meta.k8s.io/v1` Table (name and creation time) when it asks for one.
 //! - Patches are JSON merge patches and JSON patches; strategic merge patches and server-side
-//!   apply are refused with 415, as for custom resources without a schema.
-//! - Errors are `metav1.Status` objects with Kubernetes' reasons and messages.
-//!
+//!   apply are refused with 415, as for custom resources.
 //! - A kind with a `status` field has the `status` subresource (`get`, `update`, `patch`), as
 //!   custom resources do: a create drops the status, an update of the object keeps the stored
 //!   status, and an update of the status keeps the rest.
+//! - Errors are `metav1.Status` objects with Kubernetes' reasons and messages.
 //!
 //! Not served: other subresources (`/scale`), `deletecollection`, `dryRun`, `fieldValidation`
 //! (unknown fields are dropped by the kinds' serde), pagination (`limit` and `continue`),
