@@ -65,6 +65,68 @@ pub enum StorageError {
 ///
 /// `namespace` is `None` for a cluster-scoped kind, and for a list or watch across every
 /// namespace.
+///
+/// # Example
+///
+/// A storage that refuses flunders without a reference, and keeps the others in memory:
+///
+/// ```
+/// use futures::stream::BoxStream;
+/// use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+/// use kubeforge_runtime::apiserver::{MemoryStorage, Storage, StorageError, WatchEvent};
+///
+/// #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+/// struct Flunder {
+///     metadata: ObjectMeta,
+///     reference: Option<String>,
+/// }
+/// # impl kube::Resource for Flunder {
+/// #     type DynamicType = ();
+/// #     type Scope = kube::core::NamespaceResourceScope;
+/// #     fn kind(_: &()) -> std::borrow::Cow<'_, str> { "Flunder".into() }
+/// #     fn group(_: &()) -> std::borrow::Cow<'_, str> { "wardle.example.com".into() }
+/// #     fn version(_: &()) -> std::borrow::Cow<'_, str> { "v1alpha1".into() }
+/// #     fn plural(_: &()) -> std::borrow::Cow<'_, str> { "flunders".into() }
+/// #     fn meta(&self) -> &ObjectMeta { &self.metadata }
+/// #     fn meta_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
+/// # }
+///
+/// struct Checked(MemoryStorage<Flunder>);
+///
+/// fn check(flunder: &Flunder) -> Result<(), StorageError> {
+///     match flunder.reference {
+///         Some(_) => Ok(()),
+///         None => Err(StorageError::Invalid("reference: Required value".into())),
+///     }
+/// }
+///
+/// impl Storage<Flunder> for Checked {
+///     async fn get(&self, namespace: Option<&str>, name: &str) -> Result<Flunder, StorageError> {
+///         self.0.get(namespace, name).await
+///     }
+///     async fn list(&self, namespace: Option<&str>) -> Result<(Vec<Flunder>, String), StorageError> {
+///         self.0.list(namespace).await
+///     }
+///     async fn create(&self, object: Flunder) -> Result<Flunder, StorageError> {
+///         check(&object)?;
+///         self.0.create(object).await
+///     }
+///     async fn update(&self, object: Flunder) -> Result<Flunder, StorageError> {
+///         check(&object)?;
+///         self.0.update(object).await
+///     }
+///     async fn delete(&self, namespace: Option<&str>, name: &str) -> Result<Flunder, StorageError> {
+///         self.0.delete(namespace, name).await
+///     }
+///     async fn watch(
+///         &self,
+///         namespace: Option<&str>,
+///         resource_version: Option<&str>,
+///     ) -> Result<BoxStream<'static, WatchEvent<Flunder>>, StorageError> {
+///         self.0.watch(namespace, resource_version).await
+///     }
+/// }
+/// ```
 pub trait Storage<K: ApiObject>: Send + Sync + 'static {
     /// The object `name` (in `namespace`).
     fn get(
