@@ -1,7 +1,11 @@
 //! Watches: one JSON event per line, `{"type": "ADDED", "object": {...}}`, until
 //! `timeoutSeconds`, the client leaves, or the server stops.
 
-use std::{collections::HashMap, convert::Infallible, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    convert::Infallible,
+    time::Duration,
+};
 
 use futures::{StreamExt, stream::BoxStream};
 use http_body_util::{BodyExt, StreamBody};
@@ -59,6 +63,45 @@ fn streaming(lines: BoxStream<'static, Bytes>) -> Response<Body> {
     response
 }
 
+/// What a client that watches with selectors hears, as from the API server: an object that
+/// stops matching is `DELETED` for it, one that starts matching is `ADDED`.
+struct Filter<F> {
+    matches: F,
+    /// The objects that the client holds, by namespace and name, as far as this watch knows.
+    held: HashSet<(String, String)>,
+    /// The objects seen in this watch.
+    seen: HashSet<(String, String)>,
+    /// Whether the client may hold objects from before the watch: it resumes from a version.
+    resumed: bool,
+}
+
+impl<F: Fn(&Value) -> bool> Filter<F> {
+    fn new(matches: F, resumed: bool) -> Self {
+        Filter {
+            matches,
+            held: HashSet::new(),
+            seen: HashSet::new(),
+            resumed,
+        }
+    }
+
+    /// The type of the event to send for `object`, if any.
+    fn event(&mut self, kind: &'static str, object: &Value) -> Option<&'static str> {
+        let metadata = &object["metadata"];
+        let text = |field: &str| metadata[field].as_str().unwrap_or_default().to_string();
+        let key = (text("namespace"), text("name"));
+        let first = self.seen.insert(key.clone());
+        let held = kind != "ADDED" && (self.held.contains(&key) || (first && self.resumed));
+        let matches = (self.matches)(object);
+        if kind == "DELETED" || !matches {
+            self.held.remove(&key);
+            return (held || (kind == "DELETED" && matches)).then_some("DELETED");
+        }
+        self.held.insert(key);
+        Some(if held { "MODIFIED" } else { "ADDED" })
+    }
+}
+
 /// The watch of `target`, from the query's `resourceVersion`.
 pub(crate) async fn watch(
     endpoint: &dyn Endpoint,
@@ -78,6 +121,7 @@ pub(crate) async fn watch(
         None => (fields, None),
     };
     let version = query.get("resourceVersion").cloned();
+    let resumed = !matches!(version.as_deref(), None | Some("" | "0"));
     let events = match endpoint.watch(target.namespace.clone(), version).await {
         Ok(events) => events,
         // What kube-rs's watcher expects to list again.
@@ -87,20 +131,30 @@ pub(crate) async fn watch(
         }
         Err(error) => return Err(error),
     };
-    let lines = events.filter_map(move |(kind, object)| {
-        let keep = labels.matches_labels(&object)
-            && fields.0.matches_fields(&object)
+    let selective = !labels.is_empty() || !fields.0.is_empty() || fields.1.is_some();
+    let matches = move |object: &Value| {
+        labels.matches_labels(object)
+            && fields.0.matches_fields(object)
             && fields
                 .1
                 .as_ref()
-                .is_none_or(|by_name| by_name.matches_fields(&object));
+                .is_none_or(|by_name| by_name.matches_fields(object))
+    };
+    let mut filter = Filter::new(matches, resumed);
+    let lines = events.filter_map(move |(kind, object)| {
+        // Without selectors, every event as it is, and nothing to remember.
+        let kind = if selective {
+            filter.event(kind, &object)
+        } else {
+            Some(kind)
+        };
         // `kubectl get --watch` asks for a Table of one row per event.
         let object = if as_table {
             table::table(std::slice::from_ref(&object), None)
         } else {
             object
         };
-        futures::future::ready(keep.then(|| line(kind, &object)))
+        futures::future::ready(kind.map(|kind| line(kind, &object)))
     });
     let ends = tokio::time::sleep(timeout(query));
     let stopped = shutdown.clone().cancelled_owned();
@@ -111,4 +165,54 @@ pub(crate) async fn watch(
         }
     });
     Ok(streaming(lines.boxed()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn flunder(name: &str, app: &str) -> Value {
+        json!({"metadata": {"namespace": "ns", "name": name, "labels": {"app": app}}})
+    }
+
+    #[test]
+    fn tells_a_selective_watch_what_enters_and_leaves_it() {
+        let web = |object: &Value| object["metadata"]["labels"]["app"] == "web";
+        let mut filter = Filter::new(web, false);
+        assert_eq!(filter.event("ADDED", &flunder("a", "db")), None);
+        assert_eq!(filter.event("MODIFIED", &flunder("a", "db")), None);
+        assert_eq!(
+            filter.event("MODIFIED", &flunder("a", "web")),
+            Some("ADDED")
+        );
+        assert_eq!(
+            filter.event("MODIFIED", &flunder("a", "web")),
+            Some("MODIFIED")
+        );
+        assert_eq!(
+            filter.event("MODIFIED", &flunder("a", "db")),
+            Some("DELETED")
+        );
+        assert_eq!(filter.event("DELETED", &flunder("a", "db")), None);
+        assert_eq!(filter.event("ADDED", &flunder("b", "web")), Some("ADDED"));
+        assert_eq!(
+            filter.event("DELETED", &flunder("b", "web")),
+            Some("DELETED")
+        );
+
+        // Resumed: the client may hold what it has not seen in this watch yet.
+        let mut filter = Filter::new(web, true);
+        assert_eq!(
+            filter.event("MODIFIED", &flunder("c", "db")),
+            Some("DELETED")
+        );
+        assert_eq!(filter.event("MODIFIED", &flunder("c", "db")), None);
+        assert_eq!(
+            filter.event("MODIFIED", &flunder("d", "web")),
+            Some("MODIFIED")
+        );
+        assert_eq!(filter.event("ADDED", &flunder("e", "web")), Some("ADDED"));
+    }
 }

@@ -482,3 +482,33 @@ async fn ignores_the_headers_from_other_certificates() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_selective_watch_sees_objects_leave_and_enter() {
+    let server = start().await;
+    let (_, created) = server.call(Method::POST, FLUNDERS, Some(body("a"))).await;
+    let who = As::Proxy("alice");
+    let mut sender = server.connect(&who).await;
+    let path = format!("{FLUNDERS}?watch=true&labelSelector=app%3Dweb");
+    let response = sender
+        .send_request(Server::request(&who, Method::GET, &path, "", None))
+        .await
+        .unwrap();
+    let mut body = response.into_body();
+    let mut buffer = String::new();
+    assert_eq!(lines(&mut body, &mut buffer, 1).await[0]["type"], "ADDED");
+
+    let mut relabelled = created.clone();
+    relabelled["metadata"]["labels"]["app"] = json!("db");
+    let (_, relabelled) = server
+        .call(Method::PUT, &format!("{FLUNDERS}/a"), Some(relabelled))
+        .await;
+    let mut back = relabelled.clone();
+    back["metadata"]["labels"]["app"] = json!("web");
+    server
+        .call(Method::PUT, &format!("{FLUNDERS}/a"), Some(back))
+        .await;
+    let events = lines(&mut body, &mut buffer, 2).await;
+    assert_eq!(events[0]["type"], "DELETED");
+    assert_eq!(events[1]["type"], "ADDED");
+}
