@@ -24,7 +24,8 @@
 //!   `fieldSelector` on `metadata.name` and `metadata.namespace`; everything comes in one page.
 //! - Watches (`?watch=true`) stream one event per line from `resourceVersion` until
 //!   `timeoutSeconds` (30 minutes by default, an hour at most); a version that is gone gets an
-//!   `ERROR` event with a 410 `Expired` Status, on which kube-rs's watcher lists again.
+//!   `ERROR` event with a 410 `Expired` Status, on which kube-rs's watcher lists again. With
+//!   selectors, an object that stops matching is `DELETED` and one that starts is `ADDED`.
 //! - `kubectl get` gets a `meta.k8s.io/v1` Table (name and creation time) when it asks for one.
 //! - Patches are JSON merge patches and JSON patches; strategic merge patches and server-side
 //!   apply are refused with 415, as for custom resources.
