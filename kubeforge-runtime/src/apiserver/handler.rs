@@ -253,8 +253,8 @@ async fn objects(
         Some(_) => return Err(ApiError::no_route()),
     };
     if verb == "watch" {
-        let as_table = super::table::wanted(request.headers());
-        return watch::watch(endpoint, target, query, as_table, &shared.shutdown).await;
+        let view = super::views::View::of(request.headers());
+        return watch::watch(endpoint, target, query, view, &shared.shutdown).await;
     }
     let (parts, body) = request.into_parts();
     let call = Call {

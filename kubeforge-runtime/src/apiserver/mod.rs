@@ -26,7 +26,8 @@
 //!   `timeoutSeconds` (30 minutes by default, an hour at most); a version that is gone gets an
 //!   `ERROR` event with a 410 `Expired` Status, on which kube-rs's watcher lists again. With
 //!   selectors, an object that stops matching is `DELETED` and one that starts is `ADDED`.
-//! - `kubectl get` gets a `meta.k8s.io/v1` Table (name and creation time) when it asks for one.
+//! - `kubectl get` gets a `meta.k8s.io/v1` Table (name and creation time) when it asks for one,
+//!   and the garbage collector and the namespace controller get `PartialObjectMetadata`.
 //! - Patches are JSON merge patches and JSON patches; strategic merge patches and server-side
 //!   apply are refused with 415, as for custom resources.
 //! - A kind with a `status` field has the `status` subresource (`get`, `update`, `patch`), as
@@ -97,8 +98,8 @@ mod serve;
 mod server;
 pub mod status;
 pub mod storage;
-mod table;
 mod trust;
+mod views;
 pub mod watch;
 
 pub use authn::{AuthenticationConfig, UserInfo};

@@ -10,7 +10,7 @@ use super::{
     resource::{Endpoint, KindInfo},
     select::Selector,
     status::{ApiError, Body, json_reply},
-    table,
+    views::View,
 };
 
 /// A request on objects, its body read.
@@ -143,7 +143,10 @@ pub(crate) async fn get(call: Call<'_>) -> Result<Response<Body>, ApiError> {
         .endpoint
         .get(call.target.namespace.clone(), call.name()?)
         .await?;
-    Ok(json_reply(StatusCode::OK, &object))
+    Ok(json_reply(
+        StatusCode::OK,
+        &View::of(call.headers).object(object),
+    ))
 }
 
 /// The label and field selectors of the query.
@@ -168,18 +171,14 @@ pub(crate) async fn list(call: Call<'_>) -> Result<Response<Body>, ApiError> {
         .into_iter()
         .filter(|object| labels.matches_labels(object) && fields.matches_fields(object))
         .collect();
-    if table::wanted(call.headers) {
-        return Ok(json_reply(
-            StatusCode::OK,
-            &table::table(&items, Some(&version)),
-        ));
-    }
     let info = call.info();
-    let list = json!({
-        "kind": format!("{}List", info.kind),
-        "apiVersion": info.api_version(),
-        "metadata": {"resourceVersion": version},
-        "items": items,
+    let list = View::of(call.headers).list(items, &version, |items| {
+        json!({
+            "kind": format!("{}List", info.kind),
+            "apiVersion": info.api_version(),
+            "metadata": {"resourceVersion": version},
+            "items": items,
+        })
     });
     Ok(json_reply(StatusCode::OK, &list))
 }

@@ -22,7 +22,7 @@ use super::{
     resource::Endpoint,
     rest::selectors,
     status::{ApiError, Body},
-    table,
+    views::View,
 };
 
 /// How long a watch lasts without `timeoutSeconds`.
@@ -107,7 +107,7 @@ pub(crate) async fn watch(
     endpoint: &dyn Endpoint,
     target: &Target,
     query: &HashMap<String, String>,
-    as_table: bool,
+    view: View,
     shutdown: &CancellationToken,
 ) -> Result<Response<Body>, ApiError> {
     let (labels, fields) = selectors(query)?;
@@ -149,11 +149,7 @@ pub(crate) async fn watch(
             Some(kind)
         };
         // `kubectl get --watch` asks for a Table of one row per event.
-        let object = if as_table {
-            table::table(std::slice::from_ref(&object), None)
-        } else {
-            object
-        };
+        let object = view.object(object);
         futures::future::ready(kind.map(|kind| line(kind, &object)))
     });
     let ends = tokio::time::sleep(timeout(query));

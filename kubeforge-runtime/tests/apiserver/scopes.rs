@@ -59,7 +59,7 @@ async fn serves_a_cluster_scoped_kind_of_another_version() {
 }
 
 #[tokio::test]
-async fn answers_tables_to_kubectl() {
+async fn answers_tables_and_metadata() {
     let server = start().await;
     server
         .call(
@@ -77,6 +77,38 @@ async fn answers_tables_to_kubectl() {
     assert_eq!(table["columnDefinitions"][0]["name"], "Name");
     assert_eq!(table["rows"][0]["cells"][0], "f");
     assert_eq!(table["rows"][0]["object"]["kind"], "PartialObjectMetadata");
+
+    let (status, _, one) = server
+        .send(
+            As::Accept("alice", accept),
+            Method::GET,
+            &format!("{FISCHERS}/f"),
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, one["kind"].clone()),
+        (StatusCode::OK, json!("Table"))
+    );
+    assert_eq!(one["rows"].as_array().unwrap().len(), 1);
+
+    // What the garbage collector and the namespace controller ask for.
+    let metadata = "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+    let (status, _, partial) = server
+        .send(
+            As::Accept("alice", metadata),
+            Method::GET,
+            FISCHERS,
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(partial["kind"], "PartialObjectMetadataList");
+    assert_eq!(partial["items"][0]["kind"], "PartialObjectMetadata");
+    assert_eq!(partial["items"][0]["metadata"]["name"], "f");
+    assert!(partial["items"][0].get("disallowed_flunders").is_none());
 
     let (_, _, plain) = server
         .send(
