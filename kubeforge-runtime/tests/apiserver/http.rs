@@ -314,6 +314,7 @@ async fn watches() {
     let response = sender.send_request(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.headers()["transfer-encoding"], "chunked");
     let mut body = response.into_body();
     let mut buffer = String::new();
     let added = lines(&mut body, &mut buffer, 1).await;
