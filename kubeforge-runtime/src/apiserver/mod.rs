@@ -33,9 +33,10 @@
 //! - A kind with a `status` field has the `status` subresource (`get`, `update`, `patch`), as
 //!   custom resources do: a create drops the status, an update of the object keeps the stored
 //!   status, and an update of the status keeps the rest.
+//! - `dryRun=All` checks a create, update, patch or delete, answers it, and stores nothing.
 //! - Errors are `metav1.Status` objects with Kubernetes' reasons and messages.
 //!
-//! Not served: other subresources (`/scale`), `deletecollection`, `dryRun`, `fieldValidation`
+//! Not served: other subresources (`/scale`), `deletecollection`, `fieldValidation`
 //! (unknown fields are dropped by the kinds' serde), pagination (`limit` and `continue`),
 //! bookmarks, and aggregated discovery (the aggregator falls back to the documents above).
 //! A delete honours the `preconditions` of its DeleteOptions and ignores the rest.

@@ -104,7 +104,7 @@ pub(crate) async fn patch(call: Call<'_>) -> Result<Response<Body>, ApiError> {
     } else {
         object
     };
-    let updated = call.endpoint.update(object).await?;
+    let updated = call.store_update(object).await?;
     Ok(json_reply(StatusCode::OK, &updated))
 }
 
@@ -115,8 +115,7 @@ pub(crate) async fn update_status(call: Call<'_>) -> Result<Response<Body>, ApiE
     call.place(&mut object)?;
     let current = call.current().await?;
     let updated = call
-        .endpoint
-        .update(split_status(&call, current, object))
+        .store_update(split_status(&call, current, object))
         .await?;
     Ok(json_reply(StatusCode::OK, &updated))
 }

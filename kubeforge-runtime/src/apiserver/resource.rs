@@ -107,6 +107,8 @@ pub(crate) trait Endpoint: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<BoxStream<'static, Event>, ApiError>>;
     /// The schema of `K` with schemars' OpenAPI 3 settings, subschemas inlined, as JSON.
     fn schema(&self) -> Value;
+    /// `object` read as a `K` and written again: what would be stored, for a dry run.
+    fn validate(&self, object: Value) -> Result<Value, ApiError>;
 }
 
 /// The [`Endpoint`] of the kind `K` stored in `S`.
@@ -236,13 +238,10 @@ impl<K: ApiObject, S: Storage<K>> Endpoint for Served<K, S> {
     }
 
     fn schema(&self) -> Value {
-        let settings = schemars::generate::SchemaSettings::openapi3().with(|settings| {
-            settings.inline_subschemas = true;
-            settings.meta_schema = None;
-        });
-        settings
-            .into_generator()
-            .into_root_schema_for::<K>()
-            .to_value()
+        schema::<K>()
+    }
+
+    fn validate(&self, object: Value) -> Result<Value, ApiError> {
+        self.encode(&self.decode(object)?)
     }
 }

@@ -61,6 +61,37 @@ impl Call<'_> {
         Ok(())
     }
 
+    /// Whether the request is a dry run (`dryRun=All`): checked, answered, not stored.
+    pub(crate) fn dry_run(&self) -> Result<bool, ApiError> {
+        match self.query.get("dryRun").map(String::as_str) {
+            None | Some("") => Ok(false),
+            Some("All") => Ok(true),
+            Some(other) => Err(ApiError::bad_request(format!(
+                "dryRun: Unsupported value: {other:?}: supported values: \"All\""
+            ))),
+        }
+    }
+
+    /// Stores `object` over the current one, or, in a dry run, checks it against the current
+    /// version and returns it.
+    pub(crate) async fn store_update(&self, object: Value) -> Result<Value, ApiError> {
+        if !self.dry_run()? {
+            return self.endpoint.update(object).await;
+        }
+        let current = self.current().await?;
+        let version = |object: &Value| object["metadata"]["resourceVersion"].clone();
+        let given = version(&object);
+        if !given.is_null() && given != version(&current) {
+            let why = "the object has been modified; please apply your changes to the latest \
+                       version and try again";
+            let name = self.target.name.as_deref();
+            return Err(self
+                .info()
+                .error(name, super::storage::StorageError::Conflict(why.into())));
+        }
+        self.endpoint.validate(object)
+    }
+
     /// The object of the path, as stored now.
     pub(crate) async fn current(&self) -> Result<Value, ApiError> {
         let name = self.name()?;
@@ -211,6 +242,10 @@ pub(crate) async fn create(call: Call<'_>) -> Result<Response<Body>, ApiError> {
             fields.remove("status");
         }
     }
+    if call.dry_run()? {
+        let checked = call.endpoint.validate(object)?;
+        return Ok(json_reply(StatusCode::CREATED, &checked));
+    }
     let created = call.endpoint.create(object).await?;
     Ok(json_reply(StatusCode::CREATED, &created))
 }
@@ -225,7 +260,7 @@ pub(crate) async fn update(call: Call<'_>) -> Result<Response<Body>, ApiError> {
     } else {
         object
     };
-    let updated = call.endpoint.update(object).await?;
+    let updated = call.store_update(object).await?;
     Ok(json_reply(StatusCode::OK, &updated))
 }
 
@@ -264,9 +299,13 @@ async fn check_preconditions(call: &Call<'_>) -> Result<(), ApiError> {
 
 pub(crate) async fn delete(call: Call<'_>) -> Result<Response<Body>, ApiError> {
     check_preconditions(&call).await?;
-    let deleted = call
-        .endpoint
-        .delete(call.target.namespace.clone(), call.name()?)
-        .await?;
+    let deleted = if call.dry_run()? {
+        call.current().await?
+    } else {
+        let name = call.name()?;
+        call.endpoint
+            .delete(call.target.namespace.clone(), name)
+            .await?
+    };
     Ok(json_reply(StatusCode::OK, &deleted))
 }

@@ -513,3 +513,55 @@ async fn a_selective_watch_sees_objects_leave_and_enter() {
     assert_eq!(events[0]["type"], "DELETED");
     assert_eq!(events[1]["type"], "ADDED");
 }
+
+#[tokio::test]
+async fn a_dry_run_stores_nothing() {
+    let server = start().await;
+    let dry = |path: &str| format!("{path}?dryRun=All");
+    let (status, checked) = server
+        .call(Method::POST, &dry(FLUNDERS), Some(body("a")))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{checked}");
+    assert_eq!(checked["metadata"]["name"], "a");
+    let path = format!("{FLUNDERS}/a");
+    let (status, _) = server.call(Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (_, created) = server.call(Method::POST, FLUNDERS, Some(body("a"))).await;
+    let mut changed = created.clone();
+    changed["spec"]["reference"] = json!("dry");
+    let (status, answered) = server
+        .call(Method::PUT, &dry(&path), Some(changed.clone()))
+        .await;
+    assert_eq!(
+        (status, answered["spec"]["reference"].clone()),
+        (StatusCode::OK, json!("dry"))
+    );
+    let merge = json!({"spec": {"reference": "dry-patch"}});
+    let (status, _, patched) = server
+        .send(
+            As::Proxy("alice"),
+            Method::PATCH,
+            &dry(&path),
+            "application/merge-patch+json",
+            Some(merge),
+        )
+        .await;
+    assert_eq!(
+        (status, patched["spec"]["reference"].clone()),
+        (StatusCode::OK, json!("dry-patch"))
+    );
+    let (status, _) = server.call(Method::DELETE, &dry(&path), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, stored) = server.call(Method::GET, &path, None).await;
+    assert_eq!(stored, created);
+
+    // A stale version conflicts in a dry run too; other values of dryRun are refused.
+    server.call(Method::PUT, &path, Some(changed.clone())).await;
+    let (status, _) = server.call(Method::PUT, &dry(&path), Some(changed)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = server
+        .call(Method::DELETE, &format!("{path}?dryRun=Some"), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
