@@ -271,7 +271,7 @@ async fn objects(
         "update" if status => super::patch::update_status(call).await,
         "update" => rest::update(call).await,
         "patch" => super::patch::patch(call).await,
-        "delete" => rest::delete(call).await,
+        "delete" => super::delete::delete(call).await,
         _ => Err(ApiError::method_not_allowed(parts.method.as_str())),
     }
 }

@@ -85,6 +85,7 @@
 
 pub mod authn;
 pub mod authz;
+mod delete;
 mod discovery;
 mod handler;
 pub mod memory;
