@@ -26,6 +26,8 @@
 //!   `timeoutSeconds` (30 minutes by default, an hour at most); a version that is gone gets an
 //!   `ERROR` event with a 410 `Expired` Status, on which kube-rs's watcher lists again. With
 //!   selectors, an object that stops matching is `DELETED` and one that starts is `ADDED`.
+//!   `sendInitialEvents=true` (a streaming list) sends the objects, then a `BOOKMARK` with the
+//!   annotation `k8s.io/initial-events-end`, then the changes; other bookmarks are not sent.
 //! - `kubectl get` gets a `meta.k8s.io/v1` Table (name and creation time) when it asks for one,
 //!   and the garbage collector and the namespace controller get `PartialObjectMetadata`.
 //! - Patches are JSON merge patches and JSON patches; strategic merge patches and server-side
@@ -38,7 +40,7 @@
 //!
 //! Not served: other subresources (`/scale`), `deletecollection`, `fieldValidation`
 //! (unknown fields are dropped by the kinds' serde), pagination (`limit` and `continue`),
-//! bookmarks, and aggregated discovery (the aggregator falls back to the documents above).
+//! and aggregated discovery (the aggregator falls back to the documents above).
 //! A delete honours the `preconditions` of its DeleteOptions and ignores the rest.
 //!
 //! # Example

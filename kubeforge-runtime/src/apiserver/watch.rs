@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    request::Target,
+    request::{self, Target},
     resource::Endpoint,
     rest::selectors,
     status::{ApiError, Body},
@@ -120,8 +120,25 @@ pub(crate) async fn watch(
         }
         None => (fields, None),
     };
-    let version = query.get("resourceVersion").cloned();
+    let mut version = query.get("resourceVersion").cloned();
     let resumed = !matches!(version.as_deref(), None | Some("" | "0"));
+    // A streaming list: the objects, a bookmark at their version, then the changes since.
+    let mut initial = Vec::new();
+    if request::flag(query, "sendInitialEvents") && !resumed {
+        let (objects, listed) = endpoint.list(target.namespace.clone()).await?;
+        initial.extend(objects.into_iter().map(|object| ("ADDED", object)));
+        let info = endpoint.info();
+        let bookmark = json!({
+            "kind": info.kind,
+            "apiVersion": info.api_version(),
+            "metadata": {
+                "resourceVersion": listed,
+                "annotations": {"k8s.io/initial-events-end": "true"},
+            },
+        });
+        initial.push(("BOOKMARK", bookmark));
+        version = Some(listed);
+    }
     let events = match endpoint.watch(target.namespace.clone(), version).await {
         Ok(events) => events,
         // What kube-rs's watcher expects to list again.
@@ -131,6 +148,7 @@ pub(crate) async fn watch(
         }
         Err(error) => return Err(error),
     };
+    let events = futures::stream::iter(initial).chain(events);
     let selective = !labels.is_empty() || !fields.0.is_empty() || fields.1.is_some();
     let matches = move |object: &Value| {
         labels.matches_labels(object)
@@ -142,6 +160,9 @@ pub(crate) async fn watch(
     };
     let mut filter = Filter::new(matches, resumed);
     let lines = events.filter_map(move |(kind, object)| {
+        if kind == "BOOKMARK" {
+            return futures::future::ready(Some(line(kind, &object)));
+        }
         // Without selectors, every event as it is, and nothing to remember.
         let kind = if selective {
             filter.event(kind, &object)

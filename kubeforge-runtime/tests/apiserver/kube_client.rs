@@ -69,3 +69,41 @@ async fn kube_rs_creates_patches_lists_and_watches() {
     assert_eq!(second.metadata.name.as_deref(), Some("b"));
     api.delete("b", &DeleteParams::default()).await.unwrap();
 }
+
+#[tokio::test]
+async fn kube_rs_watches_with_a_streaming_list() {
+    let server = start().await;
+    let api = Api::<Flunder>::namespaced(server.kube_client(), "ns");
+    api.create(&PostParams::default(), &flunder("ns", "a"))
+        .await
+        .unwrap();
+    let config = watcher::Config::default().streaming_lists();
+    let mut events = watcher(api.clone(), config).boxed();
+    let mut initial = Vec::new();
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.try_next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        match event {
+            watcher::Event::Init => {}
+            watcher::Event::InitApply(flunder) => initial.push(flunder.metadata.name.unwrap()),
+            watcher::Event::InitDone => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(initial, ["a"]);
+    api.create(&PostParams::default(), &flunder("ns", "b"))
+        .await
+        .unwrap();
+    let event = tokio::time::timeout(Duration::from_secs(10), events.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let watcher::Event::Apply(flunder) = event else {
+        panic!("unexpected {event:?}");
+    };
+    assert_eq!(flunder.metadata.name.as_deref(), Some("b"));
+}
