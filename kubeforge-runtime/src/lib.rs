@@ -10,6 +10,9 @@
 //!   [`reconcile::Error`] type and error policy with per-object backoff, status conditions and
 //!   events.
 //!
+//! - [`apiserver`] (feature `apiserver`): an extension API server behind an APIService, with
+//!   delegated authentication and authorization, discovery, OpenAPI, REST and watch.
+//!
 //! With the `testing` feature, `reconcile::testing` holds a fake API server for reconcile tests,
 //! `manager::webhook::testing` sends admission and conversion reviews to a webhook, and
 //! `envtest` runs a real control plane (etcd and kube-apiserver) for the tests of a project.
@@ -43,6 +46,8 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(feature = "apiserver")]
+pub mod apiserver;
 #[cfg(feature = "testing")]
 pub mod envtest;
 pub mod manager;

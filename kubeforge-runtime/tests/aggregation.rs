@@ -6,6 +6,8 @@
 //! proxied for. Skipped, with a message, when `KUBEBUILDER_ASSETS` is unset
 //! or the network namespace cannot be made (not root).
 
+#![cfg(feature = "testing")]
+
 use std::{
     io::Write,
     net::SocketAddr,
