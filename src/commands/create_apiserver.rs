@@ -16,7 +16,7 @@ use crate::model::project::{AggregatedKind, PROJECT_FILE};
 use crate::model::{ApiOptions, Project, Resource, ResourceEntry, builtin, names};
 use crate::scaffold::context::TemplateContext;
 use crate::scaffold::markers::{self, Marker};
-use crate::scaffold::{IfExists, Plan, Templates};
+use crate::scaffold::{IfExists, Plan, Templates, vendor};
 
 /// Validated options.
 struct Settings {
@@ -232,6 +232,7 @@ pub fn plan(mut plan: Plan, args: &CreateApiserverArgs) -> Result<Plan> {
             &markers::LIB_MODULES,
             &ctx().with_module("apiserver"),
         )?;
+        enable_runtime_feature(&mut plan, &s.project)?;
     }
     // The kind's types, in the API modules beside the project's other kinds.
     let p = &r.paths;
@@ -271,6 +272,35 @@ pub fn plan(mut plan: Plan, args: &CreateApiserverArgs) -> Result<Plan> {
     plan.regenerate(PROJECT_FILE, s.project.render()?)?;
     Ok(plan)
 }
+
+/// Turns on the runtime's `apiserver` feature in the project's dependency on it; a dependency
+/// written otherwise than `init` writes it is left alone, with a note.
+fn enable_runtime_feature(plan: &mut Plan, project: &Project) -> Result<()> {
+    let line = |features: &[&str]| {
+        format!(
+            "\n{} = {}\n",
+            vendor::CRATE,
+            vendor::dependency(project.runtime, features)
+        )
+    };
+    let (plain, with) = (line(&[]), line(&["apiserver"]));
+    let text = plan.read(CARGO_TOML)?.unwrap_or_default();
+    if text.contains(&with) {
+        return Ok(());
+    }
+    if !text.contains(&plain) {
+        plan.notes.push(format!(
+            "warning   {CARGO_TOML}: add the feature \"apiserver\" to the dependency on {}, which the API server needs",
+            vendor::CRATE
+        ));
+        return Ok(());
+    }
+    let text = text.replacen(&plain, &with, 1);
+    plan.rewrite(CARGO_TOML, text, "the runtime's apiserver feature")
+}
+
+/// The project's manifest.
+const CARGO_TOML: &str = "Cargo.toml";
 
 /// Injects at `marker`; a project whose file lacks the marker (made before it existed) is told
 /// what to add instead.

@@ -148,7 +148,9 @@ const RUNTIME: &str = "kubeforge-runtime";
 fn copy_runtime(ws: &Path, members: &[(String, PathBuf)]) {
     let crate_dir = repo().join(RUNTIME);
     std::fs::create_dir_all(ws.join(RUNTIME)).unwrap();
-    for part in ["Cargo.toml", "README.md", "src"] {
+    // Its tests too: with the features the projects turn on (`testing`, `apiserver`), they run
+    // with theirs.
+    for part in ["Cargo.toml", "README.md", "src", "tests"] {
         let from = crate_dir.join(part);
         if from.is_dir() {
             copy_tree(&from, &ws.join(RUNTIME).join(part));

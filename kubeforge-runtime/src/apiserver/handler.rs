@@ -114,6 +114,25 @@ async fn authenticate(
     peer: &Peer,
     headers: &HeaderMap,
 ) -> Result<Option<UserInfo>, ApiError> {
+    // As Kubernetes' API servers do, every authenticated user is in `system:authenticated`,
+    // which RBAC's discovery roles are bound to (the aggregator's own requests name no group).
+    Ok(identify(shared, peer, headers).await?.map(|mut user| {
+        if !user.groups.iter().any(|g| g == AUTHENTICATED) {
+            user.groups.push(AUTHENTICATED.into());
+        }
+        user
+    }))
+}
+
+/// The group of every authenticated user.
+const AUTHENTICATED: &str = "system:authenticated";
+
+/// Who the request comes from, as the front proxy, a client certificate or a token says.
+async fn identify(
+    shared: &Shared,
+    peer: &Peer,
+    headers: &HeaderMap,
+) -> Result<Option<UserInfo>, ApiError> {
     match peer {
         Peer::FrontProxy => {
             if let Some(user) = shared.trust.current().config.user_from_headers(headers) {

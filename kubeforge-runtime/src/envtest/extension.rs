@@ -133,7 +133,9 @@ impl<'a> ExtensionServer<'a> {
         assert_eq!(typed.meta().name.as_deref(), Some(OBJECT));
         let list = admin.list(&ListParams::default()).await.expect("list");
         assert!(
-            list.items.iter().any(|o| o.metadata.name.as_deref() == Some(OBJECT)),
+            list.items
+                .iter()
+                .any(|o| o.metadata.name.as_deref() == Some(OBJECT)),
             "list lacks {OBJECT}"
         );
         let since = list.metadata.resource_version.clone().unwrap_or_default();
@@ -159,9 +161,14 @@ impl<'a> ExtensionServer<'a> {
         })
         .await
         .expect("the update is watched");
-        assert_eq!(modified.metadata.resource_version, updated.metadata.resource_version);
+        assert_eq!(
+            modified.metadata.resource_version,
+            updated.metadata.resource_version
+        );
         expect_code(
-            admin.replace(OBJECT, &PostParams::default(), &changed).await,
+            admin
+                .replace(OBJECT, &PostParams::default(), &changed)
+                .await,
             409,
             "an update with a stale resourceVersion",
         );
@@ -217,7 +224,8 @@ impl Drop for ExtensionServer<'_> {
 
 /// Whether `K` lives in namespaces. kube has no method for it: its scope type says.
 fn is_namespaced<K: Resource>() -> bool {
-    std::any::type_name::<K::Scope>() == std::any::type_name::<k8s_openapi::NamespaceResourceScope>()
+    std::any::type_name::<K::Scope>()
+        == std::any::type_name::<k8s_openapi::NamespaceResourceScope>()
 }
 
 /// Checks that `result` is the API's refusal with `code`.
@@ -247,7 +255,9 @@ fn kubectl_discovers<K: Resource<DynamicType = ()>>(kubeconfig: &std::path::Path
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.lines().any(|l| l.split_whitespace().next() == Some(&*plural)),
+        stdout
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some(&*plural)),
         "kubectl api-resources does not list {plural}: {stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -255,8 +265,8 @@ fn kubectl_discovers<K: Resource<DynamicType = ()>>(kubeconfig: &std::path::Path
     let api_version = K::api_version(&());
     let deadline = Instant::now() + AGGREGATION_WAIT;
     loop {
-        let output = kubectl(&["explain", &plural, "--api-version", &api_version])
-            .expect("kubectl runs");
+        let output =
+            kubectl(&["explain", &plural, "--api-version", &api_version]).expect("kubectl runs");
         let text = String::from_utf8_lossy(&output.stdout);
         if output.status.success() && text.contains(&*K::kind(&())) && text.contains("spec") {
             return;

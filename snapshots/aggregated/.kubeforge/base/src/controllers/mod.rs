@@ -1,0 +1,22 @@
+// Copyright The wardle Authors.
+//
+// Licensed under the Apache License, Version 2.0 (the "License");
+// you may not use this file except in compliance with the License.
+// You may obtain a copy of the License at
+//
+//     http://www.apache.org/licenses/LICENSE-2.0
+//
+// Unless required by applicable law or agreed to in writing, software
+// distributed under the License is distributed on an "AS IS" BASIS,
+// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+// See the License for the specific language governing permissions and
+// limitations under the License.
+
+//! Controllers, one module per kind.
+//!
+//! Each controller has a `run` function, which the manager in `src/main.rs` calls once this
+//! replica leads. What the controllers share is in [`crate::reconcile`].
+
+pub mod store;
+
+// +kubeforge:scaffold:controller-modules
