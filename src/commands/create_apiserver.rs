@@ -8,13 +8,11 @@
 //! users, and a test on the real control plane. PROJECT records the kinds under the plugin key
 //! `apiserver.kubeforge.io/v1-alpha`; running the command again for a recorded kind does nothing.
 
-use serde::Serialize;
-
 use crate::cli::CreateApiserverArgs;
 use crate::error::{Error, Result};
 use crate::model::project::{AggregatedKind, PROJECT_FILE};
 use crate::model::{ApiOptions, Project, Resource, ResourceEntry, builtin, names};
-use crate::scaffold::context::TemplateContext;
+use crate::scaffold::context::{ApiserverContext, TemplateContext};
 use crate::scaffold::markers::{self, Marker};
 use crate::scaffold::{IfExists, Plan, Templates, vendor};
 
@@ -24,40 +22,6 @@ struct Settings {
     resource: Resource,
     /// Whether this is the project's first aggregated kind: the server comes with it.
     first: bool,
-}
-
-/// What the templates of the server see, besides the project and the kind (`apiserver.*`).
-#[derive(Serialize)]
-pub struct ApiserverContext {
-    /// The namespace the server runs in, and the prefix of its objects' names.
-    pub namespace: String,
-    /// The server's Service, Deployment, ServiceAccount and certificate.
-    pub name: String,
-    /// The DNS name of its Service, which its serving certificate names.
-    pub service_host: String,
-    /// The APIService of the kind's group-version, `<version>.<group>`.
-    pub api_service: String,
-    /// The kind's type below the crate, `api::<version>::<Kind>`.
-    pub kind_path: String,
-}
-
-impl ApiserverContext {
-    fn new(project: &Project, r: &Resource) -> ApiserverContext {
-        let namespace = format!("{}-system", project.project_name);
-        let name = format!("{}-apiserver", project.project_name);
-        let api_service = format!("{}.{}", r.version, r.full_group.api());
-        ApiserverContext {
-            service_host: format!("{name}.{namespace}.svc"),
-            api_service,
-            kind_path: r
-                .rust_type
-                .strip_prefix("crate::")
-                .unwrap_or(&r.rust_type)
-                .to_string(),
-            namespace,
-            name,
-        }
-    }
 }
 
 fn resolve(mut project: Project, args: &CreateApiserverArgs) -> Result<Option<Settings>> {

@@ -27,7 +27,7 @@ pub struct TemplateContext<'a> {
     pub deploy_image: Option<DeployImageContext>,
     /// The extension API server's names (`create apiserver`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub apiserver: Option<&'a crate::commands::create_apiserver::ApiserverContext>,
+    pub apiserver: Option<&'a ApiserverContext>,
 }
 
 #[derive(Serialize)]
@@ -372,5 +372,39 @@ fn rust_const(name: &str, type_: &str, items: &[String], array: bool) -> String 
         format!("{head} &[\n{items}];")
     } else {
         format!("{head}\n    {value};")
+    }
+}
+
+/// What the templates of the server see, besides the project and the kind (`apiserver.*`).
+#[derive(Serialize)]
+pub struct ApiserverContext {
+    /// The namespace the server runs in, and the prefix of its objects' names.
+    pub namespace: String,
+    /// The server's Service, Deployment, ServiceAccount and certificate.
+    pub name: String,
+    /// The DNS name of its Service, which its serving certificate names.
+    pub service_host: String,
+    /// The APIService of the kind's group-version, `<version>.<group>`.
+    pub api_service: String,
+    /// The kind's type below the crate, `api::<version>::<Kind>`.
+    pub kind_path: String,
+}
+
+impl ApiserverContext {
+    pub fn new(project: &Project, r: &Resource) -> ApiserverContext {
+        let namespace = format!("{}-system", project.project_name);
+        let name = format!("{}-apiserver", project.project_name);
+        let api_service = format!("{}.{}", r.version, r.full_group.api());
+        ApiserverContext {
+            service_host: format!("{name}.{namespace}.svc"),
+            api_service,
+            kind_path: r
+                .rust_type
+                .strip_prefix("crate::")
+                .unwrap_or(&r.rust_type)
+                .to_string(),
+            namespace,
+            name,
+        }
     }
 }

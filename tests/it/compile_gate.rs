@@ -306,6 +306,14 @@ fn check_control_plane_ran(tests: &(String, String), ws: &Path) {
         !stderr.contains("skipped: KUBEBUILDER_ASSETS"),
         "a control-plane test was skipped although KUBEBUILDER_ASSETS is set:\n{stderr}"
     );
+    // As root, the tests of extension API servers make their network namespaces and run.
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        assert!(
+            !stderr.contains("skipped: cannot make a network namespace"),
+            "an aggregation test was skipped although it runs as root:\n{stderr}"
+        );
+    }
     let started = stderr.matches("control plane ready at").count();
     let snapshots = SCENARIOS.len();
     assert!(
@@ -527,6 +535,14 @@ fn shared_workspace(ws: &Path, projects: &[(String, PathBuf)]) {
         ],
     );
     if std::env::var_os("KUBEBUILDER_ASSETS").is_some() {
+        // As root, the tests of extension API servers make their network namespaces and run.
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            assert!(
+                !stderr.contains("skipped: cannot make a network namespace"),
+                "an aggregation test was skipped although it runs as root:\n{stderr}"
+            );
+        }
         let started = stderr.matches("control plane ready at").count();
         assert!(
             started >= projects.len(),
