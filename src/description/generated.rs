@@ -38,7 +38,7 @@ fn source_of_crd(plural: &str, full_group: &str) -> String {
 }
 
 /// The types file `types_rs` of an external kind, whose CRD is another project's: its module doc
-/// says so instead of [`source_of_crd`].
+/// says so instead of the one `source_of_crd` writes.
 pub fn as_external(types_rs: &str, plural: &str, full_group: &str) -> String {
     types_rs.replacen(
         &source_of_crd(plural, full_group),

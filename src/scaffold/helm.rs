@@ -147,7 +147,11 @@ fn render(
     }
     let mut kinds = BTreeSet::new();
     for entry in &project.resources {
-        if entry.api.is_none() || entry.builtin || !kinds.insert((&entry.group, &entry.kind)) {
+        if entry.api.is_none()
+            || entry.builtin
+            || entry.external.is_some()
+            || !kinds.insert((&entry.group, &entry.kind))
+        {
             continue;
         }
         let resource = Resource::new(project, entry);
