@@ -818,16 +818,7 @@ fn plan_api(
     let r = &s.resource;
     let p = &r.paths;
     let ctx = || context(s);
-    markers::API_MODULES.inject(plan, templates, &ctx().with_module(&p.api_root_module))?;
-    if let Some(group_mod) = &p.group_mod {
-        let text = templates.render("multigroup/api_group_mod.rs.tera", &ctx())?;
-        plan.scaffold(group_mod, text, IfExists::Keep, false)?;
-        markers::API_GROUP_MODULES.inject(
-            plan,
-            templates,
-            &ctx().with_module(&r.version_module),
-        )?;
-    }
+    plan_api_modules(plan, templates, r, &ctx)?;
     // Every template under templates/api/ makes one file of the kind; the deploy-image plugin
     // has its own types and sample under templates/api-deploy-image/.
     let header = ctx().header;
@@ -878,6 +869,29 @@ fn plan_api(
     markers::CRDS.inject(plan, templates, &kind)?;
     markers::RBAC_ROLES.inject(plan, templates, &kind)?;
     markers::DEFAULT_CRD.inject(plan, templates, &kind)
+}
+
+/// Plans the modules down to the kind's version in `src/api/`: the version (or group) in
+/// `src/api/mod.rs`, and in the multigroup layout the group's module and the version in it.
+/// `ctx` gives the context of the kind's templates.
+pub(super) fn plan_api_modules<'c>(
+    plan: &mut Plan,
+    templates: &Templates,
+    r: &Resource,
+    ctx: &dyn Fn() -> TemplateContext<'c>,
+) -> Result<()> {
+    let p = &r.paths;
+    markers::API_MODULES.inject(plan, templates, &ctx().with_module(&p.api_root_module))?;
+    if let Some(group_mod) = &p.group_mod {
+        let text = templates.render("multigroup/api_group_mod.rs.tera", &ctx())?;
+        plan.scaffold(group_mod, text, IfExists::Keep, false)?;
+        markers::API_GROUP_MODULES.inject(
+            plan,
+            templates,
+            &ctx().with_module(&r.version_module),
+        )?;
+    }
+    Ok(())
 }
 
 /// Plans the kind's controller, its place in the modules and the manager, and its envtest check.

@@ -200,20 +200,7 @@ pub fn plan(mut plan: Plan, args: &CreateApiserverArgs) -> Result<Plan> {
     }
     // The kind's types, in the API modules beside the project's other kinds.
     let p = &r.paths;
-    markers::API_MODULES.inject(
-        &mut plan,
-        &templates,
-        &ctx().with_module(&p.api_root_module),
-    )?;
-    if let Some(group_mod) = &p.group_mod {
-        let text = templates.render("multigroup/api_group_mod.rs.tera", &ctx())?;
-        plan.scaffold(group_mod, text, IfExists::Keep, false)?;
-        markers::API_GROUP_MODULES.inject(
-            &mut plan,
-            &templates,
-            &ctx().with_module(&r.version_module),
-        )?;
-    }
+    super::create_api::plan_api_modules(&mut plan, &templates, r, &ctx)?;
     let version_mod = templates.render("api/{api_dir}/mod.rs.tera", &ctx())?;
     plan.scaffold(&p.version_mod, version_mod, IfExists::Keep, false)?;
     // Files the kind shares with others (its group-version's APIService) are kept as they are.
